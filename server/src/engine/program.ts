@@ -1,0 +1,119 @@
+import * as posix from 'node:path/posix';
+import type { CommandInstruction } from './commandForm';
+import type { ImageFiles, Placement } from './copies';
+import type { Evidence, Verb } from './evidence';
+import type { DockerfileModel } from './model';
+import { basename } from './shellWords';
+
+/** A file of the image that SageMaker's process runs, and where it comes from. */
+export interface ImageFile {
+  readonly imagePath: string;
+  readonly placement: Placement | undefined;
+}
+
+/** A script handed to an interpreter by the ENTRYPOINT (`python x.py`, `bash run.sh`). */
+export interface InterpretedScript extends ImageFile {
+  readonly interpreter: 'python' | 'shell';
+  /** Index of the script in the ENTRYPOINT's argv. */
+  readonly argIndex: number;
+}
+
+/**
+ * The process SageMaker starts for `docker run IMAGE <verb>`:
+ * - `entrypoint`: an exec-form ENTRYPOINT runs with the verb appended;
+ * - `shell`: a shell-form ENTRYPOINT runs under `/bin/sh -c`, and the verb becomes `$0`;
+ * - `path`: no ENTRYPOINT (or only an init wrapper such as tini): the verb itself is executed,
+ *   found on PATH, with no shell. CMD never runs.
+ */
+export interface StartedProgram {
+  readonly verb: Verb;
+  readonly mode: 'entrypoint' | 'shell' | 'path';
+  readonly argv: readonly string[] | undefined;
+  readonly entrypoint: CommandInstruction | undefined;
+  /** An init wrapper ENTRYPOINT (tini, dumb-init) that execs the verb. */
+  readonly wrapper: boolean;
+  /** The file executed directly: argv[0] of the ENTRYPOINT, or the verb found on PATH. */
+  readonly executable: ImageFile | undefined;
+  readonly script: InterpretedScript | undefined;
+  /** For `path`: why we believe the verb exists on PATH (undefined: it will not be found). */
+  readonly evidence: Evidence | undefined;
+}
+
+const INIT_WRAPPERS = /^(tini|tini-static(-\w+)?|dumb-init|catatonit)$/;
+const SHELLS = /^(sh|bash|dash|ash|zsh|ksh)$/;
+export const PYTHON = /^python[0-9.]*$/;
+/** Python options that take the next word as their value. */
+const PYTHON_OPTIONS_WITH_VALUE = new Set(['-W', '-X', '--check-hash-based-pycs']);
+
+export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: Verb, evidence: Evidence | undefined): StartedProgram {
+  const entrypoint = model.entrypoint;
+  const form = entrypoint?.form;
+  if (entrypoint && form?.kind === 'shell') {
+    return { verb, mode: 'shell', argv: [...entrypoint.shell, form.command, verb], entrypoint, wrapper: false, executable: undefined, script: undefined, evidence };
+  }
+  const argv = form?.kind === 'exec' ? form.argv : [];
+  const wrapper = argv.length > 0 && INIT_WRAPPERS.test(basename(argv[0])) && argv.slice(1).every((arg) => arg.startsWith('-'));
+  if (!entrypoint || argv.length === 0 || wrapper) {
+    const executable = findOnPath(model, files, verb);
+    return { verb, mode: 'path', argv: [...argv, verb], entrypoint, wrapper, executable, script: undefined, evidence };
+  }
+  const command = stripEnv(argv);
+  return {
+    verb,
+    mode: 'entrypoint',
+    argv: [...argv, verb],
+    entrypoint,
+    wrapper: false,
+    executable: command.length > 0 ? locate(model, files, command[0]) : undefined,
+    script: interpretedScript(model, files, argv, argv.length - command.length),
+    evidence,
+  };
+}
+
+/** `/usr/bin/env [-i] [A=1] python x.py` runs `python x.py`. */
+function stripEnv(argv: readonly string[]): readonly string[] {
+  if (argv.length === 0 || basename(argv[0]) !== 'env') return argv;
+  let i = 1;
+  while (i < argv.length && (argv[i].startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[i]))) i++;
+  return argv.slice(i);
+}
+
+function interpretedScript(model: DockerfileModel, files: ImageFiles, argv: readonly string[], offset: number): InterpretedScript | undefined {
+  const program = basename(argv[offset] ?? '');
+  const interpreter = PYTHON.test(program) ? 'python' : SHELLS.test(program) ? 'shell' : undefined;
+  if (!interpreter) return undefined;
+  for (let i = offset + 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-m' || arg === '-c' || (interpreter === 'shell' && /^-[a-z]*c[a-z]*$/.test(arg))) return undefined;
+    if (interpreter === 'python' && PYTHON_OPTIONS_WITH_VALUE.has(arg)) {
+      i++;
+    } else if (!arg.startsWith('-') || arg === '-') {
+      const imagePath = posix.resolve(model.workdir, arg);
+      return { interpreter, argIndex: i, imagePath, placement: files.placementOf(imagePath) };
+    }
+  }
+  return undefined;
+}
+
+/** Where Docker finds argv[0]: a path (relative to WORKDIR) or a name searched on PATH. */
+function locate(model: DockerfileModel, files: ImageFiles, program: string): ImageFile | undefined {
+  if (program.includes('/')) {
+    const imagePath = posix.resolve(model.workdir, program);
+    return { imagePath, placement: files.placementOf(imagePath) };
+  }
+  return findOnPath(model, files, program);
+}
+
+function findOnPath(model: DockerfileModel, files: ImageFiles, name: string): ImageFile | undefined {
+  for (const directory of model.path) {
+    const imagePath = posix.join(directory, name);
+    const placement = files.placementOf(imagePath);
+    if (placement) return { imagePath, placement };
+  }
+  return undefined;
+}
+
+/** How the process looks on a command line, for hovers and messages. */
+export function displayArgv(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ');
+}

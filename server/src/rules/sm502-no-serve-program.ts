@@ -1,0 +1,40 @@
+import type { Rule } from './rule';
+import { argumentsRange, cmdToEntrypointFix, describeCommand } from './helpers';
+
+/** The `serve` counterpart of SM101 (a CMD that never runs) and SM103 (nothing to run at all). */
+export const SM502: Rule = {
+  id: 'SM502',
+  title: 'No serve program',
+  severity: 'warning',
+  appliesTo: 'inference',
+  check(analysis) {
+    const { model } = analysis;
+    const program = analysis.program('serve');
+    if (program.mode !== 'path' || program.evidence || !model.finalStage) return [];
+    const cmd = model.cmd;
+    const wrapper = program.wrapper && program.entrypoint?.form.kind === 'exec' ? program.entrypoint.form.argv : [];
+    if (cmd && cmd.form.kind !== 'invalid' && describeCommand(cmd) !== '') {
+      return [
+        {
+          range: argumentsRange(cmd.instruction),
+          severity: 'error',
+          message:
+            `SageMaker runs "docker run <image> serve", which replaces this CMD; "${describeCommand(cmd)}" never runs, and no "serve" program is on PATH, ` +
+            'so the endpoint fails with: exec: "serve": executable file not found in $PATH. Make the command the ENTRYPOINT (exec form).',
+          fixes: cmdToEntrypointFix(analysis, cmd, wrapper),
+        },
+      ];
+    }
+    if (model.entrypoint && !program.wrapper) return [];
+    const from = model.finalStage.from;
+    return [
+      {
+        range: from.getImageRange() ?? argumentsRange(from),
+        severity: model.baseImage?.scratch ? 'error' : undefined,
+        message:
+          'Nothing in this image answers SageMaker\'s "docker run <image> serve": there is no ENTRYPOINT and no "serve" program on PATH. ' +
+          'Add an exec-form ENTRYPOINT that starts your server, or copy an executable "serve" into a PATH folder such as /usr/local/bin.',
+      },
+    ];
+  },
+};
