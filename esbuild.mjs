@@ -1,0 +1,31 @@
+// Bundles the three entry points: the VS Code client, the language server, and the smct CLI.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  // The ESM builds of vscode-languageserver-types/-textdocument bundle better than their UMD mains.
+  mainFields: ['module', 'main'],
+  conditions: ['import', 'require'],
+  logLevel: 'warning',
+};
+
+const builds = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli/smct.ts'], outfile: 'dist/cli.js' },
+];
+
+if (watch) {
+  for (const build of builds) await (await esbuild.context({ ...common, ...build })).watch();
+} else {
+  await Promise.all(builds.map((build) => esbuild.build({ ...common, ...build })));
+}

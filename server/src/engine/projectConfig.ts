@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import schema from '../../../schemas/smct.schema.json';
+import type { LintSettings } from './settings';
+
+/** The project config file that `smct` and the editor both read. */
+export const CONFIG_FILE_NAME = '.smct.json';
+
+export interface ProjectConfig extends LintSettings {
+  /** The build context, relative to the config file's folder. */
+  readonly context?: string;
+}
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: ProjectConfig;
+}
+
+/** A config file that cannot be used; the message names the file and the key. */
+export class ConfigError extends Error {}
+
+const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile<ProjectConfig>(schema);
+
+/** The nearest `.smct.json` in the Dockerfile's folder or above it, or undefined when there is none. */
+export function findProjectConfig(startDirectory: string): string | undefined {
+  let directory = path.resolve(startDirectory);
+  for (;;) {
+    const candidate = path.join(directory, CONFIG_FILE_NAME);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
+}
+
+export function loadProjectConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}.`);
+  }
+  if (!validate(parsed)) {
+    const problem = validate.errors?.[0];
+    const where = problem?.instancePath ? problem.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+    const allowed = problem?.params && 'allowedValues' in problem.params ? `: use one of ${(problem.params.allowedValues as string[]).join(', ')}` : '';
+    const extra = problem?.params && 'additionalProperty' in problem.params ? ` "${problem.params.additionalProperty as string}"` : '';
+    throw new ConfigError(`${file}: ${where}${extra} ${problem?.message ?? 'is invalid'}${allowed}.`);
+  }
+  return { file, config: parsed };
+}

@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { Connection, FileEvent, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { FileSystemContext } from '../engine/buildContext';
+import { CONFIG_FILE_NAME } from '../engine/projectConfig';
+import { lintDockerfile, type LintResult } from '../linter';
+import type { DocumentSettings } from './documentSettings';
+import { toDiagnostic } from './diagnosticConversion';
+
+interface DocumentResult {
+  readonly version: number;
+  readonly result: LintResult;
+  /** Build-context files and folders the analysis read, to re-run it when one changes. */
+  readonly touched: ReadonlySet<string>;
+}
+
+/**
+ * Publishes diagnostics for `file:` Dockerfiles: debounced while typing, re-run when a
+ * build-context file that a rule read changes, and never allowed to crash the server.
+ */
+export class DiagnosticsFeature {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly results = new Map<string, DocumentResult>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly settings: DocumentSettings,
+    private readonly debounceMs: number,
+  ) {}
+
+  schedule(document: TextDocument): void {
+    if (!document.uri.startsWith('file:')) return;
+    clearTimeout(this.timers.get(document.uri));
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        void this.validate(document.uri);
+      }, this.debounceMs),
+    );
+  }
+
+  scheduleAll(): void {
+    for (const document of this.documents.all()) this.schedule(document);
+  }
+
+  close(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.results.delete(uri);
+    this.settings.clear(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** The last analysis of this exact version of the document, for code actions and hovers. */
+  resultFor(document: TextDocument): LintResult | undefined {
+    const cached = this.results.get(document.uri);
+    return cached?.version === document.version ? cached.result : undefined;
+  }
+
+  /** Re-runs the analysis of documents that read a changed file (or of all, when a config file changed). */
+  filesChanged(changes: readonly FileEvent[]): void {
+    const changed = changes.map((change) => URI.parse(change.uri).fsPath);
+    if (changed.some((file) => path.basename(file) === CONFIG_FILE_NAME)) {
+      this.scheduleAll();
+      return;
+    }
+    for (const [uri, cached] of this.results) {
+      const document = this.documents.get(uri);
+      if (document && changed.some((file) => cached.touched.has(file) || cached.touched.has(path.dirname(file)))) this.schedule(document);
+    }
+  }
+
+  async validate(uri: string): Promise<void> {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    try {
+      const settings = await this.settings.resolve(uri);
+      if (settings.configError) this.connection.console.warn(settings.configError);
+      const current = this.documents.get(uri);
+      if (!current || current.version !== document.version) return;
+      const context = new FileSystemContext(settings.context);
+      const result = lintDockerfile(document.getText(), { context, settings: settings.lint });
+      for (const failure of result.failures) {
+        this.connection.console.error(`Rule ${failure.rule} failed on ${uri}: ${(failure.error as Error)?.stack ?? String(failure.error)}`);
+      }
+      this.results.set(uri, { version: document.version, result, touched: context.touched });
+      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: result.findings.map(toDiagnostic) });
+    } catch (error) {
+      this.connection.console.error(`Analysis of ${uri} failed: ${(error as Error)?.stack ?? String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { Connection } from 'vscode-languageserver';
+import { findProjectConfig, loadProjectConfig, type LoadedConfig } from '../engine/projectConfig';
+import { mergeSettings, type KindSetting, type LintSettings, type SeveritySetting } from '../engine/settings';
+
+/** The editor settings of the extension (`sagemakerContainerTools.*`). */
+export interface EditorSettings {
+  readonly rules?: Record<string, SeveritySetting>;
+  readonly kind?: KindSetting;
+  readonly target?: string;
+  /** Build context folder; relative paths are taken from the workspace folder. */
+  readonly contextFolder?: string;
+}
+
+export const SETTINGS_SECTION = 'sagemakerContainerTools';
+
+export interface ResolvedSettings {
+  readonly lint: LintSettings;
+  /** Absolute build context folder. */
+  readonly context: string;
+  readonly configFile: string | undefined;
+  /** A config file that could not be used, to report once in the log. */
+  readonly configError: string | undefined;
+}
+
+/**
+ * Settings for one Dockerfile: defaults, then the project's `.smct.json`, then what the user set
+ * in the editor. Editor settings are pulled with `workspace/configuration` and cached per
+ * document until the configuration changes.
+ */
+export class DocumentSettings {
+  private readonly cache = new Map<string, Promise<EditorSettings>>();
+  private workspaceFolders: string[] = [];
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly supportsConfiguration: boolean,
+  ) {}
+
+  setWorkspaceFolders(folders: readonly { uri: string }[] | null | undefined): void {
+    this.workspaceFolders = (folders ?? []).map((folder) => URI.parse(folder.uri).fsPath);
+  }
+
+  clear(uri?: string): void {
+    if (uri) this.cache.delete(uri);
+    else this.cache.clear();
+  }
+
+  async resolve(uri: string): Promise<ResolvedSettings> {
+    const file = URI.parse(uri).fsPath;
+    const editor = await this.editorSettings(uri);
+    let loaded: LoadedConfig | undefined;
+    let configError: string | undefined;
+    const configFile = findProjectConfig(path.dirname(file));
+    if (configFile) {
+      try {
+        loaded = loadProjectConfig(configFile);
+      } catch (error) {
+        configError = (error as Error).message;
+      }
+    }
+    const lint = mergeSettings(loaded?.config, { kind: editor.kind, target: editor.target, rules: editor.rules });
+    return { lint, context: this.contextFolder(file, editor, loaded), configFile, configError };
+  }
+
+  private contextFolder(file: string, editor: EditorSettings, loaded: LoadedConfig | undefined): string {
+    if (editor.contextFolder) {
+      const workspace = this.workspaceFolders.find((folder) => file.startsWith(folder + path.sep)) ?? path.dirname(file);
+      return path.resolve(workspace, editor.contextFolder);
+    }
+    if (loaded?.config.context) return path.resolve(path.dirname(loaded.file), loaded.config.context);
+    return path.dirname(file);
+  }
+
+  private editorSettings(uri: string): Promise<EditorSettings> {
+    if (!this.supportsConfiguration) return Promise.resolve({});
+    let settings = this.cache.get(uri);
+    if (!settings) {
+      settings = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        .then((value: unknown) => (value && typeof value === 'object' ? (value as EditorSettings) : {}))
+        .catch(() => ({}));
+      this.cache.set(uri, settings);
+    }
+    return settings;
+  }
+}

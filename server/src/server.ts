@@ -1,0 +1,99 @@
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analysis } from './engine/analysis';
+import { FileSystemContext } from './engine/buildContext';
+import { codeActions } from './features/codeActions';
+import { completion } from './features/completion';
+import { DiagnosticsFeature } from './features/diagnostics';
+import { DocumentSettings } from './features/documentSettings';
+import { hover } from './features/hover';
+import { RULE_IDS } from './rules';
+import { version } from '../../package.json';
+
+/** `initializationOptions` the server understands. */
+export interface InitializationOptions {
+  /** Pause after the last keystroke before analysing; 200 ms by default. */
+  readonly debounceMs?: number;
+}
+
+const DEFAULT_DEBOUNCE_MS = 200;
+
+/** Serves SageMaker diagnostics, quick fixes, hovers and completion for Dockerfiles on a connection. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings = new DocumentSettings(connection, false);
+  let diagnostics = new DiagnosticsFeature(connection, documents, settings, DEFAULT_DEBOUNCE_MS);
+  let dynamicWatchers = false;
+  let dynamicConfiguration = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    const capabilities = params.capabilities;
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    settings = new DocumentSettings(connection, capabilities.workspace?.configuration === true);
+    settings.setWorkspaceFolders(params.workspaceFolders);
+    diagnostics = new DiagnosticsFeature(connection, documents, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    dynamicConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['/', '$', '{', '=', ','] },
+      },
+      serverInfo: { name: 'smct', version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'sagemakerContainerTools' });
+    // Build-context files (scripts, their modes and line endings) and .smct.json feed the analysis.
+    if (dynamicWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    diagnostics.scheduleAll();
+  });
+  connection.onDidChangeWatchedFiles((params) => diagnostics.filesChanged(params.changes));
+
+  documents.onDidOpen((event) => void diagnostics.validate(event.document.uri));
+  documents.onDidChangeContent((event) => diagnostics.schedule(event.document));
+  documents.onDidClose((event) => diagnostics.close(event.document.uri));
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params.textDocument.uri);
+    const result = document && diagnostics.resultFor(document);
+    return document && result ? codeActions(document, result, params) : [];
+  });
+
+  connection.onHover(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const cached = diagnostics.resultFor(document)?.analysis;
+    const analysis = cached ?? (await freshAnalysis(document, settings));
+    return hover(analysis, params.position);
+  });
+
+  connection.onCompletion((params) => {
+    const document = documents.get(params.textDocument.uri);
+    return document ? completion(document, params.position) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+async function freshAnalysis(document: TextDocument, settings: DocumentSettings): Promise<Analysis> {
+  if (!document.uri.startsWith('file:')) return new Analysis(document.getText(), {}, RULE_IDS);
+  const resolved = await settings.resolve(document.uri);
+  return new Analysis(document.getText(), { context: new FileSystemContext(resolved.context), settings: resolved.lint }, RULE_IDS);
+}
