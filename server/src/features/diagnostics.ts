@@ -75,7 +75,7 @@ export class DiagnosticsFeature {
 
   async validate(uri: string): Promise<void> {
     const document = this.documents.get(uri);
-    if (!document) return;
+    if (!document || !uri.startsWith('file:')) return;
     try {
       const settings = await this.settings.resolve(uri);
       if (settings.configError) this.connection.console.warn(settings.configError);
