@@ -1,0 +1,295 @@
+// Speed benchmark, side by side in one run (medians after a warm-up):
+//  - our full analysis, parse included (`lintDockerfile(text, { context })`), against dockerfile-utils' `validate` on the same
+//    text, for a typical ~40-line SageMaker training Dockerfile and a generated 5,000-line one;
+//  - keystroke-to-diagnostics latency through the language server (in process, debounce off): didChange -> publishDiagnostics;
+//  - `smct lint FILE` cold start against a bare `node -e ""`.
+// Run: npm run bench (builds first), or after a build: node out/test/bench/run.js. It prints a table and never fails on a
+// missed target; it exits non-zero only on an error.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validate } from 'dockerfile-utils';
+import { FileSystemContext, MemoryContext, type BuildContext } from '../../server/src/engine/buildContext';
+import { lintDockerfile } from '../../server/src/linter';
+import { TestClient } from '../helpers/lspClient';
+
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+
+const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15 };
+const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3 };
+const LARGE_LINES = 5000;
+
+type ContextFiles = Record<string, { content: string; mode: number }>;
+
+/** The files the typical Dockerfile copies, as they are in its build context. */
+const TYPICAL_FILES: ContextFiles = {
+  'requirements.txt': { content: 'numpy==1.26.4\npandas==2.2.2\nscikit-learn==1.4.2\nxgboost==2.0.3\n', mode: 0o644 },
+  train: {
+    content: '#!/usr/bin/env python3\nimport sys\n\nfrom src.training import main\n\nif __name__ == "__main__":\n    sys.exit(main(sys.argv[1:]))\n',
+    mode: 0o755,
+  },
+  'src/__init__.py': { content: '', mode: 0o644 },
+  'src/training.py': {
+    content: 'import json\nimport os\n\n\ndef main(argv):\n    with open("/opt/ml/input/config/hyperparameters.json") as f:\n        params = json.load(f)\n    print(params, argv)\n    return 0\n',
+    mode: 0o644,
+  },
+  'config/defaults.yaml': { content: 'max_depth: 6\neta: 0.3\n', mode: 0o644 },
+};
+
+/** A realistic SageMaker training Dockerfile (40 lines); `description` is where the keystroke benchmark types. */
+function typicalDockerfile(description = 'Churn model training'): string {
+  return `# syntax=docker/dockerfile:1
+ARG PYTHON_VERSION=3.11
+
+FROM python:\${PYTHON_VERSION}-slim AS builder
+ARG PIP_INDEX_URL=https://pypi.org/simple
+RUN apt-get update && \\
+    apt-get install -y --no-install-recommends build-essential gcc && \\
+    rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY requirements.txt .
+RUN pip install --no-cache-dir --prefix=/install -r requirements.txt
+
+FROM python:\${PYTHON_VERSION}-slim
+LABEL org.opencontainers.image.title="churn-training" \\
+      org.opencontainers.image.description="${description}"
+ENV PYTHONUNBUFFERED=1 \\
+    PYTHONDONTWRITEBYTECODE=1 \\
+    LANG=C.UTF-8
+RUN apt-get update && \\
+    apt-get install -y --no-install-recommends libgomp1 ca-certificates && \\
+    rm -rf /var/lib/apt/lists/*
+COPY --from=builder /install /usr/local
+RUN pip install --no-cache-dir \\
+      sagemaker-training==4.7.4 \\
+      boto3==1.34.84
+
+ENV PROGRAM_DIR=/opt/program
+ENV PATH="/opt/program:\${PATH}"
+COPY train /opt/program/train
+COPY src/ /opt/program/src/
+COPY config/defaults.yaml /opt/program/config/
+RUN chmod +x /opt/program/train
+
+RUN useradd --create-home --uid 1000 trainer && \\
+    chown -R trainer /opt/program
+USER trainer
+WORKDIR /opt/program
+
+ENTRYPOINT ["python3", "/opt/program/train"]
+`;
+}
+
+const PACKAGES = ['pandas==2.2.2', 'scikit-learn==1.4.2', 'scipy==1.13.0', 'boto3==1.34.84', 'pyarrow==16.0.0', 'xgboost==2.0.3', 'lightgbm==4.3.0', 'joblib==1.4.0'];
+const APT = ['libgomp1', 'libssl-dev', 'curl', 'git', 'unzip', 'libjpeg-dev', 'zlib1g-dev', 'ca-certificates'];
+
+/** One component's instructions (15 lines): ARG, ENV, RUN with continuations, COPY, LABEL. */
+function componentBlock(i: number): string[] {
+  const name = `COMPONENT_${i}`;
+  return [
+    `# Component ${i}`,
+    `ARG ${name}_VERSION=1.${i % 20}.${i % 7}`,
+    `ENV ${name}_HOME=/opt/components/c${i} \\`,
+    `    ${name}_LOG_LEVEL=info`,
+    'RUN apt-get update && \\',
+    '    apt-get install -y --no-install-recommends \\',
+    `      ${APT[i % APT.length]} \\`,
+    `      ${APT[(i + 3) % APT.length]} && \\`,
+    '    rm -rf /var/lib/apt/lists/*',
+    'RUN pip install --no-cache-dir \\',
+    `      ${PACKAGES[i % PACKAGES.length]} \\`,
+    `      ${PACKAGES[(i + 5) % PACKAGES.length]}`,
+    `COPY src/component_${i}/ /opt/program/component_${i}/`,
+    `LABEL com.example.component${i}.version="\${${name}_VERSION}"`,
+    '',
+  ];
+}
+
+/** A deterministic 5,000-line Dockerfile: four stages of repeated component blocks, the last one a training image. */
+function largeDockerfile(): { text: string; files: ContextFiles } {
+  const stages = ['deps', 'build', 'test', 'final'];
+  const tail = ['ENV PATH="/opt/program:${PATH}"', 'COPY train /opt/program/train', 'WORKDIR /opt/program', 'ENTRYPOINT ["python3", "/opt/program/train"]'];
+  const files: ContextFiles = { train: TYPICAL_FILES.train };
+  const lines: string[] = ['ARG PYTHON_VERSION=3.11'];
+  const perStage = Math.floor((LARGE_LINES - lines.length - tail.length) / stages.length);
+  let component = 0;
+  stages.forEach((stage, s) => {
+    const end = s === stages.length - 1 ? LARGE_LINES - tail.length : lines.length + perStage;
+    lines.push(s === 0 ? `FROM python:\${PYTHON_VERSION}-slim AS ${stage}` : `FROM ${stages[s - 1]} AS ${stage}`);
+    lines.push(`ENV STAGE=${stage} PYTHONUNBUFFERED=1`);
+    if (s > 0) lines.push(`COPY --from=${stages[s - 1]} /opt/program /opt/program`);
+    while (lines.length + 15 <= end) {
+      lines.push(...componentBlock(component));
+      files[`src/component_${component}/__init__.py`] = { content: `VERSION = "${component}"\n`, mode: 0o644 };
+      component++;
+    }
+    while (lines.length < end) lines.push(`ENV ${stage.toUpperCase()}_FILLER_${lines.length}=${lines.length}`);
+  });
+  lines.push(...tail);
+  if (lines.length !== LARGE_LINES) throw new Error(`the generated Dockerfile has ${lines.length} lines, not ${LARGE_LINES}`);
+  return { text: lines.join('\n') + '\n', files };
+}
+
+function elapsedMs(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('no samples');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Times two functions alternately (order swapped every sample, so drift and GC land on both) and returns their samples. */
+function sideBySide(a: () => void, b: () => void, warmup: number, samples: number): { a: number[]; b: number[] } {
+  const times = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < warmup + samples; i++) {
+    let timeA: number;
+    let timeB: number;
+    if (i % 2 === 0) {
+      timeA = elapsedMs(a);
+      timeB = elapsedMs(b);
+    } else {
+      timeB = elapsedMs(b);
+      timeA = elapsedMs(a);
+    }
+    if (i >= warmup) {
+      times.a.push(timeA);
+      times.b.push(timeB);
+    }
+  }
+  return times;
+}
+
+interface Row {
+  readonly name: string;
+  readonly median: number;
+  readonly baseline: number | undefined;
+  readonly target: string;
+  readonly meets: boolean;
+}
+
+function analysisRow(label: string, text: string, context: BuildContext, warmup: number, samples: number): { row: Row; findings: number; diagnostics: number } {
+  let findings = 0;
+  let diagnostics = 0;
+  const times = sideBySide(
+    () => (findings = lintDockerfile(text, { context }).findings.length),
+    () => (diagnostics = validate(text).length),
+    warmup,
+    samples,
+  );
+  const ours = median(times.a);
+  const theirs = median(times.b);
+  return { row: { name: `${label} vs dockerfile-utils validate`, median: ours, baseline: theirs, target: 'ratio <= 1.0', meets: ours <= theirs }, findings, diagnostics };
+}
+
+async function keystrokeRow(root: string): Promise<Row> {
+  const file = path.join(root, 'Dockerfile');
+  const uri = `file://${file}`;
+  const typed = ' for the nightly retraining pipeline, owned by the ML platform team';
+  const textAt = (version: number): string => typicalDockerfile(`Churn model training${typed.slice(0, (version - 1) % typed.length)}`);
+  const client = TestClient.inProcess();
+  try {
+    await client.initialize(root, { debounceMs: 0 });
+    await client.open(uri, textAt(1), 1);
+    await client.diagnostics(uri, (_d, p) => p.version === 1);
+    const latencies: number[] = [];
+    for (let i = 0; i < WARMUP.keystrokes + SAMPLES.keystrokes; i++) {
+      const version = i + 2;
+      const text = textAt(version);
+      const start = process.hrtime.bigint();
+      await client.change(uri, text, version);
+      await client.diagnostics(uri, (_d, p) => p.version === version);
+      const latency = Number(process.hrtime.bigint() - start) / 1e6;
+      if (i >= WARMUP.keystrokes) latencies.push(latency);
+    }
+    // The floor: the same analysis the server runs (build context on disk), called directly.
+    const context = (): BuildContext => new FileSystemContext(root);
+    const text = textAt(2);
+    const direct: number[] = [];
+    for (let i = 0; i < WARMUP.typical + SAMPLES.keystrokes; i++) {
+      const time = elapsedMs(() => lintDockerfile(text, { context: context() }));
+      if (i >= WARMUP.typical) direct.push(time);
+    }
+    const latency = median(latencies);
+    return { name: 'keystroke -> diagnostics, typical vs lintDockerfile alone', median: latency, baseline: median(direct), target: '< 5 ms', meets: latency < 5 };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+function coldStartRow(root: string): { row: Row; node: number; smct: number } {
+  const run = (args: string[], okStatuses: readonly number[]): void => {
+    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (result.error) throw result.error;
+    if (result.status === null || !okStatuses.includes(result.status)) {
+      throw new Error(`node ${args.join(' ')} exited with ${result.status ?? result.signal}: ${result.stderr}`);
+    }
+  };
+  const times = sideBySide(
+    () => run([SMCT, 'lint', path.join(root, 'Dockerfile')], [0, 1]),
+    () => run(['-e', ''], [0]),
+    WARMUP.coldStarts,
+    SAMPLES.coldStarts,
+  );
+  const smct = median(times.a);
+  const node = median(times.b);
+  return { row: { name: 'smct lint cold start (1 file) vs bare node -e ""', median: smct, baseline: node, target: '< 300 ms', meets: smct < 300 }, node, smct };
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header = ['measurement', 'median ms', 'baseline ms', 'ratio', 'target', 'meets target'];
+  const cells = rows.map((row) => [
+    row.name,
+    row.median.toFixed(3),
+    row.baseline === undefined ? '-' : row.baseline.toFixed(3),
+    row.baseline === undefined ? '-' : (row.median / row.baseline).toFixed(2),
+    row.target,
+    row.meets ? 'yes' : 'no',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
+  const format = (line: readonly string[]): string => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  console.log(format(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const line of cells) console.log(format(line));
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(SMCT)) throw new Error(`${SMCT} not found`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-bench-'));
+  try {
+    for (const [name, file] of Object.entries(TYPICAL_FILES)) {
+      const target = path.join(root, name);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+      fs.chmodSync(target, file.mode);
+    }
+    fs.writeFileSync(path.join(root, 'Dockerfile'), typicalDockerfile());
+
+    const typical = typicalDockerfile();
+    const large = largeDockerfile();
+    const typicalLines = typical.split('\n').length - 1;
+    const typicalRun = analysisRow(`analysis, typical (${typicalLines} lines)`, typical, new MemoryContext(TYPICAL_FILES), WARMUP.typical, SAMPLES.typical);
+    const largeRun = analysisRow(`analysis, large (${LARGE_LINES} lines)`, large.text, new MemoryContext(large.files), WARMUP.large, SAMPLES.large);
+    const keystrokes = await keystrokeRow(root);
+    const cold = coldStartRow(root);
+
+    console.log(`smct speed benchmark (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
+    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row]);
+    console.log('');
+    console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
+    console.log(`findings: typical ${typicalRun.findings} (dockerfile-utils ${typicalRun.diagnostics}), large ${largeRun.findings} (dockerfile-utils ${largeRun.diagnostics})`);
+    console.log(`cold start: smct lint ${cold.smct.toFixed(1)} ms, bare node ${cold.node.toFixed(1)} ms, difference ${(cold.smct - cold.node).toFixed(1)} ms`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { tempProject } from '../helpers/tempDir';
+
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+
+function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
+  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+const BROKEN = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
+const WARNING_ONLY = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nUSER app\nENTRYPOINT ["python", "train.py"]\n';
+
+const root = tempProject({
+  'broken/Dockerfile': BROKEN,
+  'warn/Dockerfile': WARNING_ONLY,
+  'clean/Dockerfile': 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "train.py"]\n',
+  'binary/Dockerfile': Buffer.from([0x46, 0x52, 0x00, 0x01, 0xff]),
+  'latin1/Dockerfile': Buffer.from('FROM python\n# caf\xe9\n', 'latin1'),
+  'configured/.smct.json': JSON.stringify({ rules: { SM101: 'warning' } }),
+  'configured/Dockerfile': BROKEN,
+  'badconfig/.smct.json': JSON.stringify({ rules: { SM101: 'loud' } }),
+  'badconfig/Dockerfile': BROKEN,
+  'target/Dockerfile': 'FROM python:3.11 AS train\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "t.py"]\nFROM python:3.11 AS serve\nCMD ["python", "s.py"]\n',
+});
+
+test('text output names file, position, severity, rule and message, and exits 1 on an error', () => {
+  const { stdout, stderr, status } = smct(['lint', 'broken/Dockerfile'], root);
+  assert.equal(status, 1);
+  assert.equal(stderr, '');
+  assert.match(stdout, /^broken\/Dockerfile:3:5: error SM101 SageMaker runs "docker run <image> train", which replaces this CMD/m);
+  assert.match(stdout, /1 problem in 1 file \(1 errors, 0 warnings, 0 info\)\.\n$/);
+});
+
+test('--format json prints one array of findings with 1-based positions', () => {
+  const { stdout, status } = smct(['lint', '--format', 'json', 'broken/Dockerfile', 'clean/Dockerfile'], root);
+  assert.equal(status, 1);
+  const findings = JSON.parse(stdout) as Record<string, unknown>[];
+  assert.deepEqual(findings.map((finding) => Object.keys(finding)), [['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message']]);
+  assert.deepEqual({ ...findings[0], message: undefined }, { file: 'broken/Dockerfile', line: 3, column: 5, endLine: 3, endColumn: 27, rule: 'SM101', severity: 'error', message: undefined });
+});
+
+test('--fail-on sets the exit code threshold', () => {
+  assert.equal(smct(['lint', 'warn/Dockerfile'], root).status, 0);
+  assert.equal(smct(['lint', '--fail-on', 'warning', 'warn/Dockerfile'], root).status, 1);
+  assert.equal(smct(['lint', '--fail-on', 'none', 'broken/Dockerfile'], root).status, 0);
+  assert.equal(smct(['lint', '--fail-on', 'info', 'clean/Dockerfile'], root).status, 0);
+});
+
+test('--format sarif is SARIF 2.1.0 with rule metadata and help links, valid against the schema', () => {
+  const { stdout, status } = smct(['lint', '--format', 'sarif', 'broken/Dockerfile'], root);
+  assert.equal(status, 1);
+  const log = JSON.parse(stdout);
+  // The official SARIF 2.1.0 schema, as Microsoft's SARIF matchers ship it.
+  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const validate = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false }).compile(schema);
+  assert.ok(validate(JSON.parse(stdout)), JSON.stringify(validate.errors?.slice(0, 3)));
+  const run = log.runs[0];
+  assert.equal(log.version, '2.1.0');
+  assert.equal(run.tool.driver.name, 'smct');
+  const rule = run.tool.driver.rules[run.results[0].ruleIndex];
+  assert.equal(rule.id, 'SM101');
+  assert.match(rule.helpUri, /^https:\/\/.*\/docs\/rules\/SM101\.md$/);
+  assert.match(rule.help.markdown, /^# SM101/);
+  assert.deepEqual(run.results[0].locations[0].physicalLocation, {
+    artifactLocation: { uri: 'broken/Dockerfile' },
+    region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 27 },
+  });
+});
+
+test('the project config file is read, --kind and --target override it', () => {
+  assert.match(smct(['lint', 'configured/Dockerfile'], root).stdout, /warning SM101/);
+  assert.match(smct(['lint', '--kind', 'inference', 'configured/Dockerfile'], root).stdout, /error SM502/);
+  assert.equal(smct(['lint', '--target', 'train', 'target/Dockerfile'], root).status, 0);
+  assert.equal(smct(['lint', 'target/Dockerfile'], root).status, 1);
+});
+
+const badInputs: [string, string[], RegExp][] = [
+  ['a missing file', ['lint', 'nope/Dockerfile'], /^smct: nope\/Dockerfile: no such file\. Check the path\.\n$/],
+  ['a folder', ['lint', 'broken'], /^smct: broken is a folder: give the path of the Dockerfile inside it/],
+  ['a binary file', ['lint', 'binary/Dockerfile'], /^smct: binary\/Dockerfile is a binary file, not a Dockerfile\.\n$/],
+  ['invalid UTF-8', ['lint', 'latin1/Dockerfile'], /^smct: latin1\/Dockerfile is not valid UTF-8 text/],
+  ['a 5 MB file', ['lint', 'big/Dockerfile'], /^smct: big\/Dockerfile is 5\.0 MB, which is not a Dockerfile/],
+  ['an unknown flag', ['lint', '--colour', 'broken/Dockerfile'], /^smct: Unknown option '--colour'.*See smct --help\.\n$/],
+  ['a bad --format', ['lint', '--format', 'xml', 'broken/Dockerfile'], /^smct: --format must be one of text, json, sarif \(got "xml"\)\.\n$/],
+  ['no file', ['lint'], /^smct: smct lint needs at least one Dockerfile/],
+  ['an unknown command', ['deploy'], /^smct: unknown command "deploy"/],
+  ['an invalid config file', ['lint', 'badconfig/Dockerfile'], /^smct: .*badconfig\/\.smct\.json: rules\.SM101 must be equal to one of the allowed values: use one of off, info, warning, error\.\n$/],
+  ['a missing target stage', ['lint', '--target', 'nope', 'target/Dockerfile'], /^smct: target\/Dockerfile has no stage named "nope" \(its stages: train, serve\)\.\n$/],
+];
+
+for (const [what, args, message] of badInputs) {
+  test(`bad input: ${what} gives a clear message, no stack trace, and exit code 2`, () => {
+    if (what === 'a 5 MB file') {
+      fs.mkdirSync(path.join(root, 'big'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'big', 'Dockerfile'), 'RUN echo x\n'.repeat(Math.ceil((5 * 1024 * 1024) / 11)).slice(0, 5 * 1024 * 1024));
+    }
+    const { stderr, status } = smct(args, root);
+    assert.equal(status, 2);
+    assert.match(stderr, message);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+test('one unreadable file among several: the others are still linted, exit code 2', () => {
+  const { stdout, stderr, status } = smct(['lint', 'broken/Dockerfile', 'nope/Dockerfile'], root);
+  assert.equal(status, 2);
+  assert.match(stdout, /SM101/);
+  assert.match(stderr, /nope\/Dockerfile: no such file/);
+});
+
+test('--help and --version', () => {
+  assert.match(smct(['--help'], root).stdout, /lint FILE\.\.\./);
+  assert.match(smct(['lint', '--help'], root).stdout, /--fail-on error\|warning\|info\|none/);
+  assert.match(smct(['--version'], root).stdout, /^\d+\.\d+\.\d+\n$/);
+});
