@@ -23,7 +23,7 @@ const LARGE_LINES = 5000;
 type ContextFiles = Record<string, { content: string; mode: number }>;
 
 /** The files the typical Dockerfile copies, as they are in its build context. */
-const TYPICAL_FILES: ContextFiles = {
+export const TYPICAL_FILES: ContextFiles = {
   'requirements.txt': { content: 'numpy==1.26.4\npandas==2.2.2\nscikit-learn==1.4.2\nxgboost==2.0.3\n', mode: 0o644 },
   train: {
     content: '#!/usr/bin/env python3\nimport sys\n\nfrom src.training import main\n\nif __name__ == "__main__":\n    sys.exit(main(sys.argv[1:]))\n',
@@ -31,14 +31,24 @@ const TYPICAL_FILES: ContextFiles = {
   },
   'src/__init__.py': { content: '', mode: 0o644 },
   'src/training.py': {
-    content: 'import json\nimport os\n\n\ndef main(argv):\n    with open("/opt/ml/input/config/hyperparameters.json") as f:\n        params = json.load(f)\n    print(params, argv)\n    return 0\n',
+    content: [
+      'import json',
+      '',
+      '',
+      'def main(argv):',
+      '    with open("/opt/ml/input/config/hyperparameters.json") as f:',
+      '        params = json.load(f)',
+      '    print(params, argv)',
+      '    return 0',
+      '',
+    ].join('\n'),
     mode: 0o644,
   },
   'config/defaults.yaml': { content: 'max_depth: 6\neta: 0.3\n', mode: 0o644 },
 };
 
 /** A realistic SageMaker training Dockerfile (40 lines); `description` is where the keystroke benchmark types. */
-function typicalDockerfile(description = 'Churn model training'): string {
+export function typicalDockerfile(description = 'Churn model training'): string {
   return `# syntax=docker/dockerfile:1
 ARG PYTHON_VERSION=3.11
 
@@ -77,11 +87,12 @@ RUN useradd --create-home --uid 1000 trainer && \\
 USER trainer
 WORKDIR /opt/program
 
+# SageMaker starts the container as "docker run <image> train".
 ENTRYPOINT ["python3", "/opt/program/train"]
 `;
 }
 
-const PACKAGES = ['pandas==2.2.2', 'scikit-learn==1.4.2', 'scipy==1.13.0', 'boto3==1.34.84', 'pyarrow==16.0.0', 'xgboost==2.0.3', 'lightgbm==4.3.0', 'joblib==1.4.0'];
+const PACKAGES = ['pandas==2.2.2', 'scikit-learn==1.4.2', 'scipy==1.13.0', 'boto3==1.34.84', 'pyarrow==16.0.0', 'xgboost==2.0.3', 'lightgbm==4.3.0'];
 const APT = ['libgomp1', 'libssl-dev', 'curl', 'git', 'unzip', 'libjpeg-dev', 'zlib1g-dev', 'ca-certificates'];
 
 /** One component's instructions (15 lines): ARG, ENV, RUN with continuations, COPY, LABEL. */
@@ -107,7 +118,7 @@ function componentBlock(i: number): string[] {
 }
 
 /** A deterministic 5,000-line Dockerfile: four stages of repeated component blocks, the last one a training image. */
-function largeDockerfile(): { text: string; files: ContextFiles } {
+export function largeDockerfile(): { text: string; files: ContextFiles } {
   const stages = ['deps', 'build', 'test', 'final'];
   const tail = ['ENV PATH="/opt/program:${PATH}"', 'COPY train /opt/program/train', 'WORKDIR /opt/program', 'ENTRYPOINT ["python3", "/opt/program/train"]'];
   const files: ContextFiles = { train: TYPICAL_FILES.train };
@@ -184,7 +195,8 @@ function analysisRow(label: string, text: string, context: BuildContext, warmup:
   );
   const ours = median(times.a);
   const theirs = median(times.b);
-  return { row: { name: `${label} vs dockerfile-utils validate`, median: ours, baseline: theirs, target: 'ratio <= 1.0', meets: ours <= theirs }, findings, diagnostics };
+  const row = { name: `${label} vs dockerfile-utils validate`, median: ours, baseline: theirs, target: 'ratio <= 1.0', meets: ours <= theirs };
+  return { row, findings, diagnostics };
 }
 
 async function keystrokeRow(root: string): Promise<Row> {
@@ -216,7 +228,8 @@ async function keystrokeRow(root: string): Promise<Row> {
       if (i >= WARMUP.typical) direct.push(time);
     }
     const latency = median(latencies);
-    return { name: 'keystroke -> diagnostics, typical vs lintDockerfile alone', median: latency, baseline: median(direct), target: '< 5 ms', meets: latency < 5 };
+    const name = 'keystroke -> diagnostics, typical vs lintDockerfile alone';
+    return { name, median: latency, baseline: median(direct), target: '< 5 ms', meets: latency < 5 };
   } finally {
     await client.shutdown();
   }
@@ -252,7 +265,8 @@ function printTable(rows: readonly Row[]): void {
     row.meets ? 'yes' : 'no',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-  const format = (line: readonly string[]): string => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const pad = (cell: string, column: number): string => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]));
+  const format = (line: readonly string[]): string => line.map(pad).join('  ');
   console.log(format(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const line of cells) console.log(format(line));
@@ -282,14 +296,17 @@ async function main(): Promise<void> {
     printTable([typicalRun.row, largeRun.row, keystrokes, cold.row]);
     console.log('');
     console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
-    console.log(`findings: typical ${typicalRun.findings} (dockerfile-utils ${typicalRun.diagnostics}), large ${largeRun.findings} (dockerfile-utils ${largeRun.diagnostics})`);
+    const counts = (run: { findings: number; diagnostics: number }): string => `${run.findings} (dockerfile-utils: ${run.diagnostics})`;
+    console.log(`findings: typical ${counts(typicalRun)}, large ${counts(largeRun)}`);
     console.log(`cold start: smct lint ${cold.smct.toFixed(1)} ms, bare node ${cold.node.toFixed(1)} ms, difference ${(cold.smct - cold.node).toFixed(1)} ms`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  });
+}

@@ -41,8 +41,14 @@ test('--format json prints one array of findings with 1-based positions', () => 
   const { stdout, status } = smct(['lint', '--format', 'json', 'broken/Dockerfile', 'clean/Dockerfile'], root);
   assert.equal(status, 1);
   const findings = JSON.parse(stdout) as Record<string, unknown>[];
-  assert.deepEqual(findings.map((finding) => Object.keys(finding)), [['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message']]);
-  assert.deepEqual({ ...findings[0], message: undefined }, { file: 'broken/Dockerfile', line: 3, column: 5, endLine: 3, endColumn: 27, rule: 'SM101', severity: 'error', message: undefined });
+  assert.deepEqual(
+    findings.map((finding) => Object.keys(finding)),
+    [['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message']],
+  );
+  assert.deepEqual(
+    { ...findings[0], message: undefined },
+    { file: 'broken/Dockerfile', line: 3, column: 5, endLine: 3, endColumn: 27, rule: 'SM101', severity: 'error', message: undefined },
+  );
 });
 
 test('--fail-on sets the exit code threshold', () => {
@@ -90,8 +96,16 @@ const badInputs: [string, string[], RegExp][] = [
   ['a bad --format', ['lint', '--format', 'xml', 'broken/Dockerfile'], /^smct: --format must be one of text, json, sarif \(got "xml"\)\.\n$/],
   ['no file', ['lint'], /^smct: smct lint needs at least one Dockerfile/],
   ['an unknown command', ['deploy'], /^smct: unknown command "deploy"/],
-  ['an invalid config file', ['lint', 'badconfig/Dockerfile'], /^smct: .*badconfig\/\.smct\.json: rules\.SM101 must be equal to one of the allowed values: use one of off, info, warning, error\.\n$/],
-  ['a missing target stage', ['lint', '--target', 'nope', 'target/Dockerfile'], /^smct: target\/Dockerfile has no stage named "nope" \(its stages: train, serve\)\.\n$/],
+  [
+    'an invalid config file',
+    ['lint', 'badconfig/Dockerfile'],
+    /^smct: .*badconfig\/\.smct\.json: rules\.SM101 must be equal to one of the allowed values: use one of off, info, warning, error\.\n$/,
+  ],
+  [
+    'a missing target stage',
+    ['lint', '--target', 'nope', 'target/Dockerfile'],
+    /^smct: target\/Dockerfile has no stage named "nope" \(its stages: train, serve\)\.\n$/,
+  ],
 ];
 
 for (const [what, args, message] of badInputs) {

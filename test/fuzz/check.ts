@@ -32,6 +32,8 @@ export function checkEngine(text: string): string | undefined {
       }
     }
   }
-  for (let line = 0; line < Math.min(document.lineCount, 40); line += 3) hover(result.analysis, { line, character: Math.floor(document.lineText(line).length / 2) });
+  for (let line = 0; line < Math.min(document.lineCount, 40); line += 3) {
+    hover(result.analysis, { line, character: Math.floor(document.lineText(line).length / 2) });
+  }
   return undefined;
 }

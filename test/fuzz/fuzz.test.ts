@@ -28,7 +28,9 @@ test(`the engine survives ${ENGINE_CASES} generated and mutated Dockerfiles (see
       clearTimeout(watchdog);
       watchdog = setTimeout(stalled, STALL_MS);
       if (message.type === 'start') current = message.index;
-      if (message.type === 'problem') problems.push(`case ${message.index} ${JSON.stringify(generateCase(SEED, message.index)).slice(0, 500)}: ${message.problem}`);
+      if (message.type === 'problem') {
+        problems.push(`case ${message.index} ${JSON.stringify(generateCase(SEED, message.index)).slice(0, 500)}: ${message.problem}`);
+      }
       if (message.type === 'done') {
         clearTimeout(watchdog);
         void worker.terminate().then(() => resolve());
@@ -56,7 +58,10 @@ test(`the language server survives ${SERVER_CASES} of them as edits to one open 
       const diagnostics = await client.diagnostics(uri, (_d, params) => params.version === version, STALL_MS);
       const document = new DocumentText(text);
       for (const diagnostic of diagnostics) {
-        assert.ok(rangeInside(document, diagnostic.range), `case ${index}: ${diagnostic.code} ${JSON.stringify(diagnostic.range)} outside ${JSON.stringify(text).slice(0, 300)}`);
+        assert.ok(
+          rangeInside(document, diagnostic.range),
+          `case ${index}: ${diagnostic.code} ${JSON.stringify(diagnostic.range)} outside ${JSON.stringify(text).slice(0, 300)}`,
+        );
       }
       if (index % 20 === 0) {
         await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: index % 5, character: index % 17 } });

@@ -15,12 +15,86 @@ export function random(seed: number): () => number {
   };
 }
 
-const KEYWORDS = ['FROM', 'RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER', 'EXPOSE', 'VOLUME', 'LABEL', 'SHELL', 'HEALTHCHECK', 'ONBUILD', 'STOPSIGNAL', 'MAINTAINER', 'from', 'Cmd'];
+const KEYWORDS = [
+  'FROM',
+  'RUN',
+  'CMD',
+  'ENTRYPOINT',
+  'COPY',
+  'ADD',
+  'ENV',
+  'ARG',
+  'WORKDIR',
+  'USER',
+  'EXPOSE',
+  'VOLUME',
+  'LABEL',
+  'SHELL',
+  'HEALTHCHECK',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'MAINTAINER',
+  'from',
+  'Cmd',
+];
 const WORDS = [
-  'python', 'train.py', '/opt/program', '/opt/ml/code/', '/opt/ml/model', 'train', 'serve', '-c', 'sh', 'bash', 'exec', '&&', '||', '|', ';', '>', '$PATH',
-  '${A:-b}', '${', '$', '"', "'", '[', ']', '["a",', '"b"]', '\\', '--platform=linux/arm64', '--from=build', '--chmod=644', 'AS', 'base', 'pip', 'install',
-  'sagemaker-training', 'nvidia-driver-535', 'tini', '--', 'SAGEMAKER_PROGRAM=train.py', 'PATH=/opt/program:$PATH', '8080', '5000/tcp', 'root', '1000:1000',
-  '<<EOF', 'EOF', '<<-END', '#', '# smct ignore=SM101', '# smct kind=inference', '# smct global ignore=SM999', '\t', '💥', 'é', '\u0000', '\u2028', 'x'.repeat(50),
+  'python',
+  'train.py',
+  '/opt/program',
+  '/opt/ml/code/',
+  '/opt/ml/model',
+  'train',
+  'serve',
+  '-c',
+  'sh',
+  'bash',
+  'exec',
+  '&&',
+  '||',
+  '|',
+  ';',
+  '>',
+  '$PATH',
+  '${A:-b}',
+  '${',
+  '$',
+  '"',
+  "'",
+  '[',
+  ']',
+  '["a",',
+  '"b"]',
+  '\\',
+  '--platform=linux/arm64',
+  '--from=build',
+  '--chmod=644',
+  'AS',
+  'base',
+  'pip',
+  'install',
+  'sagemaker-training',
+  'nvidia-driver-535',
+  'tini',
+  '--',
+  'SAGEMAKER_PROGRAM=train.py',
+  'PATH=/opt/program:$PATH',
+  '8080',
+  '5000/tcp',
+  'root',
+  '1000:1000',
+  '<<EOF',
+  'EOF',
+  '<<-END',
+  '#',
+  '# smct ignore=SM101',
+  '# smct kind=inference',
+  '# smct global ignore=SM999',
+  '\t',
+  '💥',
+  'é',
+  '\u0000',
+  '\u2028',
+  'x'.repeat(50),
 ];
 const SEEDS = [
   'FROM python:3.11\nCOPY train.py /opt/program/\nCMD ["python", "/opt/program/train.py"]\n',
@@ -60,7 +134,9 @@ function structured(next: () => number, pick: <T>(items: readonly T[]) => T): st
 function extreme(next: () => number, pick: <T>(items: readonly T[]) => T): string {
   const variant = Math.floor(next() * 4);
   if (variant === 0) return `FROM python\nRUN ${'x'.repeat(20_000 + Math.floor(next() * 20_000))}\nCMD ["${'a'.repeat(5000)}"]\n`;
-  if (variant === 1) return `FROM python\nRUN echo \\\n${'  a \\\n'.repeat(300 + Math.floor(next() * 300))}  end\nENTRYPOINT ["python",\\\n${'\\\n'.repeat(200)}"t.py"]\n`;
+  if (variant === 1) {
+    return `FROM python\nRUN echo \\\n${'  a \\\n'.repeat(300 + Math.floor(next() * 300))}  end\nENTRYPOINT ["python",\\\n${'\\\n'.repeat(200)}"t.py"]\n`;
+  }
   if (variant === 2) return `FROM python\nENTRYPOINT ${'['.repeat(500)}"a"${']'.repeat(Math.floor(next() * 500))}\nCMD ${'"'.repeat(301)}\n`;
   return `FROM python\nRUN <<EOF\n${'line\n'.repeat(200)}${next() < 0.5 ? 'EOF\n' : ''}COPY <<A <<B /opt/\n${pick(WORDS)}\nA\nB\n`;
 }

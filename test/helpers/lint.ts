@@ -30,7 +30,10 @@ export function covered(text: string, range: Range): string {
 
 export function applyEdits(text: string, edits: readonly FileEdit[]): string {
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 1, text);
-  return TextDocument.applyEdits(document, edits.filter((edit) => edit.file === undefined).map((edit) => ({ range: edit.range, newText: edit.newText })));
+  return TextDocument.applyEdits(
+    document,
+    edits.filter((edit) => edit.file === undefined).map((edit) => ({ range: edit.range, newText: edit.newText })),
+  );
 }
 
 /** One row of a rule's table: the Dockerfile, its build context, and what the rule must report. */
@@ -54,7 +57,10 @@ export function ruleTable(rule: string, cases: readonly RuleCase[]): void {
     test(`${rule}: ${row.name}`, () => {
       const findings = lint(row.dockerfile, row).filter((finding) => finding.rule === rule);
       const actual = findings.map((finding) => ({ line: finding.range.start.line + 1, text: covered(row.dockerfile, finding.range) }));
-      assert.deepEqual(actual, row.expect.map(({ line, text }) => ({ line, text })));
+      assert.deepEqual(
+        actual,
+        row.expect.map(({ line, text }) => ({ line, text })),
+      );
       row.expect.forEach((expected, i) => {
         if (expected.severity) assert.equal(findings[i].severity, expected.severity);
         if (expected.message) assert.match(findings[i].message, expected.message);
@@ -66,7 +72,11 @@ export function ruleTable(rule: string, cases: readonly RuleCase[]): void {
         assert.equal(after, row.fixed);
         const before = lint(row.dockerfile, row);
         const again = lint(after, row);
-        assert.deepEqual(again.filter((finding) => finding.rule === rule), [], `${rule} is gone after "${fix.title}"`);
+        assert.deepEqual(
+          again.filter((finding) => finding.rule === rule),
+          [],
+          `${rule} is gone after "${fix.title}"`,
+        );
         assert.deepEqual(
           again.filter((finding) => finding.rule !== rule).map((finding) => finding.rule),
           before.filter((finding) => finding.rule !== rule).map((finding) => finding.rule),

@@ -47,7 +47,10 @@ describe('language server over a real LSP connection', () => {
       range: diagnostics[0].range,
       context: { diagnostics },
     });
-    assert.deepEqual(actions.map((action) => action.title), ['Convert CMD to ENTRYPOINT (exec form)', 'Ignore SM101 for this instruction']);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ['Convert CMD to ENTRYPOINT (exec form)', 'Ignore SM101 for this instruction'],
+    );
     const edits = actions[0].edit?.changes?.[target] as TextEdit[];
     const fixed = TextDocument.applyEdits(TextDocument.create(target, 'dockerfile', 1, BROKEN), edits);
     assert.equal(fixed, BROKEN.replace('CMD', 'ENTRYPOINT'));
@@ -59,7 +62,11 @@ describe('language server over a real LSP connection', () => {
     const target = uri('ignore/Dockerfile');
     await client.open(target, BROKEN);
     const diagnostics = await client.diagnostics(target);
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: target }, range: diagnostics[0].range, context: { diagnostics } });
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: target },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    });
     const edits = actions[1].edit?.changes?.[target] as TextEdit[];
     const ignored = TextDocument.applyEdits(TextDocument.create(target, 'dockerfile', 1, BROKEN), edits);
     assert.match(ignored, /\n# smct ignore=SM101\nCMD/);
@@ -72,13 +79,19 @@ describe('language server over a real LSP connection', () => {
     const text = 'FROM python:3.11\nENV SAGEMAKER_PROGRAM=train.py\nENTRYPOINT ["python", "/opt/program/train.py"]\nCOPY m /opt/ml/model/\n';
     await client.open(target, text);
     await client.diagnostics(target);
-    const onEntrypoint = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: target }, position: { line: 2, character: 3 } });
+    const onEntrypoint = await client.connection.sendRequest<Hover>('textDocument/hover', {
+      textDocument: { uri: target },
+      position: { line: 2, character: 3 },
+    });
     assert.match(JSON.stringify(onEntrypoint.contents), /python \/opt\/program\/train.py train/);
     const onPath = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: target }, position: { line: 3, character: 12 } });
     assert.match(JSON.stringify(onPath.contents), /model.tar.gz/);
     const onVariable = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: target }, position: { line: 1, character: 8 } });
     assert.match(JSON.stringify(onVariable.contents), /toolkit runs from \/opt\/ml\/code/);
-    const nothing = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: target }, position: { line: 1, character: 1 } });
+    const nothing = await client.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: target },
+      position: { line: 1, character: 1 },
+    });
     assert.equal(nothing, null);
   });
 
@@ -86,7 +99,9 @@ describe('language server over a real LSP connection', () => {
     const target = uri('complete/Dockerfile');
     await client.open(target, 'FROM python:3.11\nCOPY x /opt/ml/\nENV SAGEMAKER_\nLABEL com.\n');
     const labels = async (line: number, character: number): Promise<string[]> =>
-      (await client.connection.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri: target }, position: { line, character } })).map((item) => item.label);
+      (await client.connection.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri: target }, position: { line, character } })).map(
+        (item) => item.label,
+      );
     assert.ok((await labels(1, 15)).includes('/opt/ml/input/config/hyperparameters.json'));
     assert.ok((await labels(2, 14)).includes('SAGEMAKER_PROGRAM'));
     assert.ok((await labels(3, 10)).includes('com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true'));
@@ -135,7 +150,15 @@ describe('language server over a real LSP connection', () => {
   });
 
   test('a rule that throws is logged, and the other rules and the server keep working', async () => {
-    const throwing: Rule = { id: 'SM998', title: 'throws', severity: 'error', appliesTo: 'any', check: () => { throw new Error('rule exploded'); } };
+    const throwing: Rule = {
+      id: 'SM998',
+      title: 'throws',
+      severity: 'error',
+      appliesTo: 'any',
+      check: () => {
+        throw new Error('rule exploded');
+      },
+    };
     (RULES as Rule[]).unshift(throwing);
     try {
       const target = uri('throwing/Dockerfile');

@@ -65,13 +65,17 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
       const text = readDockerfile(file);
       const config = explicitConfig ?? nearestConfig(file);
       const settings = mergeSettings(config?.config, { kind: values.kind as KindSetting | undefined, target: values.target });
-      const context = path.resolve(values.context ?? (config?.config.context ? path.resolve(path.dirname(config.file), config.config.context) : path.dirname(file)));
+      const context = path.resolve(
+        values.context ?? (config?.config.context ? path.resolve(path.dirname(config.file), config.config.context) : path.dirname(file)),
+      );
       const result = lintDockerfile(text, { context: new FileSystemContext(context), settings });
       if (result.analysis.model.targetMissing) {
         const names = result.analysis.model.stages.map((stage) => stage.name).filter(Boolean);
         throw new UsageError(`${file} has no stage named "${settings.target}"${names.length ? ` (its stages: ${names.join(', ')})` : ''}.`);
       }
-      for (const failure of result.failures) errors.push(`smct: internal error in rule ${failure.rule} on ${file}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
+      for (const failure of result.failures) {
+        errors.push(`smct: internal error in rule ${failure.rule} on ${file}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
+      }
       reported.push(...result.findings.map((finding) => toReported(file, finding)));
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
@@ -80,7 +84,8 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
   }
 
   const format = values.format as string;
-  const stdout = format === 'json' ? formatJson(reported) : format === 'sarif' ? formatSarif(reported) : formatText(reported, positionals.length - errors.length);
+  const stdout =
+    format === 'json' ? formatJson(reported) : format === 'sarif' ? formatSarif(reported) : formatText(reported, positionals.length - errors.length);
   const failOn = values['fail-on'] as Severity | 'none';
   const failed = failOn !== 'none' && reported.some((finding) => severityRank(finding.severity) >= severityRank(failOn));
   return { stdout, stderr: errors.map((line) => line + '\n').join(''), exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };

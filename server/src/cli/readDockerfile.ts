@@ -15,7 +15,9 @@ export function readDockerfile(file: string): string {
   }
   if (stat.isDirectory()) throw new UsageError(`${file} is a folder: give the path of the Dockerfile inside it, e.g. ${file.replace(/\/+$/, '')}/Dockerfile.`);
   if (stat.size > MAX_DOCKERFILE_BYTES) {
-    throw new UsageError(`${file} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, which is not a Dockerfile (smct reads Dockerfiles up to ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MB).`);
+    throw new UsageError(
+      `${file} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, which is not a Dockerfile (smct reads Dockerfiles up to ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MB).`,
+    );
   }
   let bytes: Buffer;
   try {

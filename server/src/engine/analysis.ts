@@ -60,11 +60,7 @@ export class Analysis {
 
   /** The instruction a range belongs to, for `# smct ignore=` pragmas. */
   instructionAt(range: Range): Instruction | undefined {
-    const line = range.start.line;
-    return this.model.dockerfile.getInstructions().find((instruction) => {
-      const { start, end } = instruction.getRange();
-      return start.line <= line && line <= end.line;
-    });
+    return this.model.instructionAtLine(range.start.line);
   }
 
   private resolveKind(setting: LintSettings['kind']): Analysis['kind'] {
@@ -79,8 +75,8 @@ export class Analysis {
   /** Container kind "auto": serving evidence, a SageMaker capabilities LABEL, or an inference toolkit install. */
   private looksLikeInference(): boolean {
     if (this.packages.some((installed) => INFERENCE_PACKAGES.has(installed.name))) return true;
-    const labels = this.model.stepsOf('LABEL').flatMap((step) => (step.instruction as unknown as { getProperties(): { getName(): string }[] }).getProperties());
-    if (labels.some((label) => label.getName().replace(/^["']|["']$/g, '').startsWith('com.amazonaws.sagemaker.capabilities.'))) return true;
+    const labels = this.model.stepsOf('LABEL').flatMap((step) => this.model.properties(step.instruction));
+    if (labels.some((label) => label.name.startsWith('com.amazonaws.sagemaker.capabilities.'))) return true;
     return this.evidence('serve') !== undefined;
   }
 }

@@ -22,9 +22,8 @@ export interface BaseImage {
  */
 const DEEP_LEARNING_CONTAINER = /\.dkr\.ecr\.[^/]+\.amazonaws\.com(?:\.cn)?\/(?:[^/]+\/)*[^/:@]*-(training|inference)(?=[:@]|$)/i;
 
-export function describeBaseImage(from: From, reference: Expansion): BaseImage {
+export function describeBaseImage(from: From, raw: string, reference: Expansion): BaseImage {
   const { repository, tag, digest } = splitReference(reference.value);
-  const raw = from.getImage() ?? '';
   const dlc = DEEP_LEARNING_CONTAINER.exec(reference.value) ?? DEEP_LEARNING_CONTAINER.exec(raw);
   const named = /sagemaker/i.test(lastPathPart(repository)) || /sagemaker/i.test(tag ?? '');
   return {

@@ -23,9 +23,7 @@ export function commandForm(logical: LogicalText): CommandForm {
       parsed = undefined;
     }
     if (Array.isArray(parsed)) {
-      return parsed.every((element) => typeof element === 'string')
-        ? { kind: 'exec', argv: parsed as string[] }
-        : { kind: 'invalid' };
+      return parsed.every((element) => typeof element === 'string') ? { kind: 'exec', argv: parsed as string[] } : { kind: 'invalid' };
     }
   }
   return { kind: 'shell', command: logical.text.trim() };

@@ -41,10 +41,7 @@ export interface PlacedFile extends Placement {
   readonly imagePath: string;
 }
 
-type SourceKind =
-  | { kind: 'context-file'; path: string }
-  | { kind: 'context-directory'; path: string }
-  | { kind: 'unknown'; name: string };
+type SourceKind = { kind: 'context-file'; path: string } | { kind: 'context-directory'; path: string } | { kind: 'unknown'; name: string };
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const LISTING_LIMIT = 5000;
@@ -52,7 +49,7 @@ const LISTING_LIMIT = 5000;
 export function copyOperations(model: DockerfileModel): CopyOperation[] {
   const copies: CopyOperation[] = [];
   for (const step of model.steps) {
-    const keyword = step.instruction.getKeyword();
+    const keyword = step.keyword;
     if (keyword === 'COPY' || keyword === 'ADD') copies.push(copyOperation(model, step, keyword));
   }
   return copies;

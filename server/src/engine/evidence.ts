@@ -1,8 +1,8 @@
 import * as posix from 'node:path/posix';
 import type { ImageFiles, Placement } from './copies';
-import { envNames, type DockerfileModel, type Step } from './model';
+import type { DockerfileModel, Step } from './model';
 import type { InstalledPackage } from './pip';
-import { basename, shellCommands } from './shellWords';
+import { basename } from './shellWords';
 import { expand } from './variables';
 
 /** The argument SageMaker passes: `docker run IMAGE train` for training, `serve` for hosting. */
@@ -18,9 +18,18 @@ export type Evidence =
 
 /** Packages that install a `train` console script (the training toolkit and what depends on it). */
 export const TRAIN_PACKAGES = new Set([
-  'sagemaker-training', 'sagemaker-containers', 'sagemaker-tensorflow-container', 'sagemaker-tensorflow-training',
-  'sagemaker-pytorch-training', 'sagemaker-pytorch-container', 'sagemaker-mxnet-container', 'sagemaker-mxnet-training',
-  'sagemaker-chainer-container', 'sagemaker-xgboost-container', 'sagemaker-sklearn-container', 'sagemaker-huggingface-training',
+  'sagemaker-training',
+  'sagemaker-containers',
+  'sagemaker-tensorflow-container',
+  'sagemaker-tensorflow-training',
+  'sagemaker-pytorch-training',
+  'sagemaker-pytorch-container',
+  'sagemaker-mxnet-container',
+  'sagemaker-mxnet-training',
+  'sagemaker-chainer-container',
+  'sagemaker-xgboost-container',
+  'sagemaker-sklearn-container',
+  'sagemaker-huggingface-training',
 ]);
 
 /** The training toolkit itself (for SAGEMAKER_PROGRAM, SM203). */
@@ -28,9 +37,15 @@ export const TRAINING_TOOLKITS = new Set(['sagemaker-training', 'sagemaker-conta
 
 /** Framework serving packages that install a `serve` entry point. */
 const SERVE_PACKAGES = new Set([
-  'sagemaker-pytorch-inference', 'sagemaker-pytorch-serving-container', 'sagemaker-mxnet-inference',
-  'sagemaker-mxnet-serving-container', 'sagemaker-tensorflow-serving-container', 'sagemaker-huggingface-inference-toolkit',
-  'sagemaker-xgboost-container', 'sagemaker-sklearn-container', 'sagemaker-scikit-learn-extension',
+  'sagemaker-pytorch-inference',
+  'sagemaker-pytorch-serving-container',
+  'sagemaker-mxnet-inference',
+  'sagemaker-mxnet-serving-container',
+  'sagemaker-tensorflow-serving-container',
+  'sagemaker-huggingface-inference-toolkit',
+  'sagemaker-xgboost-container',
+  'sagemaker-sklearn-container',
+  'sagemaker-scikit-learn-extension',
 ]);
 
 /** Installing these makes a container an inference container (container kind "auto"). */
@@ -49,8 +64,8 @@ export function findEvidence(model: DockerfileModel, files: ImageFiles, packages
   const wanted = verb === 'train' ? TRAIN_PACKAGES : SERVE_PACKAGES;
   const installed = packages.find((candidate) => wanted.has(candidate.name));
   if (installed) return { kind: 'package', installed };
-  const envStep = model.stepsOf('ENV').find((step) => envNames(step).includes(MODULE_VARIABLE[verb]));
-  if (envStep) return { kind: 'env', step: envStep, name: MODULE_VARIABLE[verb] };
+  const moduleSetting = model.envDefinitions.get(MODULE_VARIABLE[verb])?.[0];
+  if (moduleSetting) return { kind: 'env', step: moduleSetting.step, name: MODULE_VARIABLE[verb] };
   const base = model.baseImage;
   if (base && (verb === 'train' ? base.providesTrain : base.providesServe)) return { kind: 'base-image', image: base.reference.value };
   return undefined;
@@ -64,7 +79,7 @@ export function findEvidence(model: DockerfileModel, files: ImageFiles, packages
 function runCreatedProgram(model: DockerfileModel, verb: Verb): Evidence | undefined {
   const folders = new Set(model.path);
   for (const step of model.stepsOf('RUN')) {
-    for (const command of shellCommands(model.logical(step.instruction).text)) {
+    for (const command of model.shellCommands(step.instruction)) {
       const words = command.map((word) => expand(word.text.replace(/^\d*>+/, ''), step.scope, model.escape).value);
       const paths = words.filter((word) => word.startsWith('/') || word.startsWith('.')).map((word) => posix.resolve(step.workdir, word));
       const named = paths.find((path) => basename(path) === verb && folders.has(posix.dirname(path)));

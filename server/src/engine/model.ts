@@ -1,10 +1,12 @@
-import { DockerfileParser, type Dockerfile, type From, type Instruction, type Property } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
 import { describeBaseImage, type BaseImage } from './baseImage';
 import { NO_CONTEXT, type BuildContext } from './buildContext';
 import { commandForm, DEFAULT_SHELL, type CommandInstruction } from './commandForm';
 import { DocumentText } from './document';
 import { logicalArguments, type LogicalText } from './logicalText';
 import { expand, LayeredScope, type Expansion, type VariableScope } from './variables';
+import { shellCommands, type ShellWord } from './shellWords';
+import { readProperties, type PropertyInfo } from './properties';
 import * as posix from 'node:path/posix';
 
 /** Docker's PATH when the image sets none (the base image's own PATH is not known here). */
@@ -18,12 +20,16 @@ export interface Stage {
   readonly instructions: readonly Instruction[];
   /** The earlier stage this one is built FROM, if any. */
   readonly parent: Stage | undefined;
+  /** The FROM image as written, and with global ARGs expanded. */
+  readonly rawImage: string;
   readonly image: Expansion;
 }
 
 /** An instruction of the stage chain with the build state it sees. */
 export interface Step {
   readonly instruction: Instruction;
+  /** The keyword, uppercased (dockerfile-ast recomputes it on every getKeyword call). */
+  readonly keyword: string;
   readonly stage: Stage;
   readonly scope: VariableScope;
   /** Absolute WORKDIR in force. */
@@ -70,14 +76,20 @@ export class DockerfileModel {
   /** The WORKDIR the container starts in. */
   readonly workdir: string;
   readonly context: BuildContext;
+  /** Each variable's ENV definitions along the chain, in build order. */
+  readonly envDefinitions: ReadonlyMap<string, readonly EnvDefinition[]>;
   private readonly logicalCache = new Map<Instruction, LogicalText>();
+  private readonly propertyCache = new Map<Instruction, PropertyInfo[]>();
+  private readonly commandCache = new Map<Instruction, ShellWord[][]>();
+  private readonly keywordSteps = new Map<string, Step[]>();
+  private instructionLines: { instruction: Instruction; start: number; end: number }[] | undefined;
 
   constructor(text: string, options: ModelOptions = {}) {
     this.document = new DocumentText(text);
     this.dockerfile = DockerfileParser.parse(text);
     this.escape = this.dockerfile.getEscapeCharacter();
     this.context = options.context ?? NO_CONTEXT;
-    this.globalScope = globalArgScope(this.dockerfile);
+    this.globalScope = this.globalArgScope();
     this.stages = this.buildStages();
     const target = options.target?.toLowerCase();
     const targeted = target ? this.stages.find((stage) => stage.name === target) : undefined;
@@ -85,7 +97,7 @@ export class DockerfileModel {
     this.finalStage = targeted ?? this.stages[this.stages.length - 1];
     this.chain = chainOf(this.finalStage);
     const root = this.chain[0];
-    this.baseImage = root ? describeBaseImage(root.from, root.image) : undefined;
+    this.baseImage = root ? describeBaseImage(root.from, root.rawImage, root.image) : undefined;
     const walk = walkChain(this);
     this.steps = walk.steps;
     this.entrypoint = walk.entrypoint;
@@ -93,7 +105,11 @@ export class DockerfileModel {
     this.finalEnv = walk.env;
     this.user = walk.user;
     this.workdir = walk.workdir;
-    this.path = (walk.env.lookup('PATH') ?? DEFAULT_PATH).split(':').filter((entry) => entry.startsWith('/')).map(normalizeDirectory);
+    this.envDefinitions = walk.envDefinitions;
+    this.path = (walk.env.lookup('PATH') ?? DEFAULT_PATH)
+      .split(':')
+      .filter((entry) => entry.startsWith('/'))
+      .map(normalizeDirectory);
   }
 
   /** The instruction's arguments as Docker reads them (continuations joined, comments dropped). */
@@ -106,8 +122,65 @@ export class DockerfileModel {
     return logical;
   }
 
-  stepsOf(keyword: string): Step[] {
-    return this.steps.filter((step) => step.instruction.getKeyword() === keyword);
+  stepsOf(keyword: string): readonly Step[] {
+    let steps = this.keywordSteps.get(keyword);
+    if (!steps) {
+      steps = this.steps.filter((step) => step.keyword === keyword);
+      this.keywordSteps.set(keyword, steps);
+    }
+    return steps;
+  }
+
+  properties(instruction: Instruction): readonly PropertyInfo[] {
+    let properties = this.propertyCache.get(instruction);
+    if (!properties) {
+      properties = readProperties(this.logical(instruction), this.escape);
+      this.propertyCache.set(instruction, properties);
+    }
+    return properties;
+  }
+
+  /** The simple commands of a RUN (or shell-form command) and their words, tokenized once. */
+  shellCommands(instruction: Instruction): readonly ShellWord[][] {
+    let commands = this.commandCache.get(instruction);
+    if (!commands) {
+      commands = shellCommands(this.logical(instruction).text);
+      this.commandCache.set(instruction, commands);
+    }
+    return commands;
+  }
+
+  /** The instruction whose lines hold this line (binary search over instruction line spans). */
+  instructionAtLine(line: number): Instruction | undefined {
+    this.instructionLines ??= this.dockerfile.getInstructions().map((instruction) => {
+      const range = instruction.getRange();
+      return { instruction, start: range.start.line, end: range.end.line };
+    });
+    const lines = this.instructionLines;
+    let low = 0;
+    let high = lines.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (lines[mid].end < line) low = mid + 1;
+      else if (lines[mid].start > line) high = mid - 1;
+      else return lines[mid].instruction;
+    }
+    return undefined;
+  }
+
+  /** ARGs before the first FROM; `ARG A=1` may use an earlier global ARG. */
+  private globalArgScope(): VariableScope {
+    const values = new Map<string, string | undefined>();
+    const scope = new LayeredScope(values);
+    for (const instruction of this.dockerfile.getInstructions()) {
+      const keyword = instruction.getKeyword();
+      if (keyword === 'FROM') break;
+      if (keyword !== 'ARG') continue;
+      for (const property of this.properties(instruction)) {
+        values.set(property.name, property.value === null ? undefined : expand(property.value, scope, this.escape).value);
+      }
+    }
+    return scope;
   }
 
   private buildStages(): Stage[] {
@@ -116,11 +189,16 @@ export class DockerfileModel {
     const globalScope = this.globalScope;
     const close = (): void => {
       if (!current) return;
-      const image = expand(current.from.getImage() ?? '', globalScope, this.escape);
+      // FROM [--platform=…] image [AS name]
+      const words = this.logical(current.from)
+        .text.split(/\s+/)
+        .filter((word) => word !== '' && !word.startsWith('--'));
+      const rawImage = words[0] ?? '';
+      const image = expand(rawImage, globalScope, this.escape);
       const reference = image.value.toLowerCase();
       const parent = stages.find((stage) => stage.name !== undefined && stage.name === reference);
-      const name = current.from.getBuildStage()?.toLowerCase();
-      stages.push({ index: stages.length, from: current.from, name, instructions: current.instructions, parent, image });
+      const name = words[1]?.toLowerCase() === 'as' ? words[2]?.toLowerCase() : undefined;
+      stages.push({ index: stages.length, from: current.from, name, instructions: current.instructions, parent, rawImage, image });
     };
     for (const instruction of this.dockerfile.getInstructions()) {
       if (instruction.getKeyword() === 'FROM') {
@@ -141,17 +219,44 @@ function chainOf(stage: Stage | undefined): Stage[] {
   return chain;
 }
 
-function globalArgScope(dockerfile: Dockerfile): VariableScope {
-  const values = new Map<string, string | undefined>();
-  for (const arg of dockerfile.getInitialARGs()) {
-    for (const property of argProperties(arg)) values.set(property.getName(), property.getValue() ?? undefined);
-  }
-  return new LayeredScope(values);
+/** An ENV of the chain: the variable, where it is set, and its value when it can be known. */
+export interface EnvDefinition {
+  readonly step: Step;
+  readonly property: PropertyInfo;
+  readonly value: string | undefined;
 }
 
-function argProperties(instruction: Instruction): Property[] {
-  const withProperties = instruction as Instruction & { getProperties?: () => Property[] };
-  return withProperties.getProperties?.() ?? [];
+/**
+ * Every definition of each variable in build order, so the scope of any step is a position:
+ * a lookup is a binary search, and replaying thousands of ENV lines stays linear.
+ */
+class VariableHistory {
+  private readonly entries = new Map<string, { position: number; value: string | undefined }[]>();
+
+  define(name: string, position: number, value: string | undefined): void {
+    let list = this.entries.get(name);
+    if (!list) this.entries.set(name, (list = []));
+    list.push({ position, value });
+  }
+
+  /** The latest definition at `floor` <= position < `before`. */
+  find(name: string, before: number, floor = 0): { value: string | undefined } | undefined {
+    const list = this.entries.get(name);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (list[mid].position < before) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found >= 0 && list[found].position >= floor ? list[found] : undefined;
+  }
 }
 
 interface WalkResult {
@@ -159,45 +264,54 @@ interface WalkResult {
   entrypoint?: CommandInstruction;
   cmd?: CommandInstruction;
   env: VariableScope;
+  envDefinitions: Map<string, EnvDefinition[]>;
   user?: UserSetting;
   workdir: string;
 }
 
 /**
  * Replays the chain's instructions in build order. As in Docker: ENV is inherited by later
- * stages, ARG is not; an ENTRYPOINT clears a CMD inherited from an earlier stage but not one set
- * earlier in its own stage.
+ * stages and wins over an ARG of the same name, ARG is not inherited; an ENTRYPOINT clears a CMD
+ * inherited from an earlier stage but not one set earlier in its own stage.
  */
 function walkChain(model: DockerfileModel): WalkResult {
   const globals = model.globalScope;
-  const result: WalkResult = { steps: [], env: new LayeredScope(new Map()), workdir: '/' };
-  let env = new Map<string, string | undefined>();
+  const env = new VariableHistory();
+  const args = new VariableHistory();
+  const scopeAt = (position: number, stageStart: number): VariableScope => ({
+    lookup: (name) => {
+      const fromEnv = env.find(name, position);
+      return fromEnv ? fromEnv.value : args.find(name, position, stageStart)?.value;
+    },
+  });
+  const result: WalkResult = { steps: [], env: scopeAt(0, 0), envDefinitions: new Map(), workdir: '/' };
   let workdir = '/';
   let shell: readonly string[] = DEFAULT_SHELL;
   for (const stage of model.chain) {
-    let args = new Map<string, string | undefined>();
-    let scope: VariableScope = new LayeredScope(env, new LayeredScope(args));
+    const stageStart = result.steps.length;
     let cmdSetInStage = false;
     for (const instruction of stage.instructions) {
-      const step: Step = { instruction, stage, scope, workdir, shell };
+      const position = result.steps.length;
+      const scope = scopeAt(position, stageStart);
+      const step: Step = { instruction, keyword: instruction.getKeyword(), stage, scope, workdir, shell };
       result.steps.push(step);
-      switch (instruction.getKeyword()) {
+      switch (step.keyword) {
         case 'ARG':
-          args = new Map(args);
-          for (const property of argProperties(instruction)) {
-            const value = property.getValue();
-            args.set(property.getName(), value !== null ? expand(value, scope, model.escape).value : globals.lookup(property.getName()));
+          for (const property of model.properties(instruction)) {
+            const value = property.value !== null ? expand(property.value, scope, model.escape).value : globals.lookup(property.name);
+            args.define(property.name, position, value);
           }
-          scope = new LayeredScope(env, new LayeredScope(args));
           break;
         case 'ENV':
-          env = new Map(env);
-          for (const property of argProperties(instruction)) {
-            const expanded = expand(property.getValue() ?? '', withDefaultPath(scope), model.escape);
+          for (const property of model.properties(instruction)) {
+            const expanded = expand(property.value ?? '', withDefaultPath(scope), model.escape);
             // An unknown part of PATH (`$CONDA/bin`) is kept as written: it is simply not a folder we know.
-            env.set(property.getName(), expanded.complete || property.getName() === 'PATH' ? expanded.value : undefined);
+            const value = expanded.complete || property.name === 'PATH' ? expanded.value : undefined;
+            env.define(property.name, position, value);
+            const definitions = result.envDefinitions.get(property.name) ?? [];
+            definitions.push({ step, property, value });
+            result.envDefinitions.set(property.name, definitions);
           }
-          scope = new LayeredScope(env, new LayeredScope(args));
           break;
         case 'WORKDIR': {
           const target = expand(model.logical(instruction).text.trim(), scope, model.escape).value;
@@ -223,7 +337,9 @@ function walkChain(model: DockerfileModel): WalkResult {
       }
     }
   }
-  result.env = new LayeredScope(env);
+  // ARGs do not reach the running container: only ENV is in the final scope.
+  const end = result.steps.length;
+  result.env = { lookup: (name) => env.find(name, end)?.value };
   result.workdir = workdir;
   return result;
 }
@@ -241,9 +357,4 @@ function commandInstruction(model: DockerfileModel, step: Step): CommandInstruct
 export function normalizeDirectory(directory: string): string {
   const normalized = posix.normalize(directory);
   return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
-}
-
-/** Names of the variables an ENV (or ARG, LABEL) instruction sets. */
-export function envNames(step: Step): string[] {
-  return argProperties(step.instruction).map((property) => property.getName());
 }

@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Step } from './model';
-import { programWords, shellCommands, type ShellWord } from './shellWords';
+import { programWords, type ShellWord } from './shellWords';
 import { expand } from './variables';
 
 export interface InstalledPackage {
@@ -12,9 +12,32 @@ export interface InstalledPackage {
 
 /** pip options whose value is the next word. */
 const OPTIONS_WITH_VALUE = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
-  '-t', '--target', '--prefix', '--root', '--src', '--platform', '--python-version', '--implementation', '--abi',
-  '--trusted-host', '--cache-dir', '--progress-bar', '--log', '--proxy', '--timeout', '--retries', '--report',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--src',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--trusted-host',
+  '--cache-dir',
+  '--progress-bar',
+  '--log',
+  '--proxy',
+  '--timeout',
+  '--retries',
+  '--report',
 ]);
 
 /**
@@ -26,7 +49,7 @@ export function pipInstalls(model: DockerfileModel): InstalledPackage[] {
   const installed: InstalledPackage[] = [];
   for (const step of model.stepsOf('RUN')) {
     const logical = model.logical(step.instruction);
-    for (const command of shellCommands(logical.text)) {
+    for (const command of model.shellCommands(step.instruction)) {
       const words = programWords(command).map((word) => ({ ...word, text: expand(word.text, step.scope, model.escape).value }));
       const start = installIndex(words);
       if (start < 0) continue;

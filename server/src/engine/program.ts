@@ -49,7 +49,16 @@ export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: 
   const entrypoint = model.entrypoint;
   const form = entrypoint?.form;
   if (entrypoint && form?.kind === 'shell') {
-    return { verb, mode: 'shell', argv: [...entrypoint.shell, form.command, verb], entrypoint, wrapper: false, executable: undefined, script: undefined, evidence };
+    return {
+      verb,
+      mode: 'shell',
+      argv: [...entrypoint.shell, form.command, verb],
+      entrypoint,
+      wrapper: false,
+      executable: undefined,
+      script: undefined,
+      evidence,
+    };
   }
   const argv = form?.kind === 'exec' ? form.argv : [];
   const wrapper = argv.length > 0 && INIT_WRAPPERS.test(basename(argv[0])) && argv.slice(1).every((arg) => arg.startsWith('-'));

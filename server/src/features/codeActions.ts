@@ -19,7 +19,13 @@ export function codeActions(document: TextDocument, result: LintResult, params: 
     const finding = result.findings.find((candidate) => candidate.rule === diagnostic.code && sameRange(candidate.range, diagnostic.range));
     if (!finding) continue;
     finding.fixes.forEach((fix, index) => {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0, edit: workspaceEdit(document.uri, fix.edits) });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: index === 0,
+        edit: workspaceEdit(document.uri, fix.edits),
+      });
     });
     const ignore = ignoreAction(document, result.analysis, diagnostic);
     if (ignore && !ignores.has(ignore.title + diagnostic.range.start.line)) {
@@ -50,6 +56,14 @@ function ignoreAction(document: TextDocument, analysis: Analysis, diagnostic: Di
   const existing = line > 0 ? /^(\s*#\s*smct\s+ignore\s*=\s*[A-Za-z0-9, ]*?)(\s*(#.*)?)$/.exec(above) : null;
   const edit: TextEdit = existing
     ? { range: { start: { line: line - 1, character: existing[1].length }, end: { line: line - 1, character: existing[1].length } }, newText: `,${rule}` }
-    : { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${/^\s*/.exec(text.lineText(line))?.[0] ?? ''}# smct ignore=${rule}${text.eol}` };
-  return { title: `Ignore ${rule} for this instruction`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [document.uri]: [edit] } } };
+    : {
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        newText: `${/^\s*/.exec(text.lineText(line))?.[0] ?? ''}# smct ignore=${rule}${text.eol}`,
+      };
+  return {
+    title: `Ignore ${rule} for this instruction`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [document.uri]: [edit] } },
+  };
 }

@@ -10,11 +10,23 @@ import { CAPABILITY_LABELS, OPT_ML_PATHS, SAGEMAKER_VARIABLES, type Term } from 
 export function completion(document: TextDocument, position: Position): CompletionItem[] {
   const line = document.getText({ start: { line: position.line, character: 0 }, end: position });
   const pragma = /#\s*smct\s+(?:global\s+)?ignore\s*=\s*(?:[\w]+\s*,\s*)*([\w]*)$/.exec(line);
-  if (pragma) return items(RULES.map((rule) => ({ name: rule.id, description: rule.title })), position, pragma[1].length, CompletionItemKind.EnumMember);
+  if (pragma) {
+    return items(
+      RULES.map((rule) => ({ name: rule.id, description: rule.title })),
+      position,
+      pragma[1].length,
+      CompletionItemKind.EnumMember,
+    );
+  }
   if (/^\s*#/.test(line)) return [];
   const path = /(\/[\w./-]*)$/.exec(line);
   if (path && ('/opt/ml'.startsWith(path[1]) || path[1].startsWith('/opt/ml'))) {
-    return items(OPT_ML_PATHS.filter((term) => term.name.startsWith(path[1].replace(/\/$/, '')) || '/opt/ml'.startsWith(path[1])), position, path[1].length, CompletionItemKind.Folder);
+    return items(
+      OPT_ML_PATHS.filter((term) => term.name.startsWith(path[1].replace(/\/$/, '')) || '/opt/ml'.startsWith(path[1])),
+      position,
+      path[1].length,
+      CompletionItemKind.Folder,
+    );
   }
   const reference = /\$\{?(\w*)$/.exec(line);
   if (reference) return items(SAGEMAKER_VARIABLES, position, reference[1].length, CompletionItemKind.Variable);
@@ -27,5 +39,11 @@ export function completion(document: TextDocument, position: Position): Completi
 
 function items(terms: readonly Term[], position: Position, replace: number, kind: CompletionItemKind): CompletionItem[] {
   const range = { start: { line: position.line, character: position.character - replace }, end: position };
-  return terms.map((term) => ({ label: term.name, kind, detail: 'SageMaker', documentation: { kind: 'markdown', value: term.description }, textEdit: { range, newText: term.name } }));
+  return terms.map((term) => ({
+    label: term.name,
+    kind,
+    detail: 'SageMaker',
+    documentation: { kind: 'markdown', value: term.description },
+    textEdit: { range, newText: term.name },
+  }));
 }

@@ -12,7 +12,12 @@ import { CAPABILITY_LABELS, optMlTerm, SAGEMAKER_VARIABLES } from './sagemakerTe
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const line = analysis.model.document.lineText(position.line);
   const term = termAt(line, position.character);
-  if (term) return { contents: { kind: 'markdown', value: term.markdown }, range: { start: { line: position.line, character: term.start }, end: { line: position.line, character: term.end } } };
+  if (term) {
+    return {
+      contents: { kind: 'markdown', value: term.markdown },
+      range: { start: { line: position.line, character: term.start }, end: { line: position.line, character: term.end } },
+    };
+  }
   const instruction = analysis.instructionAt({ start: position, end: position });
   if (!instruction) return null;
   const keyword = instruction.getKeyword();
@@ -68,18 +73,27 @@ interface TermHit {
 
 function termAt(line: string, character: number): TermHit | undefined {
   const patterns: [RegExp, (word: string) => string | undefined][] = [
-    [/\/opt\/ml(?:\/[\w.-]+)*\/?/g, (word) => {
-      const term = optMlTerm(word);
-      return term ? `**${term.name}**: ${term.description}` : undefined;
-    }],
-    [/\bSAGEMAKER_[A-Z0-9_]+/g, (word) => {
-      const term = SAGEMAKER_VARIABLES.find((candidate) => candidate.name === word);
-      return term ? `**${term.name}**: ${term.description}` : `**${word}**: not a variable SageMaker or its toolkits read; check the spelling.`;
-    }],
-    [/com\.amazonaws\.sagemaker\.capabilities\.[\w.-]+/g, (word) => {
-      const term = CAPABILITY_LABELS.find((candidate) => candidate.name.startsWith(word + '='));
-      return term ? `**${word}**: ${term.description}` : undefined;
-    }],
+    [
+      /\/opt\/ml(?:\/[\w.-]+)*\/?/g,
+      (word) => {
+        const term = optMlTerm(word);
+        return term ? `**${term.name}**: ${term.description}` : undefined;
+      },
+    ],
+    [
+      /\bSAGEMAKER_[A-Z0-9_]+/g,
+      (word) => {
+        const term = SAGEMAKER_VARIABLES.find((candidate) => candidate.name === word);
+        return term ? `**${term.name}**: ${term.description}` : `**${word}**: not a variable SageMaker or its toolkits read; check the spelling.`;
+      },
+    ],
+    [
+      /com\.amazonaws\.sagemaker\.capabilities\.[\w.-]+/g,
+      (word) => {
+        const term = CAPABILITY_LABELS.find((candidate) => candidate.name.startsWith(word + '='));
+        return term ? `**${word}**: ${term.description}` : undefined;
+      },
+    ],
   ];
   for (const [pattern, describe] of patterns) {
     for (const match of line.matchAll(pattern)) {

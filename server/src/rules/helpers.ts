@@ -5,7 +5,7 @@ import type { CommandInstruction } from '../engine/commandForm';
 import type { CopyOperation } from '../engine/copies';
 import type { Verb } from '../engine/evidence';
 import { displayArgv } from '../engine/program';
-import { isPlainWordList, shellCommands } from '../engine/shellWords';
+import { isPlainWordList } from '../engine/shellWords';
 import type { Fix } from './rule';
 
 /** The instruction's arguments, the narrowest range that still names the whole instruction. */
@@ -29,7 +29,7 @@ export function commandWords(analysis: Analysis, instruction: Instruction): Comm
     const argv = execArgv(analysis, instruction);
     if (argv) return [argv];
   }
-  return shellCommands(logical.text).map((words) => words.map((word) => ({ text: word.text, range: logical.rangeOf(word.start, word.end) })));
+  return analysis.model.shellCommands(instruction).map((words) => words.map((word) => ({ text: word.text, range: logical.rangeOf(word.start, word.end) })));
 }
 
 /** The exec-form argv with each string's range inside its quotes, when dockerfile-ast's strings agree with JSON. */
@@ -105,7 +105,12 @@ export function cmdToEntrypointFix(analysis: Analysis, cmd: CommandInstruction, 
   const edits =
     cmd.form.kind === 'exec' && wrapper.length === 0
       ? [{ range: instruction.getInstructionRange(), newText: keyword }]
-      : [{ range: { start: instruction.getInstructionRange().start, end: argumentsRange(instruction).end }, newText: `${keyword} ${jsonArray([...wrapper, ...argv])}` }];
+      : [
+          {
+            range: { start: instruction.getInstructionRange().start, end: argumentsRange(instruction).end },
+            newText: `${keyword} ${jsonArray([...wrapper, ...argv])}`,
+          },
+        ];
   return [{ title: 'Convert CMD to ENTRYPOINT (exec form)', edits }];
 }
 
@@ -151,7 +156,13 @@ export function executedContextFiles(analysis: Analysis): ExecutedContextFile[] 
     for (const candidate of candidates) {
       const placement = candidate?.file?.placement;
       if (!candidate?.file || !placement?.certain || placement.contextPath === undefined || seen.has(candidate.file.imagePath)) continue;
-      seen.set(candidate.file.imagePath, { verb, imagePath: candidate.file.imagePath, contextPath: placement.contextPath, copy: placement.copy, runBy: candidate.runBy });
+      seen.set(candidate.file.imagePath, {
+        verb,
+        imagePath: candidate.file.imagePath,
+        contextPath: placement.contextPath,
+        copy: placement.copy,
+        runBy: candidate.runBy,
+      });
     }
   }
   return [...seen.values()];

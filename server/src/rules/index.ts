@@ -23,8 +23,27 @@ import { SM502 } from './sm502-no-serve-program';
 
 /** The catalogue of `../shared/reference/rules.md`, in its order, plus SM000 for pragma typos. */
 export const RULES: readonly Rule[] = [
-  SM101, SM102, SM103, SM104, SM105, SM106, SM201, SM202, SM203, SM204, SM301, SM302, SM303, SM304, SM401, SM402, SM403, SM404,
-  SM501, SM502, SM000,
+  SM101,
+  SM102,
+  SM103,
+  SM104,
+  SM105,
+  SM106,
+  SM201,
+  SM202,
+  SM203,
+  SM204,
+  SM301,
+  SM302,
+  SM303,
+  SM304,
+  SM401,
+  SM402,
+  SM403,
+  SM404,
+  SM501,
+  SM502,
+  SM000,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));

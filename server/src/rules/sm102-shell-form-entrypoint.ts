@@ -31,7 +31,9 @@ export const SM102: Rule = {
           `This ENTRYPOINT is in shell form, so SageMaker's "docker run <image> ${verb}" starts ${displayArgv([...entrypoint.shell, command, verb])}: ` +
           `the shell drops the ${verbList(analysis.verbs)} argument, and the program never receives the SIGTERM of StopTrainingJob (it is killed 120 s later).` +
           why,
-        fixes: plain ? [{ title: 'Convert ENTRYPOINT to exec form', edits: [{ range: argumentsRange(entrypoint.instruction), newText: jsonArray(command.split(/\s+/)) }] }] : [],
+        fixes: plain
+          ? [{ title: 'Convert ENTRYPOINT to exec form', edits: [{ range: argumentsRange(entrypoint.instruction), newText: jsonArray(command.split(/\s+/)) }] }]
+          : [],
       },
     ];
   },

@@ -5,7 +5,7 @@ import type { ExecutedContextFile } from './helpers';
 import { executedContextFiles, sourceRange, stepIndex } from './helpers';
 import type { Rule } from './rule';
 import { isWithin } from '../engine/copies';
-import { programWords, shellCommands } from '../engine/shellWords';
+import { programWords } from '../engine/shellWords';
 import { expand } from '../engine/variables';
 
 /**
@@ -52,8 +52,8 @@ export function modeAddsExecute(mode: string): boolean {
 function laterChmod(analysis: Analysis, file: ExecutedContextFile): boolean {
   const from = stepIndex(analysis, file.copy.step.instruction);
   return analysis.model.steps.slice(from + 1).some((step) => {
-    if (step.instruction.getKeyword() !== 'RUN') return false;
-    return shellCommands(analysis.model.logical(step.instruction).text).some((command) => {
+    if (step.keyword !== 'RUN') return false;
+    return analysis.model.shellCommands(step.instruction).some((command) => {
       const words = programWords(command).map((word) => expand(word.text, step.scope, analysis.model.escape).value);
       if (words[0]?.split('/').pop() !== 'chmod') return false;
       const options = words.slice(1).filter((word) => /^-[A-Za-z]+$|^--[a-z-]+$/.test(word));

@@ -1,4 +1,3 @@
-import { envNames } from '../engine/model';
 import { isWithin } from '../engine/copies';
 import type { Analysis } from '../engine/analysis';
 import type { Rule } from './rule';
@@ -34,7 +33,7 @@ export const SM202: Rule = {
 export function hasTrainingToolkit(analysis: Analysis): boolean {
   return (
     analysis.packages.some((installed) => TRAIN_PACKAGES.has(installed.name)) ||
-    analysis.model.stepsOf('ENV').some((step) => envNames(step).includes('SAGEMAKER_TRAINING_MODULE')) ||
+    analysis.model.envDefinitions.has('SAGEMAKER_TRAINING_MODULE') ||
     (analysis.model.baseImage?.providesTrain ?? false)
   );
 }

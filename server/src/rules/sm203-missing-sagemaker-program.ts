@@ -1,4 +1,3 @@
-import { envNames } from '../engine/model';
 import * as posix from 'node:path/posix';
 import type { Analysis } from '../engine/analysis';
 import { isWithin } from '../engine/copies';
@@ -18,7 +17,7 @@ export const SM203: Rule = {
   severity: 'warning',
   appliesTo: 'training',
   check(analysis) {
-    if (analysis.model.stepsOf('ENV').some((step) => envNames(step).includes('SAGEMAKER_PROGRAM'))) return [];
+    if (analysis.model.envDefinitions.has('SAGEMAKER_PROGRAM')) return [];
     const install = analysis.packages.find((installed) => TRAINING_TOOLKITS.has(installed.name));
     const codeCopy = analysis.files.copies.find((copy) => copy.destination && isWithin(copy.destination, CODE_DIRECTORY));
     const range = install?.range ?? (analysis.model.baseImage?.providesTrain ? codeCopy?.destinationArgument?.range : undefined);

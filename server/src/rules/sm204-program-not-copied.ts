@@ -1,10 +1,7 @@
 import * as posix from 'node:path/posix';
-import type { Property } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis } from '../engine/analysis';
 import { isWithin } from '../engine/copies';
-import { shellCommands } from '../engine/shellWords';
-import { expand } from '../engine/variables';
 import type { Rule } from './rule';
 import { CODE_DIRECTORY } from './sm202-code-nothing-runs';
 
@@ -35,22 +32,20 @@ export const SM204: Rule = {
 };
 
 function lastProgramSetting(analysis: Analysis): { value: string; range: Range } | undefined {
-  let found: { value: string; range: Range } | undefined;
-  for (const step of analysis.model.stepsOf('ENV')) {
-    const properties = (step.instruction as unknown as { getProperties(): Property[] }).getProperties();
-    for (const property of properties) {
-      if (property.getName() !== 'SAGEMAKER_PROGRAM') continue;
-      const value = expand(property.getValue() ?? '', step.scope, analysis.model.escape);
-      const range = property.getValueRange() ?? property.getRange();
-      found = value.complete ? { value: value.value, range } : undefined;
-    }
-  }
-  return found;
+  const definitions = analysis.model.envDefinitions.get('SAGEMAKER_PROGRAM');
+  const last = definitions?.[definitions.length - 1];
+  if (!last || last.value === undefined) return undefined;
+  return { value: last.value, range: last.property.valueRange ?? last.property.range };
 }
 
 /** A RUN that writes into /opt/ml/code (git clone, unzip, cd /opt/ml/code && …) makes the listing unknowable. */
 function codeMadeByRun(analysis: Analysis): boolean {
   return analysis.model.stepsOf('RUN').some(
-    (step) => isWithin(step.workdir, CODE_DIRECTORY) || shellCommands(analysis.model.logical(step.instruction).text).flat().some((word) => word.text.includes(CODE_DIRECTORY)),
+    (step) =>
+      isWithin(step.workdir, CODE_DIRECTORY) ||
+      analysis.model
+        .shellCommands(step.instruction)
+        .flat()
+        .some((word) => word.text.includes(CODE_DIRECTORY)),
   );
 }

@@ -3,8 +3,16 @@ import { commandWords } from './helpers';
 import { basename, programWords } from '../engine/shellWords';
 
 const INSTALLERS: Record<string, string[]> = {
-  'apt-get': ['install'], apt: ['install'], aptitude: ['install'], yum: ['install'], dnf: ['install'], microdnf: ['install'],
-  zypper: ['install', 'in'], apk: ['add'], conda: ['install'], mamba: ['install'],
+  'apt-get': ['install'],
+  apt: ['install'],
+  aptitude: ['install'],
+  yum: ['install'],
+  dnf: ['install'],
+  microdnf: ['install'],
+  zypper: ['install', 'in'],
+  apk: ['add'],
+  conda: ['install'],
+  mamba: ['install'],
 };
 const DRIVER_PACKAGE = /^(nvidia-driver(-[\w.:-]+)?|cuda-drivers(-[\w.:-]+)?|nvidia-[\w.-]+-driver(-[\w.:-]+)?)([=:].*)?$/;
 const DRIVER_INSTALLER = /NVIDIA-Linux-[\w.-]+\.run$/;
@@ -31,7 +39,7 @@ export const SM304: Rule = {
             range: driver.range,
             message:
               `This installs the NVIDIA driver (${driver.text}) into the image. SageMaker's GPU instances provide the driver, and a bundled one ` +
-              'can mismatch the host\'s kernel module. Install only the CUDA toolkit and libraries.',
+              "can mismatch the host's kernel module. Install only the CUDA toolkit and libraries.",
           });
         }
       }

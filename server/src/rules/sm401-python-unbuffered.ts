@@ -1,4 +1,3 @@
-import { envNames } from '../engine/model';
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis } from '../engine/analysis';
 import { PYTHON } from '../engine/program';
@@ -17,7 +16,7 @@ export const SM401: Rule = {
   appliesTo: 'any',
   check(analysis) {
     const { model } = analysis;
-    if (!model.finalStage || model.stepsOf('ENV').some((step) => envNames(step).includes('PYTHONUNBUFFERED') && model.finalEnv.lookup('PYTHONUNBUFFERED') !== '')) return [];
+    if (!model.finalStage || (model.envDefinitions.has('PYTHONUNBUFFERED') && model.finalEnv.lookup('PYTHONUNBUFFERED') !== '')) return [];
     const python = analysis.verbs.map((verb) => pythonProgram(analysis, verb)).find((found) => found !== undefined);
     if (!python || python.unbuffered) return [];
     const from = model.finalStage.from;
@@ -59,7 +58,11 @@ function pythonProgram(analysis: Analysis, verb: 'train' | 'serve'): PythonProgr
   if (evidence?.kind === 'file') {
     const shebang = shebangOf(analysis, evidence.placement.contextPath);
     if (shebang && /python/.test(shebang)) {
-      return { what: `${evidence.imagePath}, a Python script`, unbuffered: /\s-\w*u/.test(shebang), range: argumentsRange(evidence.placement.copy.step.instruction) };
+      return {
+        what: `${evidence.imagePath}, a Python script`,
+        unbuffered: /\s-\w*u/.test(shebang),
+        range: argumentsRange(evidence.placement.copy.step.instruction),
+      };
     }
   }
   return undefined;

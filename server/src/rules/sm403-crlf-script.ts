@@ -50,5 +50,10 @@ function toLf(analysis: Analysis, file: ExecutedContextFile, content: Buffer): F
   if (absolute === undefined || content.length >= MAX_FIXABLE_BYTES) return [];
   const text = content.toString('utf8');
   const whole = new DocumentText(text);
-  return [{ title: `Convert ${file.contextPath} to LF line endings`, edits: [{ file: absolute, range: whole.rangeAt(0, text.length), newText: text.replace(/\r\n/g, '\n') }] }];
+  return [
+    {
+      title: `Convert ${file.contextPath} to LF line endings`,
+      edits: [{ file: absolute, range: whole.rangeAt(0, text.length), newText: text.replace(/\r\n/g, '\n') }],
+    },
+  ];
 }

@@ -31,8 +31,13 @@ test('an ENTRYPOINT clears an inherited CMD but not one set earlier in its own s
 });
 
 test('stage names compare case-insensitively and variables resolve in FROM', () => {
-  const model = new DockerfileModel('ARG A=1 BASE=Builder\nFROM python:3.11 AS builder\nENV PATH=/opt/x:$PATH\nFROM ${BASE} AS final\nWORKDIR app\nWORKDIR sub\n');
-  assert.deepEqual(model.chain.map((stage) => stage.name), ['builder', 'final']);
+  const model = new DockerfileModel(
+    'ARG A=1 BASE=Builder\nFROM python:3.11 AS builder\nENV PATH=/opt/x:$PATH\nFROM ${BASE} AS final\nWORKDIR app\nWORKDIR sub\n',
+  );
+  assert.deepEqual(
+    model.chain.map((stage) => stage.name),
+    ['builder', 'final'],
+  );
   assert.equal(model.path[0], '/opt/x');
   assert.equal(model.workdir, '/app/sub');
 });

@@ -38,9 +38,20 @@ test('the kind pragma wins over the kind setting', () => {
 });
 
 test('a rule that throws is recorded and the other rules still report', () => {
-  const throwing: Rule = { id: 'SM999', title: 'broken', severity: 'error', appliesTo: 'any', check: () => { throw new Error('boom'); } };
+  const throwing: Rule = {
+    id: 'SM999',
+    title: 'broken',
+    severity: 'error',
+    appliesTo: 'any',
+    check: () => {
+      throw new Error('boom');
+    },
+  };
   const result = lintDockerfile(broken, { rules: [throwing, ...RULES] });
   assert.equal(result.failures.length, 1);
   assert.equal(result.failures[0].rule, 'SM999');
-  assert.deepEqual(result.findings.map((finding) => finding.rule), ['SM303', 'SM101']);
+  assert.deepEqual(
+    result.findings.map((finding) => finding.rule),
+    ['SM303', 'SM101'],
+  );
 });

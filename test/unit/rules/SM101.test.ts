@@ -7,7 +7,9 @@ ruleTable('SM101', [
     name: 'CMD is reported when there is no ENTRYPOINT and no train program',
     dockerfile: `FROM python:3.11\n${unbuffered}COPY train.py /opt/program/\nCMD ["python", "/opt/program/train.py"]\n`,
     files: { 'train.py': 'print(1)\n' },
-    expect: [{ line: 4, text: '["python", "/opt/program/train.py"]', severity: 'error', message: /replaces this CMD; "python \/opt\/program\/train.py" never runs/ }],
+    expect: [
+      { line: 4, text: '["python", "/opt/program/train.py"]', severity: 'error', message: /replaces this CMD; "python \/opt\/program\/train.py" never runs/ },
+    ],
     fixed: `FROM python:3.11\n${unbuffered}COPY train.py /opt/program/\nENTRYPOINT ["python", "/opt/program/train.py"]\n`,
   },
   {

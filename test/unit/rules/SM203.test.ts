@@ -23,6 +23,15 @@ ruleTable('SM203', [
     expect: [{ line: 2, text: '/opt/ml/code/' }],
     fixed: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-cpu-py310\nCOPY fit.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=fit.py\n',
   },
-  { name: 'SAGEMAKER_PROGRAM set (legacy ENV syntax)', dockerfile: 'FROM python:3.11\nRUN pip install sagemaker-training\nCOPY train.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM train.py\n', files: { 'train.py': 'x' }, expect: [] },
-  { name: 'a framework base image without code in /opt/ml/code is fine (code comes with the job)', dockerfile: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-cpu-py310\nRUN pip install numpy\n', expect: [] },
+  {
+    name: 'SAGEMAKER_PROGRAM set (legacy ENV syntax)',
+    dockerfile: 'FROM python:3.11\nRUN pip install sagemaker-training\nCOPY train.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM train.py\n',
+    files: { 'train.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'a framework base image without code in /opt/ml/code is fine (code comes with the job)',
+    dockerfile: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-cpu-py310\nRUN pip install numpy\n',
+    expect: [],
+  },
 ]);

@@ -21,5 +21,10 @@ ruleTable('SM301', [
   { name: '$BUILDPLATFORM cannot be known', dockerfile: 'FROM --platform=$BUILDPLATFORM python:3.11\n', expect: [] },
   { name: 'a builder stage for another platform is fine', dockerfile: 'FROM --platform=linux/arm64 golang AS tools\nFROM python:3.11\n', expect: [] },
   { name: 'inference-only images may be arm64 (Graviton)', dockerfile: '# smct kind=inference\nFROM --platform=linux/arm64 python:3.11\n', expect: [] },
-  { name: 'a training kind from settings keeps the error', dockerfile: 'FROM --platform=linux/arm64 python:3.11\n', settings: { kind: 'both' }, expect: [{ line: 1, text: '--platform=linux/arm64' }] },
+  {
+    name: 'a training kind from settings keeps the error',
+    dockerfile: 'FROM --platform=linux/arm64 python:3.11\n',
+    settings: { kind: 'both' },
+    expect: [{ line: 1, text: '--platform=linux/arm64' }],
+  },
 ]);

@@ -12,7 +12,8 @@ ruleTable('SM401', [
     dockerfile: 'FROM python:3.11 AS base\nFROM base\nRUN pip install sagemaker-training\nCOPY t.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=t.py\n',
     files: { 't.py': 'x' },
     expect: [{ line: 3, text: 'sagemaker-training' }],
-    fixed: 'FROM python:3.11 AS base\nFROM base\nENV PYTHONUNBUFFERED=1\nRUN pip install sagemaker-training\nCOPY t.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=t.py\n',
+    fixed:
+      'FROM python:3.11 AS base\nFROM base\nENV PYTHONUNBUFFERED=1\nRUN pip install sagemaker-training\nCOPY t.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=t.py\n',
   },
   {
     name: 'a train script with a python shebang is Python',
@@ -21,7 +22,15 @@ ruleTable('SM401', [
     expect: [{ line: 2, text: 'train /usr/local/bin/' }],
   },
   { name: 'python -u is unbuffered', dockerfile: 'FROM python:3.11\nENTRYPOINT ["python3", "-u", "/opt/train.py"]\n', expect: [] },
-  { name: 'ENV PYTHONUNBUFFERED in a parent stage counts', dockerfile: 'FROM python:3.11 AS base\nENV PYTHONUNBUFFERED=TRUE\nFROM base\nENTRYPOINT ["python", "/t.py"]\n', expect: [] },
-  { name: 'an empty PYTHONUNBUFFERED does not count', dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=""\nENTRYPOINT ["python", "/t.py"]\n', expect: [{ line: 3, text: '["python", "/t.py"]' }] },
+  {
+    name: 'ENV PYTHONUNBUFFERED in a parent stage counts',
+    dockerfile: 'FROM python:3.11 AS base\nENV PYTHONUNBUFFERED=TRUE\nFROM base\nENTRYPOINT ["python", "/t.py"]\n',
+    expect: [],
+  },
+  {
+    name: 'an empty PYTHONUNBUFFERED does not count',
+    dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=""\nENTRYPOINT ["python", "/t.py"]\n',
+    expect: [{ line: 3, text: '["python", "/t.py"]' }],
+  },
   { name: 'a non-Python program is not reported', dockerfile: 'FROM ubuntu:22.04\nENTRYPOINT ["/usr/local/bin/trainer"]\n', expect: [] },
 ]);

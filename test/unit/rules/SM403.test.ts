@@ -22,8 +22,18 @@ ruleTable('SM403', [
     files: { 'run.sh': 'set -e\r\npython train.py\r\n' },
     expect: [{ line: 2, text: 'run.sh', message: /command not found/ }],
   },
-  { name: 'a CRLF Python file run by the interpreter is fine', dockerfile: 'FROM python:3.11\nCOPY t.py /t.py\nENTRYPOINT ["python", "-u", "/t.py"]\n', files: { 't.py': 'print(1)\r\n' }, expect: [] },
-  { name: 'LF scripts are fine', dockerfile: 'FROM python:3.11\nCOPY bin/ /usr/local/bin/\n', files: { 'bin/train': { content: '#!/bin/sh\nexit 0\n', mode: 0o755 } }, expect: [] },
+  {
+    name: 'a CRLF Python file run by the interpreter is fine',
+    dockerfile: 'FROM python:3.11\nCOPY t.py /t.py\nENTRYPOINT ["python", "-u", "/t.py"]\n',
+    files: { 't.py': 'print(1)\r\n' },
+    expect: [],
+  },
+  {
+    name: 'LF scripts are fine',
+    dockerfile: 'FROM python:3.11\nCOPY bin/ /usr/local/bin/\n',
+    files: { 'bin/train': { content: '#!/bin/sh\nexit 0\n', mode: 0o755 } },
+    expect: [],
+  },
 ]);
 
 test('SM403: the fix converts the build-context file to LF, and the error is gone', () => {

@@ -3,13 +3,33 @@ import { ruleTable } from '../../helpers/lint';
 const inference = '# smct kind=inference\n';
 
 ruleTable('SM501', [
-  { name: 'EXPOSE without 8080 is reported', dockerfile: `${inference}FROM python:3.11\nEXPOSE 5000/tcp\nENTRYPOINT ["python", "-u", "serve.py"]\n`, expect: [{ line: 3, text: '5000/tcp', message: /exposes 5000 only/ }] },
-  { name: 'a --port other than 8080 is reported on the port', dockerfile: `${inference}FROM python:3.11\nENTRYPOINT ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]\n`, expect: [{ line: 3, text: '8000', message: /bound to port 8000/ }] },
-  { name: 'gunicorn -b host:N is reported', dockerfile: `${inference}FROM python:3.11\nENTRYPOINT gunicorn -b 0.0.0.0:5000 app:app\n`, expect: [{ line: 3, text: '0.0.0.0:5000' }] },
-  { name: '--bind=host:N is reported', dockerfile: `${inference}FROM python:3.11\nENTRYPOINT ["gunicorn", "--bind=0.0.0.0:9000", "app:app"]\n`, expect: [{ line: 3, text: '--bind=0.0.0.0:9000' }] },
+  {
+    name: 'EXPOSE without 8080 is reported',
+    dockerfile: `${inference}FROM python:3.11\nEXPOSE 5000/tcp\nENTRYPOINT ["python", "-u", "serve.py"]\n`,
+    expect: [{ line: 3, text: '5000/tcp', message: /exposes 5000 only/ }],
+  },
+  {
+    name: 'a --port other than 8080 is reported on the port',
+    dockerfile: `${inference}FROM python:3.11\nENTRYPOINT ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]\n`,
+    expect: [{ line: 3, text: '8000', message: /bound to port 8000/ }],
+  },
+  {
+    name: 'gunicorn -b host:N is reported',
+    dockerfile: `${inference}FROM python:3.11\nENTRYPOINT gunicorn -b 0.0.0.0:5000 app:app\n`,
+    expect: [{ line: 3, text: '0.0.0.0:5000' }],
+  },
+  {
+    name: '--bind=host:N is reported',
+    dockerfile: `${inference}FROM python:3.11\nENTRYPOINT ["gunicorn", "--bind=0.0.0.0:9000", "app:app"]\n`,
+    expect: [{ line: 3, text: '--bind=0.0.0.0:9000' }],
+  },
   { name: 'EXPOSE 8080 with other ports is fine', dockerfile: `${inference}FROM python:3.11\nEXPOSE 8080 9090\n`, expect: [] },
   { name: 'an EXPOSE range holding 8080 is fine', dockerfile: `${inference}FROM python:3.11\nEXPOSE 8000-8100\n`, expect: [] },
   { name: 'port 8080 is fine', dockerfile: `${inference}FROM python:3.11\nENTRYPOINT ["uvicorn", "app:app", "--port", "8080"]\n`, expect: [] },
   { name: 'training-only images are not checked', dockerfile: 'FROM python:3.11\nEXPOSE 6006\nENTRYPOINT ["python", "-u", "t.py"]\n', expect: [] },
-  { name: 'a capabilities LABEL makes it an inference image (auto)', dockerfile: 'FROM python:3.11\nLABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true\nEXPOSE 5000\n', expect: [{ line: 3, text: '5000' }] },
+  {
+    name: 'a capabilities LABEL makes it an inference image (auto)',
+    dockerfile: 'FROM python:3.11\nLABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true\nEXPOSE 5000\n',
+    expect: [{ line: 3, text: '5000' }],
+  },
 ]);

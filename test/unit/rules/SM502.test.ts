@@ -7,9 +7,26 @@ ruleTable('SM502', [
     expect: [{ line: 4, text: '["python", "serve.py"]', severity: 'error', message: /"docker run <image> serve", which replaces this CMD/ }],
     fixed: '# smct kind=inference\nFROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "serve.py"]\n',
   },
-  { name: 'nothing to serve is a warning on the final FROM', dockerfile: '# smct kind=inference\nFROM python:3.11\nRUN pip install flask\n', expect: [{ line: 2, text: 'python:3.11', severity: 'warning' }] },
-  { name: 'an install of sagemaker-inference makes it an inference image', dockerfile: 'FROM python:3.11\nRUN pip install multi-model-server sagemaker-inference\nCMD ["python", "serve.py"]\n', expect: [{ line: 3, text: '["python", "serve.py"]' }] },
-  { name: 'a serve script on PATH is found', dockerfile: '# smct kind=inference\nFROM python:3.11\nCOPY serve /usr/local/bin/\nCMD ["ignored"]\n', files: { serve: { content: '#!/bin/sh\n', mode: 0o755 } }, expect: [] },
+  {
+    name: 'nothing to serve is a warning on the final FROM',
+    dockerfile: '# smct kind=inference\nFROM python:3.11\nRUN pip install flask\n',
+    expect: [{ line: 2, text: 'python:3.11', severity: 'warning' }],
+  },
+  {
+    name: 'an install of sagemaker-inference makes it an inference image',
+    dockerfile: 'FROM python:3.11\nRUN pip install multi-model-server sagemaker-inference\nCMD ["python", "serve.py"]\n',
+    expect: [{ line: 3, text: '["python", "serve.py"]' }],
+  },
+  {
+    name: 'a serve script on PATH is found',
+    dockerfile: '# smct kind=inference\nFROM python:3.11\nCOPY serve /usr/local/bin/\nCMD ["ignored"]\n',
+    files: { serve: { content: '#!/bin/sh\n', mode: 0o755 } },
+    expect: [],
+  },
   { name: 'an exec-form ENTRYPOINT serves', dockerfile: '# smct kind=inference\nFROM python:3.11\nENTRYPOINT ["python", "-u", "serve.py"]\n', expect: [] },
-  { name: 'an inference DLC provides serve', dockerfile: '# smct kind=inference\nFROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310\nCMD ["x"]\n', expect: [] },
+  {
+    name: 'an inference DLC provides serve',
+    dockerfile: '# smct kind=inference\nFROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310\nCMD ["x"]\n',
+    expect: [],
+  },
 ]);

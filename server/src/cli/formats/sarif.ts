@@ -28,7 +28,9 @@ export function formatSarif(findings: readonly ReportedFinding[]): string {
               const markdown = rulePageMarkdown(rule.id);
               return {
                 id: rule.id,
-                name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase()),
+                name: rule.title
+                  .replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase())
+                  .replace(/^./, (c) => c.toUpperCase()),
                 shortDescription: { text: rule.title },
                 fullDescription: { text: firstParagraph(markdown) || rule.title },
                 helpUri: webRulePage(rule.id),

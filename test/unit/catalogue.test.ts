@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { RULES } from '../../server/src/rules';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+test('every rule has its documentation page, titled with its ID and name', () => {
+  for (const rule of RULES) {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'rules', `${rule.id}.md`), 'utf8');
+    assert.equal(page.split('\n')[0], `# ${rule.id}: ${rule.title}`);
+  }
+});
+
+test('the README rule table lists every rule with its link, name and default severity', () => {
+  for (const rule of RULES) {
+    const title = rule.title.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    assert.match(readme, new RegExp(`\\|\\s*\\[${rule.id}\\]\\(docs/rules/${rule.id}\\.md\\)\\s*\\|\\s*${title}\\s*\\|\\s*${rule.severity}`));
+  }
+});
+
+test('the contributed severity setting names every rule', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const names = manifest.contributes.configuration.properties['sagemakerContainerTools.rules'].propertyNames.enum;
+  assert.deepEqual([...names].sort(), RULES.map((rule) => rule.id).sort());
+});
