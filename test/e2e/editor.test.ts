@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, findCodeServer, packageExtension, ROOT, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+
+/** Screenshots of every step, kept as test artifacts. */
+const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
+const codeServer = findCodeServer();
+
+describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let scratch: string;
+  let workspace: string;
+
+  const shot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  };
+
+  before(async () => {
+    assert.ok('entry' in codeServer);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-e2e-'));
+    workspace = copyOfExamples();
+    server = await startCodeServer({ entry: codeServer.entry, workspace, extensions: [packageExtension(ROOT, path.join(scratch, 'extension.vsix'))] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Quick Open the broken example.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('broken-training/Dockerfile');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'CMD ["python", "train.py"]' }).waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('the CMD is underlined as an error', async () => {
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    await shot('01-squiggle');
+  });
+
+  test('the Problems panel lists SM101 with its message', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'replaces this CMD' });
+    await row.first().waitFor({ timeout: 30_000 });
+    const text = await page.locator('.markers-panel').innerText();
+    assert.match(text, /SM101/);
+    assert.match(text, /SageMaker runs "docker run <image> train", which replaces this CMD/);
+    await shot('02-problems');
+  });
+
+  test('hovering the CMD shows the process SageMaker starts', async () => {
+    const keyword = page.locator('.monaco-editor .view-line span', { hasText: /^CMD$/ }).first();
+    await keyword.hover();
+    const hover = page.locator('.monaco-hover-content').filter({ hasText: 'SageMaker training' });
+    await hover.first().waitFor({ timeout: 30_000 });
+    assert.match(await hover.first().innerText(), /replaces this CMD/);
+    await shot('03-hover');
+  });
+
+  test('Ctrl+. offers the quick fix, and choosing it turns CMD into ENTRYPOINT', async () => {
+    await page.mouse.move(5, 5);
+    await page.locator('.monaco-editor .view-line span', { hasText: /^CMD$/ }).first().click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Convert CMD to ENTRYPOINT (exec form)' });
+    await fix.waitFor({ timeout: 30_000 });
+    await shot('04-quick-fix-menu');
+    // The first entry is focused: choose it as a keyboard user would.
+    assert.match(await page.locator('.action-widget .monaco-list-row.focused').innerText(), /Convert CMD to ENTRYPOINT/);
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'ENTRYPOINT ["python", "train.py"]' }).waitFor({ timeout: 30_000 });
+    await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'replaces this CMD' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await shot('05-fixed');
+  });
+
+  test('the SageMaker commands are in the command palette', async () => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type('SageMaker:');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Restart Language Server' }).first().waitFor({ timeout: 30_000 });
+    const text = await page.locator('.quick-input-list').innerText();
+    assert.match(text, /SageMaker: Show Language Server Output/);
+    await shot('06-command-palette');
+    await page.keyboard.press('Escape');
+  });
+});
