@@ -77,6 +77,8 @@ export class Analysis {
     if (this.packages.some((installed) => INFERENCE_PACKAGES.has(installed.name))) return true;
     const labels = this.model.stepsOf('LABEL').flatMap((step) => this.model.properties(step.instruction));
     if (labels.some((label) => label.name.startsWith('com.amazonaws.sagemaker.capabilities.'))) return true;
-    return this.evidence('serve') !== undefined;
+    // A guess (a file that only may be copied from another stage) may silence an error, never enable rules.
+    const serve = this.evidence('serve');
+    return serve !== undefined && !(serve.kind === 'file' && !serve.placement.certain);
   }
 }

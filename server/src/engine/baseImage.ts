@@ -10,7 +10,9 @@ export interface BaseImage {
   readonly repository: string;
   readonly tag: string | undefined;
   readonly digest: string | undefined;
-  /** An AWS Deep Learning Container for training, or an image named for the SageMaker toolkit. */
+  /** A known SageMaker image: an AWS Deep Learning Container, or another image named for the SageMaker toolkit. */
+  readonly sagemaker: boolean;
+  /** An AWS Deep Learning Container for training, or another image named for the SageMaker toolkit. */
   readonly providesTrain: boolean;
   /** An AWS Deep Learning Container for inference, or an image named for the SageMaker toolkit. */
   readonly providesServe: boolean;
@@ -33,8 +35,10 @@ export function describeBaseImage(from: From, raw: string, reference: Expansion)
     repository,
     tag,
     digest,
-    providesTrain: named || dlc?.[1].toLowerCase() === 'training',
-    providesServe: named || dlc?.[1].toLowerCase() === 'inference',
+    sagemaker: dlc !== null || named,
+    // A Deep Learning Container is for one job kind whatever its tag says ("…-sagemaker" tags are common).
+    providesTrain: dlc ? dlc[1].toLowerCase() === 'training' : named,
+    providesServe: dlc ? dlc[1].toLowerCase() === 'inference' : named,
   };
 }
 

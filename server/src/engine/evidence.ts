@@ -79,15 +79,25 @@ export function findEvidence(model: DockerfileModel, files: ImageFiles, packages
 function runCreatedProgram(model: DockerfileModel, verb: Verb): Evidence | undefined {
   const folders = new Set(model.path);
   for (const step of model.stepsOf('RUN')) {
+    // Follow `cd` inside the RUN, so `cd /usr/local/bin && ln -s /opt/x.py train` is understood.
+    let cwd = step.workdir;
     for (const command of model.shellCommands(step.instruction)) {
       const words = command.map((word) => expand(word.text.replace(/^\d*>+/, ''), step.scope, model.escape).value);
-      const paths = words.filter((word) => word.startsWith('/') || word.startsWith('.')).map((word) => posix.resolve(step.workdir, word));
+      const program = basename(words[0] ?? '');
+      if (program === 'cd' && words[1] !== undefined) {
+        cwd = posix.resolve(cwd, words[1]);
+        continue;
+      }
+      const paths = words.filter((word) => word.startsWith('/') || word.startsWith('.')).map((word) => posix.resolve(cwd, word));
       const named = paths.find((path) => basename(path) === verb && folders.has(posix.dirname(path)));
       if (named) return { kind: 'run', step, imagePath: named };
-      const program = basename(words[0] ?? '');
-      const last = paths[paths.length - 1];
-      if (['ln', 'cp', 'install', 'mv'].includes(program) && last && folders.has(last.replace(/\/+$/, '') || '/')) {
-        if (words.slice(1, -1).some((word) => basename(word) === verb)) return { kind: 'run', step, imagePath: posix.join(last, verb) };
+      if (!['ln', 'cp', 'install', 'mv'].includes(program)) continue;
+      // The last operand is the target: a file named like the verb, or a folder that receives it.
+      const operands = words.slice(1).filter((word) => !word.startsWith('-'));
+      const target = operands.length >= 2 ? posix.resolve(cwd, operands[operands.length - 1]) : undefined;
+      if (target && basename(target) === verb && folders.has(posix.dirname(target))) return { kind: 'run', step, imagePath: target };
+      if (target && folders.has(target.replace(/\/+$/, '') || '/') && operands.slice(0, -1).some((word) => basename(word) === verb)) {
+        return { kind: 'run', step, imagePath: posix.join(target, verb) };
       }
     }
   }

@@ -61,12 +61,12 @@ export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: 
     };
   }
   const argv = form?.kind === 'exec' ? form.argv : [];
-  const wrapper = argv.length > 0 && INIT_WRAPPERS.test(basename(argv[0])) && argv.slice(1).every((arg) => arg.startsWith('-'));
-  if (!entrypoint || argv.length === 0 || wrapper) {
+  const command = stripWrapper(stripEnv(argv));
+  const wrapper = argv.length > 0 && command.length === 0 && INIT_WRAPPERS.test(basename(stripEnv(argv)[0] ?? ''));
+  if (!entrypoint || command.length === 0) {
     const executable = findOnPath(model, files, verb);
     return { verb, mode: 'path', argv: [...argv, verb], entrypoint, wrapper, executable, script: undefined, evidence };
   }
-  const command = stripEnv(argv);
   return {
     verb,
     mode: 'entrypoint',
@@ -79,8 +79,22 @@ export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: 
   };
 }
 
+/** Init-wrapper options that take a value: `tini -e 143 --`, `dumb-init --rewrite 15:2 --`. */
+const WRAPPER_OPTIONS_WITH_VALUE = new Set(['-e', '-p', '-r', '--rewrite', '-l']);
+
+/** `tini -g -- python x.py` runs `python x.py`; a wrapper with no program of its own leaves nothing. */
+export function stripWrapper(argv: readonly string[]): readonly string[] {
+  if (argv.length === 0 || !INIT_WRAPPERS.test(basename(argv[0]))) return argv;
+  let i = 1;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    if (argv[i] === '--') return argv.slice(i + 1);
+    i += WRAPPER_OPTIONS_WITH_VALUE.has(argv[i]) ? 2 : 1;
+  }
+  return argv.slice(i);
+}
+
 /** `/usr/bin/env [-i] [A=1] python x.py` runs `python x.py`. */
-function stripEnv(argv: readonly string[]): readonly string[] {
+export function stripEnv(argv: readonly string[]): readonly string[] {
   if (argv.length === 0 || basename(argv[0]) !== 'env') return argv;
   let i = 1;
   while (i < argv.length && (argv[i].startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[i]))) i++;

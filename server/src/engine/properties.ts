@@ -26,7 +26,7 @@ export function readProperties(logical: LogicalText, escape: string): PropertyIn
     const raw = text.slice(valueStart).replace(/\s+$/, '');
     const hasValue = raw.length > 0;
     properties.push({
-      name: text.slice(i, firstWordEnd),
+      name: unquote(text.slice(i, firstWordEnd), escape),
       value: hasValue ? unquote(raw, escape) : null,
       valueRange: hasValue ? logical.rangeOf(valueStart, valueStart + raw.length) : null,
       range: logical.rangeOf(i, hasValue ? valueStart + raw.length : firstWordEnd),

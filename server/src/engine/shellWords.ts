@@ -108,3 +108,41 @@ export function basename(path: string): string {
   const slash = trimmed.lastIndexOf('/');
   return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
 }
+
+/** Shell words that open or close compound commands: `exec` cannot be put in front of them. */
+const RESERVED_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'in',
+  'function',
+  '{',
+  '}',
+  '!',
+  '[[',
+  ']]',
+]);
+
+/**
+ * Where `exec ` makes the last command of a shell command string replace the shell: the start
+ * of the last command of a `;` / `&&` / newline list. Undefined when that cannot be done simply:
+ * the last command is in a pipeline, after `||` or `&`, or inside a compound command (if, for, …).
+ */
+export function execInsertionPoint(command: string): number | undefined {
+  const commands = shellCommands(command);
+  const last = commands[commands.length - 1];
+  if (!last || commands.some((words) => words.some((word) => RESERVED_WORDS.has(word.text)))) return undefined;
+  const gap = command.slice(0, last[0].start);
+  const before = gap.trimEnd();
+  const newline = gap.slice(before.length).includes('\n');
+  return before === '' || newline || before.endsWith('&&') || before.endsWith(';') ? last[0].start : undefined;
+}

@@ -5,7 +5,7 @@ import type { CommandInstruction } from '../engine/commandForm';
 import type { CopyOperation } from '../engine/copies';
 import type { Verb } from '../engine/evidence';
 import { displayArgv } from '../engine/program';
-import { isPlainWordList } from '../engine/shellWords';
+import { isPlainWordList, programWords } from '../engine/shellWords';
 import type { Fix } from './rule';
 
 /** The instruction's arguments, the narrowest range that still names the whole instruction. */
@@ -30,6 +30,11 @@ export function commandWords(analysis: Analysis, instruction: Instruction): Comm
     if (argv) return [argv];
   }
   return analysis.model.shellCommands(instruction).map((words) => words.map((word) => ({ text: word.text, range: logical.rangeOf(word.start, word.end) })));
+}
+
+/** A command's words from its program on (leading `VAR=value`, `sudo`, `env` … dropped). */
+export function fromProgram(command: readonly CommandWord[]): CommandWord[] {
+  return programWords(command.map((word, i) => ({ text: word.text, start: i, end: i + 1 }))).map((word) => command[word.start]);
 }
 
 /** The exec-form argv with each string's range inside its quotes, when dockerfile-ast's strings agree with JSON. */

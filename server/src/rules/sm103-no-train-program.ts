@@ -12,15 +12,18 @@ export const SM103: Rule = {
   appliesTo: 'training',
   check(analysis) {
     const { model } = analysis;
-    if (model.entrypoint || model.cmd || !model.finalStage || analysis.program('train').evidence) return [];
+    const program = analysis.program('train');
+    // An empty `ENTRYPOINT []` or a lone init wrapper (tini --) leaves Docker to execute `train` itself.
+    if (program.mode !== 'path' || model.cmd || !model.finalStage || program.evidence || model.baseImage?.sagemaker) return [];
     const from = model.finalStage.from;
+    const entrypoint = program.wrapper ? `the ENTRYPOINT only starts an init wrapper, which executes "train"` : 'there is no ENTRYPOINT';
     const scratch = model.baseImage?.scratch ?? false;
     return [
       {
         range: from.getImageRange() ?? argumentsRange(from),
         severity: scratch ? 'error' : undefined,
         message:
-          'Nothing in this image answers SageMaker\'s "docker run <image> train": there is no ENTRYPOINT and no "train" program on PATH. ' +
+          `Nothing in this image answers SageMaker's "docker run <image> train": ${entrypoint}, and there is no "train" program on PATH. ` +
           'Add an exec-form ENTRYPOINT, copy an executable "train" into a PATH folder such as /usr/local/bin, or install sagemaker-training. ' +
           `Otherwise the job fails with: exec: "train": executable file not found in $PATH${scratch ? '' : ' (unless the base image provides one)'}.`,
       },

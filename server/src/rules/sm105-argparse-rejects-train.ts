@@ -42,6 +42,8 @@ function isPythonFile(analysis: Analysis, contextPath: string): boolean {
 /** argparse with a bare parse_args() and no positional add_argument: an extra word is an error. */
 export function rejectsExtraArguments(source: string): boolean {
   if (!/\bargparse\b/.test(source) || !/\.parse_args\(\s*\)/.test(source)) return false;
+  // Sub-commands (add_subparsers) are a positional argument: "train" may well be one of them.
+  if (/\.add_subparsers\(/.test(source)) return false;
   const declared = [...source.matchAll(/\.add_argument\(\s*(?:[rbuf]?)(["'])([^"']*)\1/g)].map((match) => match[2]);
   return declared.every((name) => name.startsWith('-'));
 }

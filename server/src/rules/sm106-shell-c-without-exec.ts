@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { argumentsRange, execArgv } from './helpers';
-import { basename, shellCommands } from '../engine/shellWords';
+import { basename, execInsertionPoint } from '../engine/shellWords';
 
 const SHELLS = /^(sh|bash|dash|ash|zsh|ksh)$/;
 
@@ -23,7 +23,7 @@ export const SM106: Rule = {
     const flagIndex = argv.findIndex((arg, i) => i > shellIndex && /^-[a-z]*c[a-z]*$/.test(arg));
     const command = argv[flagIndex + 1];
     if (flagIndex < 0 || command === undefined) return [];
-    const insertAt = lastCommandStart(command);
+    const insertAt = execInsertionPoint(command);
     if (insertAt !== undefined && /^exec\s/.test(command.slice(insertAt))) return [];
     if (/^\s*exec\s/.test(command)) return [];
     const words = execArgv(analysis, entrypoint.instruction);
@@ -45,17 +45,3 @@ export const SM106: Rule = {
     ];
   },
 };
-
-/**
- * Where the command that should replace the shell starts: the last command of a `;`/`&&` list.
- * A last command in a pipeline or after `||` or `&` cannot simply be exec'd: no fix then.
- */
-function lastCommandStart(command: string): number | undefined {
-  const commands = shellCommands(command);
-  const last = commands[commands.length - 1];
-  if (!last) return undefined;
-  const gap = command.slice(0, last[0].start);
-  const before = gap.trimEnd();
-  const newline = gap.slice(before.length).includes('\n');
-  return before === '' || newline || before.endsWith('&&') || before.endsWith(';') ? last[0].start : undefined;
-}

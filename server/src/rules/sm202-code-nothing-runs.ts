@@ -29,12 +29,12 @@ export const SM202: Rule = {
   },
 };
 
-/** The toolkit that runs SAGEMAKER_PROGRAM from /opt/ml/code: installed, announced by ENV, or in the base image. */
+/** The toolkit that runs SAGEMAKER_PROGRAM from /opt/ml/code: installed, announced by ENV, or in a SageMaker framework base image. */
 export function hasTrainingToolkit(analysis: Analysis): boolean {
   return (
     analysis.packages.some((installed) => TRAIN_PACKAGES.has(installed.name)) ||
     analysis.model.envDefinitions.has('SAGEMAKER_TRAINING_MODULE') ||
-    (analysis.model.baseImage?.providesTrain ?? false)
+    (analysis.model.baseImage?.sagemaker ?? false)
   );
 }
 

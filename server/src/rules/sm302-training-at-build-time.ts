@@ -1,8 +1,8 @@
 import * as posix from 'node:path/posix';
 import type { Analysis } from '../engine/analysis';
-import { basename, programWords } from '../engine/shellWords';
+import { basename, shellCommands } from '../engine/shellWords';
 import type { Finding, Rule } from './rule';
-import { commandWords, type CommandWord } from './helpers';
+import { commandWords, fromProgram, type CommandWord } from './helpers';
 
 const TRAINING_SCRIPT_NAMES = new Set(['train', 'train.py', 'train.sh']);
 const INTERPRETERS = /^(python[0-9.]*|sh|bash|dash|zsh|node|Rscript|julia|perl|ruby)$/;
@@ -20,9 +20,8 @@ export const SM302: Rule = {
     const entryScripts = trainingScripts(analysis);
     const findings: Finding[] = [];
     for (const step of analysis.model.stepsOf('RUN')) {
-      for (const command of commandWords(analysis, step.instruction)) {
-        const script = invokedScript(command);
-        if (!script) continue;
+      const scripts = commandWords(analysis, step.instruction).flatMap((command) => invokedScripts(command));
+      for (const script of scripts) {
         const path = posix.resolve(step.workdir, script.text);
         if (TRAINING_SCRIPT_NAMES.has(basename(script.text)) || entryScripts.has(path)) {
           findings.push({
@@ -39,14 +38,28 @@ export const SM302: Rule = {
   },
 };
 
-/** The program a command runs, or the script its interpreter runs (`python -u train.py`). */
-function invokedScript(command: readonly CommandWord[]): CommandWord | undefined {
-  const words = programWords(command.map((word, i) => ({ text: word.text, start: i, end: i + 1 }))).map((word) => command[word.start]);
-  if (words.length === 0) return undefined;
-  if (!INTERPRETERS.test(basename(words[0].text))) return words[0];
-  const args = words.slice(1);
-  if (args.some((word) => word.text === '-c' || word.text === '-m' || word.text === '-e')) return undefined;
-  return args.find((word) => !word.text.startsWith('-'));
+/** Interpreter options whose value is the next word (`python -W ignore train.py`). */
+const OPTIONS_WITH_VALUE = new Set(['-W', '-X', '-o', '-O']);
+
+/**
+ * The programs a command runs: its program, the script its interpreter runs (`python -u
+ * train.py`), and what a `sh -c "…"` string runs (reported on that string).
+ */
+function invokedScripts(command: readonly CommandWord[]): CommandWord[] {
+  const words = fromProgram(command);
+  if (words.length === 0) return [];
+  if (!INTERPRETERS.test(basename(words[0].text))) return [words[0]];
+  for (let i = 1; i < words.length; i++) {
+    const text = words[i].text;
+    if (/^-[a-z]*c$/.test(text) && /^(sh|bash|dash|zsh)$/.test(basename(words[0].text)) && words[i + 1]) {
+      const inner = words[i + 1];
+      return shellCommands(inner.text).flatMap((innerWords) => invokedScripts(innerWords.map((word) => ({ text: word.text, range: inner.range }))));
+    }
+    if (text === '-c' || text === '-m' || text === '-e') return [];
+    if (OPTIONS_WITH_VALUE.has(text)) i++;
+    else if (!text.startsWith('-')) return [words[i]];
+  }
+  return [];
 }
 
 /** The image paths SageMaker runs for training: the ENTRYPOINT's program and script, or `train` on PATH. */

@@ -9,7 +9,7 @@ export const SM303: Rule = {
   appliesTo: 'any',
   check(analysis) {
     const base = analysis.model.baseImage;
-    if (!base || base.scratch || !base.reference.complete || base.digest) return [];
+    if (!base || base.scratch || base.repository === '' || !base.reference.complete || base.digest) return [];
     if (base.tag !== undefined && base.tag !== 'latest') return [];
     const range = (base.tag ? base.from.getImageTagRange() : undefined) ?? base.from.getImageRange() ?? argumentsRange(base.from);
     return [

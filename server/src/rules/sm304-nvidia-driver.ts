@@ -1,6 +1,7 @@
 import type { Finding, Rule } from './rule';
-import { commandWords } from './helpers';
-import { basename, programWords } from '../engine/shellWords';
+import { commandWords, fromProgram } from './helpers';
+import { expand } from '../engine/variables';
+import { basename } from '../engine/shellWords';
 
 const INSTALLERS: Record<string, string[]> = {
   'apt-get': ['install'],
@@ -30,7 +31,8 @@ export const SM304: Rule = {
     const findings: Finding[] = [];
     for (const step of analysis.model.stepsOf('RUN')) {
       for (const command of commandWords(analysis, step.instruction)) {
-        const words = programWords(command.map((word, i) => ({ text: word.text, start: i, end: i + 1 }))).map((word) => command[word.start]);
+        // Packages may come from build arguments: ARG DRIVER=nvidia-driver-535 … apt-get install $DRIVER.
+        const words = fromProgram(command).map((word) => ({ ...word, text: expand(word.text, step.scope, analysis.model.escape).value }));
         const verbs = INSTALLERS[basename(words[0]?.text ?? '')];
         const installs = verbs !== undefined && words.some((word) => verbs.includes(word.text));
         const driver = words.find((word) => (installs && DRIVER_PACKAGE.test(word.text)) || DRIVER_INSTALLER.test(word.text));

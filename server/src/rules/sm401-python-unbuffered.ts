@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis } from '../engine/analysis';
-import { PYTHON } from '../engine/program';
+import { PYTHON, stripEnv, stripWrapper } from '../engine/program';
 import { basename } from '../engine/shellWords';
 import type { Rule } from './rule';
 import { argumentsRange, insertLineAfter } from './helpers';
@@ -25,7 +25,7 @@ export const SM401: Rule = {
         range: python.range,
         message:
           `SageMaker starts ${python.what}, and Python buffers its output when it is not writing to a terminal: logs reach CloudWatch late, ` +
-          'and the last lines are lost when the job crashes. Set ENV PYTHONUNBUFFERED=1 (or run python -u).',
+          'and the last lines are lost when the process crashes. Set ENV PYTHONUNBUFFERED=1 (or run python -u).',
         fixes: [{ title: 'Add ENV PYTHONUNBUFFERED=1', edits: [insertLineAfter(analysis, from, 'ENV PYTHONUNBUFFERED=1')] }],
       },
     ];
@@ -43,17 +43,24 @@ function pythonProgram(analysis: Analysis, verb: 'train' | 'serve'): PythonProgr
   const entrypoint = program.entrypoint;
   if (program.mode !== 'path' && entrypoint) {
     const words = entrypoint.form.kind === 'exec' ? entrypoint.form.argv : entrypoint.form.kind === 'shell' ? entrypoint.form.command.split(/\s+/) : [];
-    const start = words.findIndex((word) => !(basename(word) === 'env' || word.startsWith('-') || /^[A-Za-z_]\w*=/.test(word)));
+    const command = stripWrapper(stripEnv(words[0] === 'exec' ? words.slice(1) : words));
     const range = argumentsRange(entrypoint.instruction);
-    if (start >= 0 && PYTHON.test(basename(words[start]))) {
-      return { what: 'a Python interpreter', unbuffered: words.slice(start + 1).some((word) => /^-[a-zA-Z]*u[a-zA-Z]*$/.test(word)), range };
+    if (command.length > 0 && PYTHON.test(basename(command[0]))) {
+      // `env PYTHONUNBUFFERED=1 python …` and `python -u …` (an option before the script, not the script's own -u).
+      const assigned = words.slice(0, words.length - command.length).some((word) => /^PYTHONUNBUFFERED=./.test(word));
+      const scriptIndex = command.findIndex((word, i) => i > 0 && !word.startsWith('-'));
+      const options = command.slice(1, scriptIndex < 0 ? undefined : scriptIndex);
+      return { what: 'a Python interpreter', unbuffered: assigned || options.some((word) => /^-[a-zA-Z]*u[a-zA-Z]*$/.test(word)), range };
     }
     const shebang = shebangOf(analysis, program.executable?.placement?.contextPath);
     return shebang && /python/.test(shebang) ? { what: 'a Python script', unbuffered: /\s-\w*u/.test(shebang), range } : undefined;
   }
   const evidence = program.evidence;
   if (evidence?.kind === 'package') {
-    return { what: `the SageMaker training toolkit (${evidence.installed.name})`, unbuffered: false, range: evidence.installed.range };
+    return { what: `the "${verb}" entry point of ${evidence.installed.name}`, unbuffered: false, range: evidence.installed.range };
+  }
+  if (evidence?.kind === 'env') {
+    return { what: `the SageMaker toolkit (the image sets ${evidence.name})`, unbuffered: false, range: argumentsRange(evidence.step.instruction) };
   }
   if (evidence?.kind === 'file') {
     const shebang = shebangOf(analysis, evidence.placement.contextPath);

@@ -15,7 +15,11 @@ export const SM402: Rule = {
   check(analysis) {
     const user = analysis.model.user;
     if (!user || !user.value.complete) return [];
-    const [name, group] = user.value.value.trim().split(':');
+    // Docker removes quotes from the USER word: USER "root" is root.
+    const [name, group] = user.value.value
+      .trim()
+      .replace(/^(["'])(.*)\1$/, '$2')
+      .split(':');
     if (ROOT.has(name) && (group === undefined || ROOT.has(group))) return [];
     return [
       {

@@ -25,14 +25,15 @@ export const SM502: Rule = {
         },
       ];
     }
-    if (model.entrypoint && !program.wrapper) return [];
+    if (model.baseImage?.sagemaker) return [];
     const from = model.finalStage.from;
+    const entrypoint = program.wrapper ? `the ENTRYPOINT only starts an init wrapper, which executes "serve"` : 'there is no ENTRYPOINT';
     return [
       {
         range: from.getImageRange() ?? argumentsRange(from),
         severity: model.baseImage?.scratch ? 'error' : undefined,
         message:
-          'Nothing in this image answers SageMaker\'s "docker run <image> serve": there is no ENTRYPOINT and no "serve" program on PATH. ' +
+          `Nothing in this image answers SageMaker's "docker run <image> serve": ${entrypoint}, and there is no "serve" program on PATH. ` +
           'Add an exec-form ENTRYPOINT that starts your server, or copy an executable "serve" into a PATH folder such as /usr/local/bin.',
       },
     ];

@@ -93,4 +93,29 @@ ruleTable('SM101', [
     dockerfile: '# smct kind=inference\nFROM python:3.11\nCMD ["python", "serve.py"]\n',
     expect: [],
   },
+  {
+    name: 'an init wrapper with option values (tini -e 143 --) is still only a wrapper',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["tini", "-e", "143", "--"]\nCMD ["python", "train.py"]\n',
+    expect: [{ line: 3, text: '["python", "train.py"]' }],
+  },
+  {
+    name: 'dumb-init --rewrite 15:2 -- is only a wrapper',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["dumb-init", "--rewrite", "15:2", "--"]\nCMD ["python", "train.py"]\n',
+    expect: [{ line: 3, text: '["python", "train.py"]' }],
+  },
+  {
+    name: 'a train linked by a relative name in a PATH folder (WORKDIR) counts',
+    dockerfile: 'FROM python:3.11\nWORKDIR /usr/local/bin\nRUN ln -s /opt/program/train.py train\nCMD ["python", "x.py"]\n',
+    expect: [],
+  },
+  {
+    name: 'a train linked after cd into a PATH folder counts',
+    dockerfile: 'FROM python:3.11\nRUN cd /usr/local/bin && ln -s /opt/program/train.py train\nCMD ["python", "x.py"]\n',
+    expect: [],
+  },
+  {
+    name: 'install -m 755 into a PATH folder counts',
+    dockerfile: 'FROM python:3.11\nRUN install -m 755 /tmp/run.sh /usr/local/bin/train\nCMD ["python", "x.py"]\n',
+    expect: [],
+  },
 ]);

@@ -47,4 +47,27 @@ ruleTable('SM102', [
     dockerfile: 'FROM python:3.11\nCMD python train.py\n',
     expect: [],
   },
+  {
+    name: 'a leading exec is dropped by the exec-form fix, and the message says signals pass',
+    dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT exec python train.py\n',
+    expect: [{ line: 3, text: 'exec python train.py', message: /its exec passes signals on, but the argument is still lost/ }],
+    fixed: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "train.py"]\n',
+  },
+  {
+    name: 'a command list is shown with exec before its last command',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT cd /opt && python train.py\n',
+    expect: [{ line: 2, text: 'cd /opt && python train.py', message: /\["\/bin\/sh", "-c", "cd \/opt && exec python train.py"\]/ }],
+  },
+  {
+    name: 'near-JSON with a trailing comma is repaired by the fix',
+    dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "train.py",]\n',
+    expect: [{ line: 3, text: '["python", "train.py",]', message: /not valid JSON, which Docker runs as a shell command: write \["python", "train.py"\]/ }],
+    fixed: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "train.py"]\n',
+  },
+  {
+    name: 'near-JSON with single quotes and a trailing comment is repaired by the fix',
+    dockerfile: "FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ['python', 'train.py'] # run training\n",
+    expect: [{ line: 3, text: "['python', 'train.py'] # run training" }],
+    fixed: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "train.py"]\n',
+  },
 ]);

@@ -39,4 +39,19 @@ ruleTable('SM103', [
     dockerfile: '# smct kind=inference\nFROM python:3.11\nRUN true\n',
     expect: [],
   },
+  {
+    name: 'an empty ENTRYPOINT leaves Docker to execute train',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT []\n',
+    expect: [{ line: 1, text: 'python:3.11', message: /there is no ENTRYPOINT/ }],
+  },
+  {
+    name: 'a lone init wrapper only executes train',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["/sbin/tini", "-g", "--"]\n',
+    expect: [{ line: 1, text: 'python:3.11', message: /only starts an init wrapper, which executes "train"/ }],
+  },
+  {
+    name: 'an inference Deep Learning Container is a known SageMaker image',
+    dockerfile: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-cpu-py310\nENV SAGEMAKER_PROGRAM=inference.py\n',
+    expect: [],
+  },
 ]);

@@ -51,4 +51,13 @@ ruleTable('SM105', [
     files: { 'train.py': strict },
     expect: [],
   },
+  {
+    name: 'argparse sub-commands accept train',
+    dockerfile: 'FROM python:3.11\nCOPY cli.py /cli.py\nENTRYPOINT ["python", "/cli.py"]\n',
+    files: {
+      'cli.py':
+        'import argparse\np = argparse.ArgumentParser()\nsub = p.add_subparsers(dest="mode")\nsub.add_parser("train")\nsub.add_parser("serve")\np.parse_args()\n',
+    },
+    expect: [],
+  },
 ]);

@@ -22,4 +22,9 @@ ruleTable('SM106', [
   { name: 'a last command that is exec-ed is fine', dockerfile: 'FROM python:3.11\nENTRYPOINT ["sh", "-c", "cd /x; exec python train.py"]\n', expect: [] },
   { name: 'a shell running a script file is not sh -c', dockerfile: 'FROM python:3.11\nENTRYPOINT ["bash", "/run.sh"]\n', expect: [] },
   { name: 'a CMD with sh -c is not the ENTRYPOINT', dockerfile: 'FROM python:3.11\nENTRYPOINT ["tini", "--"]\nCMD ["sh", "-c", "python x.py"]\n', expect: [] },
+  {
+    name: 'a compound command (if … fi) gets no fix: exec cannot go before fi',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["sh", "-c", "if [ -f /opt/gpu ]; then python g.py; else python c.py; fi"]\n',
+    expect: [{ line: 2, text: 'if [ -f /opt/gpu ]; then python g.py; else python c.py; fi' }],
+  },
 ]);

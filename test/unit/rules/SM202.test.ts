@@ -43,4 +43,10 @@ ruleTable('SM202', [
     files: { a: 'x' },
     expect: [],
   },
+  {
+    name: 'an inference Deep Learning Container base runs them',
+    dockerfile: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-cpu-py310\nCOPY inference.py /opt/ml/code/\n',
+    files: { 'inference.py': 'x' },
+    expect: [],
+  },
 ]);

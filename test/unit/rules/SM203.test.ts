@@ -34,4 +34,11 @@ ruleTable('SM203', [
     dockerfile: 'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-cpu-py310\nRUN pip install numpy\n',
     expect: [],
   },
+  {
+    name: 'an inference Deep Learning Container with a "-sagemaker" tag is not a training image',
+    dockerfile:
+      'FROM 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-gpu-py310-cu118-ubuntu20.04-sagemaker\nCOPY inference.py /opt/ml/code/\n',
+    files: { 'inference.py': 'x' },
+    expect: [],
+  },
 ]);

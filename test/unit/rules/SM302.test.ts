@@ -16,4 +16,14 @@ ruleTable('SM302', [
   { name: 'chmod of the training script does not run it', dockerfile: 'FROM python:3.11\nRUN chmod +x /opt/program/train && ls train.py\n', expect: [] },
   { name: 'python -c does not run a script', dockerfile: 'FROM python:3.11\nRUN python -c "import train"\n', expect: [] },
   { name: 'other scripts are fine', dockerfile: 'FROM python:3.11\nRUN python download_weights.py\n', expect: [] },
+  {
+    name: 'interpreter options with values are skipped',
+    dockerfile: 'FROM python:3.11\nRUN python3 -W ignore train.py\n',
+    expect: [{ line: 2, text: 'train.py' }],
+  },
+  {
+    name: 'a bash -c string is looked into',
+    dockerfile: 'FROM python:3.11\nRUN bash -c "pip install x && python train.py --dry-run"\n',
+    expect: [{ line: 2, text: '"pip install x && python train.py --dry-run"' }],
+  },
 ]);

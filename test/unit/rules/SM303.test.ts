@@ -22,4 +22,5 @@ ruleTable('SM303', [
   { name: 'scratch is fine', dockerfile: 'FROM scratch\n', expect: [] },
   { name: 'an unresolved variable is not guessed', dockerfile: 'ARG BASE\nFROM $BASE\n', expect: [] },
   { name: 'a global ARG default is resolved', dockerfile: 'ARG BASE=python\nFROM ${BASE}\n', expect: [{ line: 2, text: '${BASE}' }] },
+  { name: 'a FROM without an image says nothing', dockerfile: 'FROM\n', expect: [] },
 ]);

@@ -14,4 +14,9 @@ ruleTable('SM304', [
   },
   { name: 'the CUDA toolkit alone is fine', dockerfile: 'FROM ubuntu:22.04\nRUN apt-get install -y cuda-toolkit-12-2 libcudnn8\n', expect: [] },
   { name: 'a driver name outside an install command is fine', dockerfile: 'FROM ubuntu:22.04\nRUN echo nvidia-driver-535 > /etc/note\n', expect: [] },
+  {
+    name: 'a driver named by a build argument is reported',
+    dockerfile: 'FROM ubuntu:22.04\nARG DRIVER=nvidia-driver-535\nRUN apt-get install -y ${DRIVER}\n',
+    expect: [{ line: 3, text: '${DRIVER}' }],
+  },
 ]);

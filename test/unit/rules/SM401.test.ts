@@ -33,4 +33,24 @@ ruleTable('SM401', [
     expect: [{ line: 3, text: '["python", "/t.py"]' }],
   },
   { name: 'a non-Python program is not reported', dockerfile: 'FROM ubuntu:22.04\nENTRYPOINT ["/usr/local/bin/trainer"]\n', expect: [] },
+  {
+    name: 'python behind an init wrapper is Python',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["tini", "--", "python", "train.py"]\n',
+    expect: [{ line: 2, text: '["tini", "--", "python", "train.py"]' }],
+  },
+  {
+    name: 'env PYTHONUNBUFFERED=1 in the ENTRYPOINT is unbuffered',
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["env", "PYTHONUNBUFFERED=1", "python", "t.py"]\n',
+    expect: [],
+  },
+  {
+    name: "a -u after the script is the script's own option",
+    dockerfile: 'FROM python:3.11\nENTRYPOINT ["python", "/opt/train.py", "-u", "admin"]\n',
+    expect: [{ line: 2, text: '["python", "/opt/train.py", "-u", "admin"]' }],
+  },
+  {
+    name: 'a serving package is named as such',
+    dockerfile: '# smct kind=inference\nFROM python:3.11\nRUN pip install sagemaker-pytorch-inference\n',
+    expect: [{ line: 3, text: 'sagemaker-pytorch-inference', message: /the "serve" entry point of sagemaker-pytorch-inference/ }],
+  },
 ]);

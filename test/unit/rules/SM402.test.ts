@@ -11,4 +11,5 @@ ruleTable('SM402', [
   { name: '0:0 is root', dockerfile: 'FROM python:3.11\nUSER 0:0\n', expect: [] },
   { name: 'no USER: the base image decides, not guessed', dockerfile: 'FROM python:3.11\n', expect: [] },
   { name: 'a USER from a build argument is not guessed', dockerfile: 'FROM python:3.11\nARG RUNAS\nUSER $RUNAS\n', expect: [] },
+  { name: 'a quoted root is root', dockerfile: 'FROM python:3.11\nUSER "root"\n', expect: [] },
 ]);

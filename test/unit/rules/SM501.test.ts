@@ -32,4 +32,19 @@ ruleTable('SM501', [
     dockerfile: 'FROM python:3.11\nLABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true\nEXPOSE 5000\n',
     expect: [{ line: 3, text: '5000' }],
   },
+  {
+    name: 'a training Deep Learning Container with a "-sagemaker" tag is not an inference image',
+    dockerfile: 'FROM 763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker\nEXPOSE 6006\n',
+    expect: [],
+  },
+  {
+    name: 'files that only may come from another image do not make it an inference image',
+    dockerfile: 'FROM python:3.11\nCOPY --from=ghcr.io/astral-sh/uv:0.4.0 /uv /uvx /bin/\nEXPOSE 6006\nENTRYPOINT ["python", "-u", "t.py"]\n',
+    expect: [],
+  },
+  {
+    name: 'a legacy LABEL with a quoted capabilities key makes it an inference image',
+    dockerfile: 'FROM python:3.11\nLABEL "com.amazonaws.sagemaker.capabilities.multi-models" "true"\nEXPOSE 5000\n',
+    expect: [{ line: 3, text: '5000' }],
+  },
 ]);
