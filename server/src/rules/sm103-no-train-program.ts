@@ -14,7 +14,8 @@ export const SM103: Rule = {
     const { model } = analysis;
     const program = analysis.program('train');
     // An empty `ENTRYPOINT []` or a lone init wrapper (tini --) leaves Docker to execute `train` itself.
-    if (program.mode !== 'path' || model.cmd || !model.finalStage || program.evidence || model.baseImage?.sagemaker) return [];
+    // A FROM without an image is Docker's own build error, not ours to report.
+    if (program.mode !== 'path' || model.cmd || !model.finalStage || !model.baseImage?.repository || program.evidence || model.baseImage.sagemaker) return [];
     const from = model.finalStage.from;
     const entrypoint = program.wrapper ? `the ENTRYPOINT only starts an init wrapper, which executes "train"` : 'there is no ENTRYPOINT';
     const scratch = model.baseImage?.scratch ?? false;

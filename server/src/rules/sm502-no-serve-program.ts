@@ -25,7 +25,7 @@ export const SM502: Rule = {
         },
       ];
     }
-    if (model.baseImage?.sagemaker) return [];
+    if (!model.baseImage?.repository || model.baseImage.sagemaker) return [];
     const from = model.finalStage.from;
     const entrypoint = program.wrapper ? `the ENTRYPOINT only starts an init wrapper, which executes "serve"` : 'there is no ENTRYPOINT';
     return [
