@@ -26,6 +26,17 @@ describe('language server over a real LSP connection', () => {
   });
   after(() => client.shutdown());
 
+  /** Opens the broken Dockerfile and asks for the code actions of its first diagnostic, as an editor does. */
+  async function openAndAskForFixes(target: string): Promise<CodeAction[]> {
+    await client.open(target, BROKEN);
+    const diagnostics = await client.diagnostics(target);
+    return client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: target },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    });
+  }
+
   test('opening a Dockerfile publishes SageMaker diagnostics with code, link, source and range', async () => {
     await client.open(uri('Dockerfile'), BROKEN);
     const [diagnostic] = await client.diagnostics(uri('Dockerfile'));
@@ -40,13 +51,7 @@ describe('language server over a real LSP connection', () => {
 
   test('the quick fix, applied and sent back as an edit, clears the diagnostic', async () => {
     const target = uri('fix/Dockerfile');
-    await client.open(target, BROKEN);
-    const diagnostics = await client.diagnostics(target);
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: target },
-      range: diagnostics[0].range,
-      context: { diagnostics },
-    });
+    const actions = await openAndAskForFixes(target);
     assert.deepEqual(
       actions.map((action) => action.title),
       ['Convert CMD to ENTRYPOINT (exec form)', 'Ignore SM101 for this instruction'],
@@ -60,13 +65,7 @@ describe('language server over a real LSP connection', () => {
 
   test('"Ignore SMxxx for this instruction" inserts a pragma that silences it', async () => {
     const target = uri('ignore/Dockerfile');
-    await client.open(target, BROKEN);
-    const diagnostics = await client.diagnostics(target);
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: target },
-      range: diagnostics[0].range,
-      context: { diagnostics },
-    });
+    const actions = await openAndAskForFixes(target);
     const edits = actions[1].edit?.changes?.[target] as TextEdit[];
     const ignored = TextDocument.applyEdits(TextDocument.create(target, 'dockerfile', 1, BROKEN), edits);
     assert.match(ignored, /\n# smct ignore=SM101\nCMD/);

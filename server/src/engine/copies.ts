@@ -56,7 +56,7 @@ export function copyOperations(model: DockerfileModel): CopyOperation[] {
 }
 
 function copyOperation(model: DockerfileModel, step: Step, keyword: 'COPY' | 'ADD'): CopyOperation {
-  const flags = ((step.instruction as ModifiableInstruction).getFlags?.() ?? []) as Flag[];
+  const flags = flagsOf(step.instruction);
   const flag = (name: string): Flag | undefined => flags.find((candidate) => candidate.getName().toLowerCase() === name);
   const chmodFlag = flag('chmod');
   const args = copyArguments(model, step);
@@ -251,7 +251,7 @@ export function isWithin(path: string, directory: string): boolean {
   return path === directory || directory === '/' || path.startsWith(directory + '/');
 }
 
-/** Unused flags are not parsed by dockerfile-ast for every keyword; this reads any instruction's. */
+/** The `--name=value` flags of any instruction (dockerfile-ast exposes them only on some classes). */
 export function flagsOf(instruction: Instruction): Flag[] {
   return ((instruction as ModifiableInstruction).getFlags?.() ?? []) as Flag[];
 }
