@@ -1,50 +1,24 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, findCodeServer, packageExtension, ROOT, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import type { Page } from 'playwright-core';
+import { findCodeServer } from '../vscode/codeServer';
+import { openFile, openWorkbench, type Workbench } from './workbench';
 
-/** Screenshots of every step, kept as test artifacts. */
-const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
 const codeServer = findCodeServer();
 
 describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
-  let server: RunningCodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
-  let scratch: string;
-  let workspace: string;
-
-  const shot = async (name: string): Promise<void> => {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  };
+  const shot = (name: string): Promise<void> => workbench.screenshot(name);
 
   before(async () => {
     assert.ok('entry' in codeServer);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-e2e-'));
-    workspace = copyOfExamples();
-    server = await startCodeServer({ entry: codeServer.entry, workspace, extensions: [packageExtension(ROOT, path.join(scratch, 'extension.vsix'))] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // Quick Open the broken example.
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type('broken-training/Dockerfile');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'CMD ["python", "train.py"]' }).waitFor({ timeout: 30_000 });
+    workbench = await openWorkbench(codeServer.entry);
+    page = workbench.page;
+    await openFile(page, 'broken-training/Dockerfile', 'CMD ["python", "train.py"]');
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close());
 
   test('the CMD is underlined as an error', async () => {
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
