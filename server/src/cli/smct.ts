@@ -1,6 +1,11 @@
 import * as path from 'node:path';
 import { ConfigError } from '../engine/projectConfig';
-import { lintCommand, type CommandOutput } from './lint';
+import { JobFileError } from '../job/trainingJob';
+import { DockerUnavailableError } from '../local/docker';
+import { LocalRunError } from '../local/localTraining';
+import { BuildError } from '../local/build';
+import { buildCommand, trainCommand, type Io } from './jobCommands';
+import { lintCommand } from './lint';
 import { UsageError } from './usageError';
 import { version } from '../../../package.json';
 
@@ -10,45 +15,74 @@ SageMaker Container Tools: catch what makes a custom SageMaker container fail, b
 
 Commands:
   lint FILE...      check Dockerfiles against the SageMaker container contract
+  build             lint, then build the job's image (sagemaker-job.json)
+  train --local     run the training job on the local Docker engine, as SageMaker would
   lsp --stdio       run the language server over stdio (for Neovim, Helix, Emacs, …)
 
 Run "smct <command> --help" for a command's options. smct --version prints the version.
 `;
 
 /** Runs one command line; every expected failure becomes a one-line message and exit code 2. */
-export function run(argv: readonly string[]): CommandOutput | 'server' {
+export async function run(argv: readonly string[], io: Io): Promise<number | 'server'> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { stdout: USAGE, stderr: '', exitCode: 0 };
-    if (command === '--version' || command === '-v') return { stdout: `${version}\n`, stderr: '', exitCode: 0 };
-    if (command === 'lint') return lintCommand(rest);
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(`${version}\n`);
+      return 0;
+    }
+    if (command === 'lint') {
+      const output = lintCommand(rest);
+      io.out(output.stdout);
+      io.err(output.stderr);
+      return output.exitCode;
+    }
+    if (command === 'build') return await buildCommand(rest, io);
+    if (command === 'train') return await trainCommand(rest, io);
     if (command === 'lsp') {
       if (rest.length !== 1 || rest[0] !== '--stdio') throw new UsageError('smct lsp speaks LSP over standard input and output only: run "smct lsp --stdio".');
       return 'server';
     }
-    throw new UsageError(`unknown command "${command}". Commands: lint, lsp (see smct --help).`);
+    throw new UsageError(`unknown command "${command}". Commands: lint, build, train, lsp (see smct --help).`);
   } catch (error) {
-    return { stdout: '', stderr: `smct: ${describeError(error)}\n`, exitCode: 2 };
+    io.err(`smct: ${describeError(error)}\n`);
+    return error instanceof UsageError || error instanceof ConfigError || error instanceof JobFileError || isParseError(error) ? 2 : 1;
   }
 }
 
+function isParseError(error: unknown): boolean {
+  return ((error as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS');
+}
+
 function describeError(error: unknown): string {
-  if (error instanceof UsageError || error instanceof ConfigError) return error.message;
+  const known = [UsageError, ConfigError, JobFileError, DockerUnavailableError, LocalRunError, BuildError];
+  if (known.some((kind) => error instanceof kind)) return (error as Error).message;
   // node:util parseArgs rejects unknown flags and missing values with ERR_PARSE_ARGS_* codes.
-  const code = (error as NodeJS.ErrnoException)?.code ?? '';
-  if (code.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message.replace(/\.?$/, '.')} See smct --help.`;
+  if (isParseError(error)) return `${(error as Error).message.replace(/\.?$/, '.')} See smct --help.`;
+  if ((error as Error)?.name === 'AbortError') return 'cancelled.';
   return `internal error: ${(error as Error)?.message ?? String(error)}. Please report it with the command you ran.`;
 }
 
-export function main(): void {
-  const outcome = run(process.argv.slice(2));
+export async function main(): Promise<void> {
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nStopping… (Ctrl-C again to quit at once)\n');
+    abort.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const outcome = await run(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    signal: abort.signal,
+  });
   if (outcome === 'server') {
     // The language server is bundled apart so that `smct lint` starts without loading it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path, resolved next to this bundle
     require(path.join(__dirname, 'server.js'));
     return;
   }
-  process.stdout.write(outcome.stdout);
-  process.stderr.write(outcome.stderr);
-  process.exitCode = outcome.exitCode;
+  process.exitCode = outcome;
 }

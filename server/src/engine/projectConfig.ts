@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import schema from '../../../schemas/smct.schema.json';
 import type { LintSettings } from './settings';
+import { describeSchemaError } from './schemaErrors';
 
 /** The project config file that `smct` and the editor both read. */
 export const CONFIG_FILE_NAME = '.smct.json';
@@ -47,12 +48,6 @@ export function loadProjectConfig(file: string): LoadedConfig {
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}.`);
   }
-  if (!validate(parsed)) {
-    const problem = validate.errors?.[0];
-    const where = problem?.instancePath ? problem.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
-    const allowed = problem?.params && 'allowedValues' in problem.params ? `: use one of ${(problem.params.allowedValues as string[]).join(', ')}` : '';
-    const extra = problem?.params && 'additionalProperty' in problem.params ? ` "${problem.params.additionalProperty as string}"` : '';
-    throw new ConfigError(`${file}: ${where}${extra} ${problem?.message ?? 'is invalid'}${allowed}.`);
-  }
+  if (!validate(parsed)) throw new ConfigError(describeSchemaError(file, validate.errors));
   return { file, config: parsed };
 }

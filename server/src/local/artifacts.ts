@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tar from 'tar';
+
+/**
+ * Packs what the hosts left in /opt/ml/model and /opt/ml/output/data as SageMaker does:
+ * `<output>/<job>/output/model.tar.gz` and `output.tar.gz`, the hosts' folders merged (a later
+ * host's file of the same name wins, as files of several hosts land in one archive).
+ */
+export async function packArtifacts(hostFolders: readonly string[], outputRoot: string, jobName: string): Promise<{ model: string; output: string }> {
+  const destination = path.join(outputRoot, jobName, 'output');
+  fs.mkdirSync(destination, { recursive: true });
+  const model = path.join(destination, 'model.tar.gz');
+  const output = path.join(destination, 'output.tar.gz');
+  await packMerged(
+    hostFolders.map((folder) => path.join(folder, 'model')),
+    model,
+  );
+  await packMerged(
+    hostFolders.map((folder) => path.join(folder, 'output', 'data')),
+    output,
+  );
+  return { model, output };
+}
+
+async function packMerged(folders: readonly string[], file: string): Promise<void> {
+  const merged = `${file}.staging`;
+  fs.rmSync(merged, { recursive: true, force: true });
+  fs.mkdirSync(merged, { recursive: true });
+  try {
+    for (const folder of folders) if (fs.existsSync(folder)) fs.cpSync(folder, merged, { recursive: true, force: true, verbatimSymlinks: true });
+    const partial = `${file}.partial`;
+    const entries = fs.readdirSync(merged);
+    // An empty folder still gives an archive (of the folder itself), as SageMaker uploads one.
+    await tar.create({ gzip: true, file: partial, cwd: merged, portable: true }, entries.length > 0 ? entries : ['.']);
+    fs.renameSync(partial, file);
+  } finally {
+    fs.rmSync(merged, { recursive: true, force: true });
+  }
+}

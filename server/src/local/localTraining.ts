@@ -1,0 +1,174 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
+import { packArtifacts } from './artifacts';
+import { docker, dockerOk, imageExists } from './docker';
+import { hostMounts, hostNames, writeHostFolder } from './optMl';
+import { cleanUpLeftovers, ownerLabels } from './leftovers';
+
+export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
+
+export interface LocalTrainingResult {
+  readonly jobName: string;
+  readonly status: JobStatus;
+  readonly failureReason?: string;
+  readonly exitCodes: Readonly<Record<string, number>>;
+  readonly artifacts?: { readonly model: string; readonly output: string };
+}
+
+export interface LocalTrainingOptions {
+  /** Each line a container prints, with the host that printed it. */
+  readonly onLog?: (host: string, line: string) => void;
+  /** Aborting stops the job as StopTrainingJob does: SIGTERM, then SIGKILL after the grace period. */
+  readonly signal?: AbortSignal;
+  readonly jobName?: string;
+  /** Overrides the job file's stop timeout (seconds). */
+  readonly stopTimeoutSeconds?: number;
+  /** Overrides the job file's local output folder. */
+  readonly outputDir?: string;
+}
+
+/** The job cannot be run locally as described: a missing input folder, an S3 channel, a missing image. */
+export class LocalRunError extends Error {}
+
+const FAILURE_REASON_LIMIT = 1024;
+const ACCOUNT = '000000000000';
+
+/**
+ * Runs a training job on the local Docker engine exactly as SageMaker starts it: one container
+ * per host (`algo-1` … `algo-N`) on a network of the job's own, `/opt/ml` laid out, `train` (or
+ * ContainerEntrypoint/ContainerArguments) as the process, no TTY, SageMaker's environment. The
+ * outcome follows SageMaker: exit 0 Completed; else Failed with the failure file or the exit
+ * code as the reason; stopped jobs get SIGTERM then SIGKILL. Artifacts are packed in every case,
+ * and every container, network and folder made for the job is removed.
+ */
+export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
+  checkInputs(job);
+  await cleanUpLeftovers();
+  if (!(await imageExists(job.image))) throw new LocalRunError(`The image ${job.image} is not on this machine: build it first (smct build).`);
+  const name = options.jobName ?? makeJobName(job.baseJobName);
+  const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
+  fs.writeFileSync(path.join(root, 'owner.pid'), String(process.pid));
+  const hosts = hostNames(job.instanceCount);
+  const network = `smct-${runId}`;
+  const containers = hosts.map((host) => `smct-${runId}-${host}`);
+  const labels = ownerLabels(runId);
+  try {
+    await dockerOk(['network', 'create', ...labels, network]);
+    const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
+    for (const [i, host] of hosts.entries()) {
+      const created = await docker(createArgs(job, name, host, containers[i], network, folders[i], labels));
+      if (created.code !== 0)
+        return await finish(job, options, name, folders, { status: 'Failed', failureReason: `ClientError: ${created.stderr.trim()}`, exitCodes: {} });
+    }
+    const outcome = await runContainers(job, options, hosts, containers);
+    return await finish(job, options, name, folders, outcome);
+  } finally {
+    await docker(['rm', '--force', '--volumes', ...containers]);
+    await docker(['network', 'rm', network]);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function checkInputs(job: TrainingJob): void {
+  for (const input of job.inputs) {
+    if (input.source.kind === 's3') {
+      throw new LocalRunError(
+        `Input channel "${input.name}" reads ${input.source.uri}: local runs read local folders. Point "source" at a folder with a sample of the data.`,
+      );
+    }
+    if (!fs.existsSync(input.source.path) || !fs.statSync(input.source.path).isDirectory()) {
+      throw new LocalRunError(
+        `Input channel "${input.name}": the folder ${input.source.path} does not exist. Create it or fix "inputs.${input.name}" in ${job.file}.`,
+      );
+    }
+  }
+}
+
+/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
+function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string, folder: string, labels: string[]): string[] {
+  const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const environment = {
+    ...job.environment,
+    TRAINING_JOB_NAME: name,
+    TRAINING_JOB_ARN: `arn:aws:sagemaker:${region}:${ACCOUNT}:training-job/${name.toLowerCase()}`,
+    AWS_REGION: region,
+  };
+  const args = ['create', '--name', container, ...labels, '--network', network, '--network-alias', host, '--hostname', host, '--platform', job.build.platform];
+  for (const [key, value] of Object.entries(environment)) args.push('--env', `${key}=${value}`);
+  args.push(...hostMounts(folder, job));
+  const entrypoint = job.containerEntrypoint;
+  if (entrypoint) args.push('--entrypoint', entrypoint[0]);
+  args.push(job.image);
+  if (entrypoint) args.push(...entrypoint.slice(1), ...(job.containerArguments ?? []));
+  else args.push(...(job.containerArguments ?? ['train']));
+  return args;
+}
+
+interface Outcome {
+  readonly status: JobStatus;
+  readonly failureReason?: string;
+  readonly exitCodes: Record<string, number>;
+}
+
+async function runContainers(job: TrainingJob, options: LocalTrainingOptions, hosts: readonly string[], containers: readonly string[]): Promise<Outcome> {
+  let stopped = false;
+  const grace = options.stopTimeoutSeconds ?? job.stopTimeoutSeconds;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    void docker(['stop', '--time', String(grace), ...containers]);
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const timer = setTimeout(stop, job.maxRuntimeSeconds * 1000);
+  try {
+    const runs = hosts.map((host, i) => docker(['start', '--attach', containers[i]], { onStdout: lines(host, options), onStderr: lines(host, options) }));
+    await Promise.all(runs);
+    const exitCodes: Record<string, number> = {};
+    let clientError: string | undefined;
+    for (const [i, host] of hosts.entries()) {
+      const state = JSON.parse(await dockerOk(['inspect', '--format', '{{json .State}}', containers[i]])) as { ExitCode: number; Error: string };
+      exitCodes[host] = state.ExitCode;
+      if (state.Error && !clientError) clientError = `ClientError: ${state.Error}`;
+    }
+    if (stopped) return { status: 'Stopped', exitCodes };
+    if (clientError) return { status: 'Failed', failureReason: clientError, exitCodes };
+    const failed = hosts.find((host) => exitCodes[host] !== 0);
+    return failed ? { status: 'Failed', failureReason: `AlgorithmError: Exit Code: ${exitCodes[failed]}`, exitCodes } : { status: 'Completed', exitCodes };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** Splits a stream into lines for onLog (a partial last line waits for the rest). */
+function lines(host: string, options: LocalTrainingOptions): (chunk: string) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk;
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const line of parts) options.onLog?.(host, line.replace(/\r$/, ''));
+  };
+}
+
+/** The failure file wins over the exit code as FailureReason (first 1024 characters), then artifacts are packed. */
+async function finish(
+  job: TrainingJob,
+  options: LocalTrainingOptions,
+  name: string,
+  folders: readonly string[],
+  outcome: Outcome,
+): Promise<LocalTrainingResult> {
+  let failureReason = outcome.failureReason;
+  if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
+    const written = folders.map((folder) => path.join(folder, 'output', 'failure')).find((file) => fs.existsSync(file));
+    if (written) failureReason = fs.readFileSync(written, 'utf8').slice(0, FAILURE_REASON_LIMIT);
+  }
+  const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
+  const artifacts = await packArtifacts(folders, outputRoot, name);
+  return { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts };
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { BUSYBOX_DOCKERFILE, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+const missing = dockerMissing();
+
+function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
+  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+describe('smct build and smct train --local as child processes', { skip: missing ?? false }, () => {
+  test('smct build lints, then builds the job image; smct train --local runs it to Completed', () => {
+    const project = trainingProject(`${BUSYBOX_DOCKERFILE}ENV PYTHONUNBUFFERED=1\n`);
+    writeJob(project, { image: 'smct-test-cli:latest', inputs: { training: 'data/training' } });
+    const built = smct(['build'], project);
+    assert.equal(built.status, 0, built.stderr + built.stdout);
+    assert.match(built.stdout, /Building smct-test-cli:latest for linux\/amd64 from Dockerfile/);
+    assert.match(built.stdout, /Built smct-test-cli:latest\./);
+    const trained = smct(['train', '--local'], project);
+    assert.equal(trained.status, 0, trained.stderr + trained.stdout);
+    assert.match(trained.stdout, /^\[algo-1\] HOSTNAME=algo-1$/m);
+    assert.match(trained.stdout, /Training job smct-test-cli-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{3}: Completed/);
+    assert.match(trained.stdout, /Model artifacts: .*\/output\/smct-test-cli-.*\/output\/model\.tar\.gz/);
+  });
+
+  test('lint errors stop smct build unless --force', () => {
+    const project = trainingProject('FROM scratch\nCOPY busybox /bin/busybox\nCMD ["python", "train.py"]\n');
+    writeJob(project, { image: 'smct-test-seed-cli:latest' });
+    const refused = smct(['build'], project);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /error SM101/);
+    assert.match(refused.stderr, /1 error in Dockerfile will make the job fail on SageMaker\. Fix it first, or build anyway with --force\./);
+    const forced = smct(['build', '--force'], project);
+    assert.equal(forced.status, 0, forced.stderr);
+    const trained = smct(['train', '--local'], project);
+    assert.equal(trained.status, 1);
+    assert.match(trained.stdout, /FailureReason: ClientError: .*exec: "train": executable file not found in \$PATH/);
+  });
+
+  test('usage and job file errors exit 2 with one line', () => {
+    const project = trainingProject(BUSYBOX_DOCKERFILE);
+    const noLocal = smct(['train'], project);
+    assert.equal(noLocal.status, 2);
+    assert.match(noLocal.stderr, /^smct: smct train runs jobs locally: add --local/);
+    const noJob = smct(['train', '--local'], project);
+    assert.equal(noJob.status, 2);
+    assert.match(noJob.stderr, /sagemaker-job\.json: no such job file/);
+    writeJob(project, { image: 'x', inputs: { training: { source: 'data', inputMode: 'Stream' } } });
+    const badJob = smct(['train', '--local'], project);
+    assert.equal(badJob.status, 2);
+    assert.match(badJob.stderr, /inputs\.training\.inputMode must be equal to one of the allowed values: use one of File, FastFile, Pipe\./);
+    assert.doesNotMatch(badJob.stderr, /\n\s+at /);
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+  });
+});

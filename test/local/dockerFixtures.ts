@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { tempProject } from '../helpers/tempDir';
+
+/** Why the Docker tests cannot run here, or undefined when the engine answers. */
+export function dockerMissing(): string | undefined {
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' });
+  if (info.error) return 'the docker CLI is not installed: run "npm run setup"';
+  if (info.status !== 0) return `the Docker engine is not running (${info.stderr.trim().split('\n')[0]}): run "npm run setup"`;
+  if (!fs.existsSync(BUSYBOX)) return `${BUSYBOX} is missing (Debian package busybox-static): run "npm run setup"`;
+  return undefined;
+}
+
+export const BUSYBOX = '/bin/busybox';
+
+/**
+ * The test training program: dumps what SageMaker's contract says it should see (argv, host
+ * name, environment, the /opt/ml tree and config files, the other hosts), then behaves as the
+ * "mode" hyperparameter asks: succeed, fail with a failure file, exit with a code, or wait for
+ * SIGTERM (handling it, or ignoring it).
+ */
+export const TRAIN_SCRIPT = `#!/bin/sh
+echo "ARGV0=$0"
+echo "ARGS=$*"
+echo "HOSTNAME=$(hostname)"
+echo "TRAINING_JOB_NAME=$TRAINING_JOB_NAME"
+echo "TRAINING_JOB_ARN=$TRAINING_JOB_ARN"
+echo "AWS_REGION=$AWS_REGION"
+echo "CUSTOM=$CUSTOM"
+echo "TTY=$(if [ -t 1 ]; then echo yes; else echo no; fi)"
+for f in /opt/ml/input/config/*.json; do echo "CONFIG $(basename $f) $(cat $f)"; done
+find /opt/ml | sort | sed 's/^/TREE /'
+for host in $(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' '); do
+  if ping -c 1 -W 3 "$host" >/dev/null 2>&1; then echo "REACH $host yes"; else echo "REACH $host no"; fi
+done
+mode=$(sed -n 's/.*"mode":"\\([a-z]*\\)".*/\\1/p' /opt/ml/input/config/hyperparameters.json)
+echo "trained by $(hostname)" > /opt/ml/model/model-$(hostname).txt
+echo "metrics" > /opt/ml/output/data/metrics.txt
+case "$mode" in
+  failfile) printf 'Custom failure: %02000d' 0 > /opt/ml/output/failure; exit 3 ;;
+  exit) exit 7 ;;
+  term) trap 'echo "GOT SIGTERM"; echo saved > /opt/ml/model/on-term.txt; exit 0' TERM; echo READY; sleep 1000 & wait ;;
+  ignore) trap '' TERM; echo READY; sleep 1000 & wait; sleep 1000 ;;
+esac
+echo DONE
+`;
+
+/** A context with busybox and the test program; `dockerfile` decides how the image runs it. */
+export function trainingProject(dockerfile: string, extra: Parameters<typeof tempProject>[0] = {}): string {
+  return tempProject({
+    Dockerfile: dockerfile,
+    busybox: { content: fs.readFileSync(BUSYBOX), mode: 0o755 },
+    train: { content: TRAIN_SCRIPT, mode: 0o755 },
+    'data/training/rows.csv': 'x,y\n1,2\n',
+    ...extra,
+  });
+}
+
+/** FROM scratch with busybox: no registry needed. The program is `train` on PATH unless the Dockerfile says otherwise. */
+export const BUSYBOX_DOCKERFILE = `FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/usr/local/bin:/bin
+COPY train /usr/local/bin/train
+`;
+
+export function writeJob(project: string, job: Record<string, unknown>): string {
+  const file = path.join(project, 'sagemaker-job.json');
+  fs.writeFileSync(file, JSON.stringify(job, null, 2));
+  return file;
+}
+
+export function dockerBuild(project: string, tag: string): void {
+  const built = spawnSync('docker', ['build', '-q', '-t', tag, project], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`docker build of the test image failed: ${built.stderr}`);
+}
+
+/** Everything a local run might leave behind, to assert there is none. */
+export function leftovers(): { containers: string; networks: string; folders: string[] } {
+  const list = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+  return {
+    containers: list(['ps', '--all', '--quiet', '--filter', 'label=smct.managed=true']),
+    networks: list(['network', 'ls', '--quiet', '--filter', 'label=smct.managed=true']),
+    folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-job-')),
+  };
+}

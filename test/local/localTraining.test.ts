@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as tar from 'tar';
+import { loadTrainingJob, JobFileError } from '../../server/src/job/trainingJob';
+import { cleanUpLeftovers } from '../../server/src/local/leftovers';
+import { LocalRunError, runLocalTraining, type LocalTrainingResult } from '../../server/src/local/localTraining';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+
+const missing = dockerMissing();
+const IMAGE = 'smct-test-trainer:latest';
+
+/** Runs a job file's job, collecting each host's log lines. */
+async function run(project: string, job: Record<string, unknown>, signal?: AbortSignal): Promise<LocalTrainingResult & { logs: string[] }> {
+  const logs: string[] = [];
+  const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: 'smct-test', ...job })), {
+    onLog: (host, line) => logs.push(`[${host}] ${line}`),
+    signal,
+  });
+  return { ...result, logs };
+}
+
+function archiveEntries(file: string): string[] {
+  const entries: string[] = [];
+  tar.list({ file, sync: true, onReadEntry: (entry) => entries.push(entry.path) });
+  return entries.sort();
+}
+
+function line(logs: readonly string[], prefix: string, host = 'algo-1'): string | undefined {
+  return logs.find((entry) => entry.startsWith(`[${host}] ${prefix}`))?.slice(`[${host}] ${prefix}`.length);
+}
+
+describe('smct train --local against the real Docker engine', { skip: missing ?? false }, () => {
+  let project: string;
+
+  before(() => {
+    project = trainingProject(BUSYBOX_DOCKERFILE);
+    dockerBuild(project, IMAGE);
+  });
+
+  after(() => {
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] }, 'nothing is left behind');
+  });
+
+  test("/opt/ml is laid out as SageMaker lays it out, train is the argument, and the environment is SageMaker's", async () => {
+    const result = await run(project, {
+      hyperparameters: { epochs: 3, lr: 0.1, optimizer: 'adam', flags: { a: true } },
+      environment: { CUSTOM: 'yes' },
+      inputs: { training: { source: 'data/training', contentType: 'text/csv' } },
+      checkpoints: { s3Uri: 's3://bucket/checkpoints' },
+      region: 'eu-west-1',
+    });
+    assert.equal(result.status, 'Completed', result.logs.join('\n'));
+    const logs = result.logs;
+    assert.equal(line(logs, 'ARGV0='), '/usr/local/bin/train');
+    assert.equal(line(logs, 'ARGS='), '');
+    assert.equal(line(logs, 'HOSTNAME='), 'algo-1');
+    assert.equal(line(logs, 'TRAINING_JOB_NAME='), result.jobName);
+    assert.equal(line(logs, 'TRAINING_JOB_ARN='), `arn:aws:sagemaker:eu-west-1:000000000000:training-job/${result.jobName.toLowerCase()}`);
+    assert.equal(line(logs, 'AWS_REGION='), 'eu-west-1');
+    assert.equal(line(logs, 'CUSTOM='), 'yes');
+    assert.equal(line(logs, 'TTY='), 'no', 'no TTY: Python buffers as on SageMaker');
+    assert.deepEqual(JSON.parse(line(logs, 'CONFIG hyperparameters.json ') ?? ''), { epochs: '3', lr: '0.1', optimizer: 'adam', flags: '{"a":true}' });
+    assert.deepEqual(JSON.parse(line(logs, 'CONFIG inputdataconfig.json ') ?? ''), {
+      training: { ContentType: 'text/csv', TrainingInputMode: 'File', S3DistributionType: 'FullyReplicated', RecordWrapperType: 'None' },
+    });
+    assert.deepEqual(JSON.parse(line(logs, 'CONFIG resourceconfig.json ') ?? ''), {
+      current_host: 'algo-1',
+      current_instance_type: 'ml.m5.xlarge',
+      current_group_name: 'homogeneousCluster',
+      hosts: ['algo-1'],
+      instance_groups: [{ instance_group_name: 'homogeneousCluster', instance_type: 'ml.m5.xlarge', hosts: ['algo-1'] }],
+      network_interface_name: 'eth0',
+    });
+    assert.deepEqual(JSON.parse(line(logs, 'CONFIG checkpointconfig.json ') ?? ''), { LocalPath: '/opt/ml/checkpoints/', S3Path: 's3://bucket/checkpoints' });
+    const tree = logs.filter((entry) => entry.startsWith('[algo-1] TREE ')).map((entry) => entry.slice('[algo-1] TREE '.length));
+    for (const folder of ['/opt/ml/input/config', '/opt/ml/input/data/training/rows.csv', '/opt/ml/model', '/opt/ml/output/data', '/opt/ml/checkpoints']) {
+      assert.ok(tree.includes(folder), `${folder} in ${tree.join(', ')}`);
+    }
+    assert.ok(result.artifacts);
+    assert.equal(result.artifacts.model, path.join(project, 'output', result.jobName, 'output', 'model.tar.gz'));
+    assert.deepEqual(archiveEntries(result.artifacts.model), ['model-algo-1.txt']);
+    assert.deepEqual(archiveEntries(result.artifacts.output), ['metrics.txt']);
+  });
+
+  test('several instances: one container per host named algo-1 … algo-N, each reaching the others, logs prefixed by host', async () => {
+    const result = await run(project, { resources: { instanceCount: 3 } });
+    assert.equal(result.status, 'Completed', result.logs.join('\n'));
+    for (const host of ['algo-1', 'algo-2', 'algo-3']) {
+      assert.equal(line(result.logs, 'HOSTNAME=', host), host);
+      for (const other of ['algo-1', 'algo-2', 'algo-3']) assert.equal(line(result.logs, `REACH ${other} `, host), 'yes', `${host} reaches ${other}`);
+    }
+    assert.deepEqual(JSON.parse(line(result.logs, 'CONFIG resourceconfig.json ', 'algo-2') ?? '').current_host, 'algo-2');
+    assert.deepEqual(archiveEntries(result.artifacts?.model ?? ''), ['model-algo-1.txt', 'model-algo-2.txt', 'model-algo-3.txt']);
+  });
+
+  test('a failure file becomes the FailureReason (its first 1024 characters), and artifacts are still packed', async () => {
+    const result = await run(project, { hyperparameters: { mode: 'failfile' } });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.failureReason?.length, 1024);
+    assert.match(result.failureReason ?? '', /^Custom failure: 0+$/);
+    assert.deepEqual(archiveEntries(result.artifacts?.model ?? ''), ['model-algo-1.txt']);
+  });
+
+  test('a non-zero exit without a failure file is "AlgorithmError: Exit Code: N"', async () => {
+    const result = await run(project, { hyperparameters: { mode: 'exit' } });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 7');
+    assert.deepEqual(result.exitCodes, { 'algo-1': 7 });
+  });
+
+  test('the seed mistake, CMD ["python", "train.py"], fails locally as SageMaker fails it: train is not found', async () => {
+    const seed = trainingProject('FROM scratch\nCOPY busybox /bin/busybox\nCMD ["python", "train.py"]\n');
+    dockerBuild(seed, 'smct-test-seed:latest');
+    const result = await runLocalTraining(loadTrainingJob(writeJob(seed, { image: 'smct-test-seed:latest' })));
+    assert.equal(result.status, 'Failed');
+    assert.match(result.failureReason ?? '', /^ClientError: .*exec: "train": executable file not found in \$PATH/);
+  });
+
+  test('ContainerEntrypoint and ContainerArguments are applied as Docker applies them', async () => {
+    const both = await run(project, { containerEntrypoint: ['/usr/local/bin/train', 'first'], containerArguments: ['--epochs', '2'] });
+    assert.equal(line(both.logs, 'ARGS='), 'first --epochs 2');
+    // Without an ENTRYPOINT in the image, the arguments are the command itself, in place of "train".
+    const argumentsOnly = await run(project, { containerArguments: ['train', '--extra'] });
+    assert.equal(line(argumentsOnly.logs, 'ARGS='), '--extra');
+  });
+
+  test('an exec-form ENTRYPOINT receives train as its argument', async () => {
+    const entry = trainingProject(`${BUSYBOX_DOCKERFILE}ENTRYPOINT ["/usr/local/bin/train", "--from-entrypoint"]\n`);
+    dockerBuild(entry, 'smct-test-entry:latest');
+    const logs: string[] = [];
+    const result = await runLocalTraining(loadTrainingJob(writeJob(entry, { image: 'smct-test-entry:latest' })), {
+      onLog: (host, text) => logs.push(`[${host}] ${text}`),
+    });
+    assert.equal(result.status, 'Completed');
+    assert.equal(line(logs, 'ARGS='), '--from-entrypoint train');
+  });
+
+  test('stopping sends SIGTERM: a program that handles it saves its model, and the job is Stopped with artifacts', async () => {
+    const abort = new AbortController();
+    const logs: string[] = [];
+    const running = runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, hyperparameters: { mode: 'term' } })), {
+      onLog: (_host, text) => {
+        logs.push(text);
+        if (text === 'READY') abort.abort();
+      },
+      signal: abort.signal,
+      stopTimeoutSeconds: 30,
+    });
+    const result = await running;
+    assert.equal(result.status, 'Stopped');
+    assert.ok(logs.includes('GOT SIGTERM'), logs.join('\n'));
+    assert.ok(archiveEntries(result.artifacts?.model ?? '').includes('on-term.txt'));
+  });
+
+  test('a program that ignores SIGTERM is killed (SIGKILL) after the stop timeout', async () => {
+    const abort = new AbortController();
+    const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, hyperparameters: { mode: 'ignore' } })), {
+      onLog: (_host, text) => text === 'READY' && abort.abort(),
+      signal: abort.signal,
+      stopTimeoutSeconds: 1,
+    });
+    assert.equal(result.status, 'Stopped');
+    assert.deepEqual(result.exitCodes, { 'algo-1': 137 });
+  });
+
+  test('bad input gives a clear message and leaves nothing behind', async () => {
+    await assert.rejects(run(project, { inputs: { training: 'no/such/folder' } }), (error: Error) => {
+      assert.ok(error instanceof LocalRunError);
+      assert.match(error.message, /Input channel "training": the folder .*no\/such\/folder does not exist/);
+      return true;
+    });
+    await assert.rejects(run(project, { inputs: { training: 's3://bucket/data' } }), /local runs read local folders/);
+    await assert.rejects(
+      runLocalTraining(loadTrainingJob(writeJob(project, { image: 'smct-no-such-image:1' }))),
+      /is not on this machine: build it first \(smct build\)/,
+    );
+    assert.throws(
+      () => loadTrainingJob(writeJob(project, { image: IMAGE, resources: { instanceCount: 0 } })),
+      (error: Error) => {
+        assert.ok(error instanceof JobFileError);
+        assert.match(error.message, /sagemaker-job\.json: resources\.instanceCount must be >= 1\./);
+        return true;
+      },
+    );
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+  });
+
+  test('leftovers of a crashed run (its process gone) are removed by the next run', async () => {
+    const dead = 999_999;
+    const labels = ['--label', 'smct.managed=true', '--label', `smct.pid=${dead}`];
+    spawnSync('docker', ['network', 'create', ...labels, 'smct-crashed-net']);
+    spawnSync('docker', ['create', ...labels, '--name', 'smct-crashed', IMAGE, 'train']);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
+    fs.writeFileSync(path.join(folder, 'owner.pid'), String(dead));
+    assert.notDeepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    await cleanUpLeftovers();
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+  });
+});
