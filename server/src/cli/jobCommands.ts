@@ -46,13 +46,14 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
   const result = lintDockerfile(text, { context: new FileSystemContext(job.build.context), settings: { target: job.build.target } });
   const relative = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
   const errors = result.findings.filter((finding) => finding.severity === 'error');
-  if (result.findings.length > 0)
+  if (result.findings.length > 0) {
     io.err(
       formatText(
         result.findings.map((finding) => toReported(relative, finding)),
         1,
       ),
     );
+  }
   if (errors.length > 0 && !values.force) {
     io.err(
       `smct: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${relative} will make the job fail on SageMaker. Fix ${errors.length === 1 ? 'it' : 'them'} first, or build anyway with --force.\n`,
@@ -82,8 +83,9 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   }
   if (!values.local) throw new UsageError('smct train runs jobs locally: add --local (smct submit sends them to SageMaker).');
   const stopTimeout = values['stop-timeout'] === undefined ? undefined : Number(values['stop-timeout']);
-  if (stopTimeout !== undefined && !(Number.isInteger(stopTimeout) && stopTimeout >= 0))
+  if (stopTimeout !== undefined && !(Number.isInteger(stopTimeout) && stopTimeout >= 0)) {
     throw new UsageError('--stop-timeout must be a whole number of seconds.');
+  }
   const job = loadTrainingJob(values.job as string);
   const result = await runLocalTraining(job, {
     onLog: (host, line) => io.out(`[${host}] ${line}\n`),

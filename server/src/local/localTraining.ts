@@ -60,8 +60,9 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
     for (const [i, host] of hosts.entries()) {
       const created = await docker(createArgs(job, name, host, containers[i], network, folders[i], labels));
-      if (created.code !== 0)
+      if (created.code !== 0) {
         return await finish(job, options, name, folders, { status: 'Failed', failureReason: `ClientError: ${created.stderr.trim()}`, exitCodes: {} });
+      }
     }
     const outcome = await runContainers(job, options, hosts, containers);
     return await finish(job, options, name, folders, outcome);
