@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/smct.schema.json';
 import type { LintSettings } from './settings';
 import { describeSchemaError } from './schemaErrors';
@@ -21,7 +21,8 @@ export interface LoadedConfig {
 /** A config file that cannot be used; the message names the file and the key. */
 export class ConfigError extends Error {}
 
-const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile<ProjectConfig>(schema);
+// Compiled on first use, so a run without a config file never pays for it.
+let validate: ValidateFunction<ProjectConfig> | undefined;
 
 /** The nearest `.smct.json` in the Dockerfile's folder or above it, or undefined when there is none. */
 export function findProjectConfig(startDirectory: string): string | undefined {
@@ -48,6 +49,7 @@ export function loadProjectConfig(file: string): LoadedConfig {
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}.`);
   }
+  validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<ProjectConfig>(schema);
   if (!validate(parsed)) throw new ConfigError(describeSchemaError(file, validate.errors));
   return { file, config: parsed };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/sagemaker-job.schema.json';
 import { describeSchemaError } from '../engine/schemaErrors';
 
@@ -74,7 +74,8 @@ interface JobFileJson {
   tags?: Record<string, string>;
 }
 
-const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile<JobFileJson>(schema);
+// Compiled on first use: compiling costs more than the rest of `smct lint`'s start.
+let validate: ValidateFunction<JobFileJson> | undefined;
 
 export function loadTrainingJob(file: string): TrainingJob {
   let text: string;
@@ -92,6 +93,7 @@ export function loadTrainingJob(file: string): TrainingJob {
   } catch (error) {
     throw new JobFileError(`${file} is not valid JSON: ${(error as Error).message}.`);
   }
+  validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<JobFileJson>(schema);
   if (!validate(parsed)) throw new JobFileError(describeSchemaError(file, validate.errors));
   return normalize(path.resolve(file), parsed);
 }
