@@ -23,6 +23,8 @@ export interface LocalTrainingOptions {
   /** Aborting stops the job as StopTrainingJob does: SIGTERM, then SIGKILL after the grace period. */
   readonly signal?: AbortSignal;
   readonly jobName?: string;
+  /** Aborting kills the containers at once (SIGKILL): for an editor window that is closing. */
+  readonly killSignal?: AbortSignal;
   /** Overrides the job file's stop timeout (seconds). */
   readonly stopTimeoutSeconds?: number;
   /** Overrides the job file's local output folder. */
@@ -122,7 +124,12 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
     stopped = true;
     void docker(['stop', '--time', String(grace), ...containers]);
   };
+  const kill = (): void => {
+    stopped = true;
+    void docker(['kill', ...containers]);
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
+  options.killSignal?.addEventListener('abort', kill, { once: true });
   if (options.signal?.aborted) stop();
   const timer = setTimeout(stop, job.maxRuntimeSeconds * 1000);
   try {
@@ -142,6 +149,7 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', stop);
+    options.killSignal?.removeEventListener('abort', kill);
   }
 }
 

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { JOB_FILE_NAME } from '../../server/src/job/trainingJob';
+
+/**
+ * "Build Image" and "Run Training Job Locally" above a job file, and above a Dockerfile that has
+ * a job file next to it.
+ */
+export class JobCodeLensProvider implements vscode.CodeLensProvider {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (document.uri.scheme !== 'file') return [];
+    const jobFile =
+      path.basename(document.uri.fsPath) === JOB_FILE_NAME ? document.uri : vscode.Uri.file(path.join(path.dirname(document.uri.fsPath), JOB_FILE_NAME));
+    if (jobFile !== document.uri) {
+      try {
+        await vscode.workspace.fs.stat(jobFile);
+      } catch {
+        return [];
+      }
+    }
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [
+      new vscode.CodeLens(top, { title: '$(package) Build Image', command: 'sagemakerContainerTools.buildImage', arguments: [jobFile] }),
+      new vscode.CodeLens(top, { title: '$(play) Run Training Job Locally', command: 'sagemakerContainerTools.runLocalTraining', arguments: [jobFile] }),
+    ];
+  }
+}

@@ -1,0 +1,167 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FileSystemContext } from '../../../server/src/engine/buildContext';
+import type { TrainingJob } from '../../../server/src/job/trainingJob';
+import { lintDockerfile } from '../../../server/src/linter';
+import { buildImage } from '../../../server/src/local/build';
+import { DockerUnavailableError, imageExists } from '../../../server/src/local/docker';
+import { LocalRunError, runLocalTraining, type LocalTrainingResult } from '../../../server/src/local/localTraining';
+import { loadJob, pickJobFile } from './jobFiles';
+
+/**
+ * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" and "SageMaker: Stop Local
+ * Training Job": progress with cancel, container output in one output channel, a status bar item
+ * while a job runs, and the outcome as a notification. The work itself is the engine's.
+ */
+export class LocalJobs implements vscode.Disposable {
+  private readonly output = vscode.window.createOutputChannel('SageMaker Local Jobs');
+  private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  /** Running jobs: how to stop each (gracefully, or at once) and when it has cleaned up. */
+  private readonly running = new Set<{ stop: AbortController; kill: AbortController; done: Promise<unknown> }>();
+
+  async build(target?: vscode.Uri): Promise<boolean> {
+    if (!trusted()) return false;
+    const uri = await pickJobFile(target);
+    const job = uri && (await loadJob(uri));
+    return job ? this.buildJob(job) : false;
+  }
+
+  async run(target?: vscode.Uri): Promise<LocalTrainingResult | undefined> {
+    if (!trusted()) return undefined;
+    const uri = await pickJobFile(target);
+    const job = uri && (await loadJob(uri));
+    if (!job) return undefined;
+    try {
+      if (!(await imageExists(job.image))) {
+        const choice = await vscode.window.showErrorMessage(`The image ${job.image} is not on this machine.`, 'Build Image');
+        if (choice !== 'Build Image' || !(await this.buildJob(job))) return undefined;
+      }
+      return await this.runJob(job);
+    } catch (error) {
+      await this.showError(error);
+      return undefined;
+    }
+  }
+
+  /** Stops every running local job as StopTrainingJob does (SIGTERM, then SIGKILL after the stop timeout). */
+  stop(): void {
+    for (const job of this.running) job.stop.abort();
+  }
+
+  /** Kills every running job at once and waits until its containers, network and folders are gone. */
+  async killAll(): Promise<void> {
+    for (const job of this.running) job.kill.abort();
+    await Promise.allSettled([...this.running].map((job) => job.done));
+  }
+
+  private async buildJob(job: TrainingJob): Promise<boolean> {
+    if (!(await this.lintBeforeBuild(job))) return false;
+    this.output.show(true);
+    this.output.appendLine(`Building ${job.image} for ${job.build.platform} from ${job.build.dockerfile}`);
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Building ${job.image}`, cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return buildImage(job, { onOutput: (chunk) => this.output.append(chunk), signal: controller.signal });
+        },
+      );
+      this.output.appendLine(`Built ${job.image}.`);
+      return true;
+    } catch (error) {
+      await this.showError(error);
+      return false;
+    }
+  }
+
+  /** Errors in the Dockerfile: fix first (the default) or build anyway. */
+  private async lintBeforeBuild(job: TrainingJob): Promise<boolean> {
+    const document = await vscode.workspace.openTextDocument(job.build.dockerfile);
+    const result = lintDockerfile(document.getText(), { context: new FileSystemContext(job.build.context), settings: { target: job.build.target } });
+    const errors = result.findings.filter((finding) => finding.severity === 'error');
+    if (errors.length === 0) return true;
+    const choice = await vscode.window.showWarningMessage(
+      `${errors.length} error${errors.length === 1 ? '' : 's'} in ${path.basename(job.build.dockerfile)} will make the job fail on SageMaker: ${errors[0].message}`,
+      'Fix First',
+      'Build Anyway',
+    );
+    if (choice === 'Build Anyway') return true;
+    if (choice === 'Fix First') {
+      const editor = await vscode.window.showTextDocument(document);
+      const start = errors[0].range.start;
+      editor.selection = new vscode.Selection(start.line, start.character, start.line, start.character);
+    }
+    return false;
+  }
+
+  private async runJob(job: TrainingJob): Promise<LocalTrainingResult> {
+    const controller = new AbortController();
+    const kill = new AbortController();
+    let finished: () => void = () => undefined;
+    const entry = { stop: controller, kill, done: new Promise<void>((resolve) => (finished = resolve)) };
+    this.running.add(entry);
+    this.output.show(true);
+    this.status.text = `$(sync~spin) SageMaker: ${job.baseJobName} running`;
+    this.status.tooltip = 'Local training job: click to stop it';
+    this.status.command = 'sagemakerContainerTools.stopLocalTraining';
+    this.status.show();
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Training ${job.baseJobName} locally`, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return runLocalTraining(job, {
+            signal: controller.signal,
+            killSignal: kill.signal,
+            onLog: (host, line) => {
+              this.output.appendLine(`[${host}] ${line}`);
+              progress.report({ message: line.slice(0, 80) });
+            },
+          });
+        },
+      );
+      this.output.appendLine(`Training job ${result.jobName}: ${result.status}${result.failureReason ? ` (${result.failureReason})` : ''}`);
+      void this.showOutcome(result);
+      return result;
+    } finally {
+      this.running.delete(entry);
+      finished();
+      if (this.running.size === 0) this.status.hide();
+    }
+  }
+
+  private async showOutcome(result: LocalTrainingResult): Promise<void> {
+    if (result.status === 'Failed') {
+      const choice = await vscode.window.showErrorMessage(`Training job ${result.jobName} failed: ${result.failureReason ?? 'unknown reason'}`, 'Show Output');
+      if (choice) this.output.show();
+      return;
+    }
+    const choice = await vscode.window.showInformationMessage(`Training job ${result.jobName}: ${result.status}.`, 'Open Model Artifacts');
+    if (choice && result.artifacts) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.artifacts.model));
+  }
+
+  private async showError(error: unknown): Promise<void> {
+    if (error instanceof DockerUnavailableError || error instanceof LocalRunError) {
+      await vscode.window.showErrorMessage(error.message);
+    } else if ((error as Error)?.name !== 'AbortError') {
+      this.output.appendLine(String((error as Error)?.stack ?? error));
+      await vscode.window.showErrorMessage((error as Error)?.message ?? String(error), 'Show Output').then((choice) => choice && this.output.show());
+    }
+  }
+
+  dispose(): void {
+    void this.killAll();
+    this.output.dispose();
+    this.status.dispose();
+  }
+}
+
+/** Commands that run programs (docker, the training image) need a trusted workspace. */
+function trusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window
+    .showWarningMessage('Building and running containers is disabled in Restricted Mode: trust this workspace first.', 'Manage Workspace Trust')
+    .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+  return false;
+}

@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LocalTrainingResult } from '../../server/src/local/localTraining';
+import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, leftovers, TRAIN_SCRIPT } from '../local/dockerFixtures';
+import { waitFor, workspaceFile } from './helpers';
+
+const IMAGE = 'smct-integration-trainer:latest';
+
+/** A job in the workspace that builds FROM scratch with busybox, so no registry is needed. */
+function writeJobProject(name: string, hyperparameters: Record<string, string>): vscode.Uri {
+  const folder = workspaceFile(name).fsPath;
+  fs.mkdirSync(path.join(folder, 'data'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), BUSYBOX_DOCKERFILE);
+  fs.copyFileSync(BUSYBOX, path.join(folder, 'busybox'));
+  fs.chmodSync(path.join(folder, 'busybox'), 0o755);
+  fs.writeFileSync(path.join(folder, 'train'), TRAIN_SCRIPT, { mode: 0o755 });
+  fs.writeFileSync(path.join(folder, 'data', 'rows.csv'), 'x,y\n1,2\n');
+  const job = { image: IMAGE, baseJobName: name, hyperparameters, inputs: { training: 'data' }, stopping: { stopTimeoutSeconds: 5 } };
+  fs.writeFileSync(path.join(folder, 'sagemaker-job.json'), JSON.stringify(job, null, 2));
+  return vscode.Uri.file(path.join(folder, 'sagemaker-job.json'));
+}
+
+suite('Local training from VS Code', () => {
+  suiteSetup(function () {
+    if (dockerMissing()) this.skip();
+  });
+
+  test('"Build Image" then "Run Training Job Locally" run the job to Completed and pack the model', async () => {
+    const job = writeJobProject('busybox-job', {});
+    assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', job), true);
+    const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
+    assert.equal(result.status, 'Completed', result.failureReason);
+    assert.ok(result.artifacts && fs.existsSync(result.artifacts.model), 'model.tar.gz was written');
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+  });
+
+  test('"Stop Local Training Job" stops a running job: SIGTERM reaches the program and the job is Stopped', async () => {
+    const job = writeJobProject('busybox-stop', { mode: 'term' });
+    const running = vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
+    const runningContainers = (): string =>
+      spawnSync('docker', ['ps', '--quiet', '--filter', 'label=smct.managed=true', '--filter', 'status=running'], { encoding: 'utf8' }).stdout.trim();
+    await waitFor('the job container to run', runningContainers, (ids) => ids !== '');
+    await vscode.commands.executeCommand('sagemakerContainerTools.stopLocalTraining');
+    const result = await running;
+    assert.equal(result.status, 'Stopped');
+    assert.deepEqual(result.exitCodes, { 'algo-1': 0 }, 'the program handled SIGTERM and exited 0');
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+  });
+
+  test('the commands that run programs are enabled only in trusted workspaces', () => {
+    const extension = vscode.extensions.all.find((candidate) => candidate.id.endsWith('.sagemaker-container-tools'));
+    const commands = extension?.packageJSON.contributes.commands as { command: string; enablement?: string }[];
+    for (const id of ['sagemakerContainerTools.buildImage', 'sagemakerContainerTools.runLocalTraining', 'sagemakerContainerTools.stopLocalTraining']) {
+      assert.equal(commands.find((command) => command.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    }
+  });
+});
