@@ -13,8 +13,8 @@ function lintJson(file: string): { rule: string; line: number }[] {
 
 test('the README example: the broken Dockerfile shows the CMD mistake and the hidden input', () => {
   assert.deepEqual(lintJson('examples/broken-training/Dockerfile'), [
-    { rule: 'SM201', line: 7 },
-    { rule: 'SM101', line: 9 },
+    { rule: 'SM201', line: 8 },
+    { rule: 'SM101', line: 10 },
   ]);
 });
 

@@ -15,7 +15,7 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     assert.ok('entry' in codeServer);
     workbench = await openWorkbench(codeServer.entry);
     page = workbench.page;
-    await openFile(page, 'broken-training/Dockerfile', 'CMD ["python", "train.py"]');
+    await openFile(page, 'broken-training/Dockerfile', 'CMD ["python3", "train.py"]');
   });
 
   after(() => workbench?.close());
@@ -54,7 +54,7 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     // The first entry is focused: choose it as a keyboard user would.
     assert.match(await page.locator('.action-widget .monaco-list-row.focused').innerText(), /Convert CMD to ENTRYPOINT/);
     await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'ENTRYPOINT ["python", "train.py"]' }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'ENTRYPOINT ["python3", "train.py"]' }).waitFor({ timeout: 30_000 });
     await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'replaces this CMD' }).waitFor({ state: 'detached', timeout: 30_000 });
     await shot('05-fixed');
   });

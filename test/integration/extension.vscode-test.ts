@@ -36,7 +36,7 @@ suite('SageMaker Container Tools in VS Code', () => {
     const sm101 = ourDiagnostics(document.uri).find((diagnostic) => ruleOf(diagnostic) === 'SM101');
     assert.ok(sm101);
     assert.equal(sm101.severity, vscode.DiagnosticSeverity.Error);
-    assert.equal(document.getText(sm101.range), '["python", "train.py"]');
+    assert.equal(document.getText(sm101.range), '["python3", "train.py"]');
     assert.match(sm101.message, /SageMaker runs "docker run <image> train", which replaces this CMD/);
     const target = (sm101.code as { target: vscode.Uri }).target;
     assert.match(target.toString(), /docs\/rules\/SM101\.md$/);
@@ -60,7 +60,7 @@ suite('SageMaker Container Tools in VS Code', () => {
     assert.ok(convert?.edit, titles.join(', '));
     try {
       assert.ok(await vscode.workspace.applyEdit(convert.edit));
-      assert.match(document.getText(), /\nENTRYPOINT \["python", "train.py"\]\n/);
+      assert.match(document.getText(), /\nENTRYPOINT \["python3", "train.py"\]\n/);
       await waitForRules(document.uri, (found) => !found.includes('SM101') && found.includes('SM201'), 'SM101 gone, SM201 kept');
     } finally {
       await revert(document);
@@ -89,7 +89,7 @@ suite('SageMaker Container Tools in VS Code', () => {
       new vscode.Position(entrypointLine, 2),
     );
     const entrypointText = onEntrypoint.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
-    assert.match(entrypointText, /python \/opt\/program\/train\.py train/);
+    assert.match(entrypointText, /python3 \/opt\/program\/train\.py train/);
   });
 
   test('settings take effect: a rule set to off disappears, and the container kind switches the rules', async () => {

@@ -15,8 +15,9 @@ export async function pickJobFile(target?: vscode.Uri): Promise<vscode.Uri | und
   }
   const found = await vscode.workspace.findFiles(`**/${JOB_FILE_NAME}`, '**/node_modules/**', 50);
   if (found.length <= 1) {
-    if (found.length === 0)
-      {void vscode.window.showErrorMessage(`No ${JOB_FILE_NAME} in this workspace: create one next to your Dockerfile (see the README, "The job file").`);}
+    if (found.length === 0) {
+      void vscode.window.showErrorMessage(`No ${JOB_FILE_NAME} in this workspace: create one next to your Dockerfile (see the README, "The job file").`);
+    }
     return found[0];
   }
   const picked = await vscode.window.showQuickPick(
