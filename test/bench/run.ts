@@ -2,7 +2,10 @@
 //  - our full analysis, parse included (`lintDockerfile(text, { context })`), against dockerfile-utils' `validate` on the same
 //    text, for a typical ~40-line SageMaker training Dockerfile and a generated 5,000-line one;
 //  - keystroke-to-diagnostics latency through the language server (in process, debounce off): didChange -> publishDiagnostics;
-//  - `smct lint FILE` cold start against a bare `node -e ""`.
+//  - `smct lint FILE` cold start against a bare `node -e ""`;
+//  - `smct train --local` (runLocalTraining) against a bare `docker run --rm` of the same image with the same /opt/ml mounts;
+//  - for a job that leaves a 100 MB model, the time from its last log line to the packed tarballs.
+// The two Docker rows need a running Docker engine (and busybox-static); without one they are skipped with the reason.
 // Run: npm run bench (builds first), or after a build: node out/test/bench/run.js. It prints a table and never fails on a
 // missed target; it exits non-zero only on an error.
 import { spawnSync } from 'node:child_process';
@@ -11,14 +14,28 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { FileSystemContext, MemoryContext, type BuildContext } from '../../server/src/engine/buildContext';
+import { loadTrainingJob } from '../../server/src/job/trainingJob';
 import { lintDockerfile } from '../../server/src/linter';
+import { dockerOk } from '../../server/src/local/docker';
+import { runLocalTraining, type LocalTrainingResult } from '../../server/src/local/localTraining';
+import { hostMounts, writeHostFolder } from '../../server/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, trainingProject, writeJob } from '../local/dockerFixtures';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
-const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15 };
-const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3 };
+const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15, localRuns: 10, bigModel: 3 };
+const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3, localRuns: 2 };
 const LARGE_LINES = 5000;
+
+/** The Docker rows' images: the busybox test trainer, and the same image with a training program that leaves a 100 MB model. */
+const TRAINER_IMAGE = 'smct-bench-trainer:latest';
+const BIG_MODEL_IMAGE = 'smct-bench-big-model:latest';
+const BIG_MODEL_MB = 100;
+const BIG_MODEL_TRAIN = `#!/bin/sh
+dd if=/dev/urandom of=/opt/ml/model/weights.bin bs=1M count=${BIG_MODEL_MB} 2>/dev/null
+echo LAST
+`;
 
 type ContextFiles = Record<string, { content: string; mode: number }>;
 
@@ -176,12 +193,40 @@ function sideBySide(a: () => void, b: () => void, warmup: number, samples: numbe
   return times;
 }
 
+async function elapsedMsAsync(run: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** sideBySide for asynchronous work: one run at a time, the order swapped every sample. */
+async function sideBySideAsync(a: () => Promise<void>, b: () => Promise<void>, warmup: number, samples: number): Promise<{ a: number[]; b: number[] }> {
+  const times = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < warmup + samples; i++) {
+    let timeA: number;
+    let timeB: number;
+    if (i % 2 === 0) {
+      timeA = await elapsedMsAsync(a);
+      timeB = await elapsedMsAsync(b);
+    } else {
+      timeB = await elapsedMsAsync(b);
+      timeA = await elapsedMsAsync(a);
+    }
+    if (i >= warmup) {
+      times.a.push(timeA);
+      times.b.push(timeB);
+    }
+  }
+  return times;
+}
+
 interface Row {
   readonly name: string;
   readonly median: number;
   readonly baseline: number | undefined;
   readonly target: string;
-  readonly meets: boolean;
+  /** undefined when the row has no target ("n/a"). */
+  readonly meets: boolean | undefined;
 }
 
 function analysisRow(label: string, text: string, context: BuildContext, warmup: number, samples: number): { row: Row; findings: number; diagnostics: number } {
@@ -254,6 +299,82 @@ function coldStartRow(root: string): { row: Row; node: number; smct: number } {
   return { row: { name: 'smct lint cold start (1 file) vs bare node -e ""', median: smct, baseline: node, target: '< 300 ms', meets: smct < 300 }, node, smct };
 }
 
+function checkCompleted(result: LocalTrainingResult): void {
+  if (result.status !== 'Completed') throw new Error(`the local training job ${result.jobName} ended ${result.status}: ${result.failureReason ?? ''}`);
+}
+
+/**
+ * What `smct train --local` adds to a container run: runLocalTraining (job file loaded, leftovers swept, image checked,
+ * network, create, attached start, inspect, artifacts packed, clean-up) against `docker run --rm` of the same image with
+ * the same /opt/ml mounts. The job has no hyperparameters, so the test program only dumps what it sees and exits 0.
+ */
+async function localOverheadRow(): Promise<{ row: Row; ours: number; bare: number }> {
+  const project = trainingProject(BUSYBOX_DOCKERFILE);
+  try {
+    dockerBuild(project, TRAINER_IMAGE);
+    const jobFile = writeJob(project, { image: TRAINER_IMAGE, baseJobName: 'smct-bench', inputs: { training: 'data/training' } });
+    const job = loadTrainingJob(jobFile);
+    // The baseline's /opt/ml folder is laid out by the runner's own code, so both runs mount the same files the same way
+    // (config, model/, output/, the training channel read-only); --hostname as the runner names its single host.
+    const folder = writeHostFolder(path.join(project, 'bare'), job, 'algo-1', ['algo-1']);
+    const bare = ['run', '--rm', '--hostname', 'algo-1', '--platform', job.build.platform, ...hostMounts(folder, job), job.image, 'train'];
+    const times = await sideBySideAsync(
+      async () => checkCompleted(await runLocalTraining(loadTrainingJob(jobFile))),
+      async () => {
+        await dockerOk(bare);
+      },
+      WARMUP.localRuns,
+      SAMPLES.localRuns,
+    );
+    const ours = median(times.a);
+    const baseline = median(times.b);
+    const row = { name: 'smct train --local overhead vs bare docker run', median: ours, baseline, target: '< 300 ms added', meets: ours - baseline < 300 };
+    return { row, ours, bare: baseline };
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How long a user waits after the training program's last line before the artifacts are there: from onLog receiving
+ * "LAST" to runLocalTraining resolving, for a program that writes 100 MB of random (incompressible) data to
+ * /opt/ml/model. This includes the container's exit, the inspect, packing model.tar.gz and output.tar.gz, and clean-up.
+ */
+async function bigModelRow(): Promise<{ row: Row; tarballMb: number }> {
+  const project = trainingProject(BUSYBOX_DOCKERFILE, { train: { content: BIG_MODEL_TRAIN, mode: 0o755 } });
+  try {
+    dockerBuild(project, BIG_MODEL_IMAGE);
+    const jobFile = writeJob(project, { image: BIG_MODEL_IMAGE, baseJobName: 'smct-bench-model' });
+    const times: number[] = [];
+    let tarballMb = 0;
+    for (let i = 0; i < SAMPLES.bigModel; i++) {
+      let lastLine: bigint | undefined;
+      const onLog = (_host: string, line: string): void => {
+        if (line === 'LAST') lastLine = process.hrtime.bigint();
+      };
+      const result = await runLocalTraining(loadTrainingJob(jobFile), { onLog });
+      const end = process.hrtime.bigint();
+      checkCompleted(result);
+      if (lastLine === undefined) throw new Error('the big-model job never printed LAST');
+      times.push(Number(end - lastLine) / 1e6);
+      if (!result.artifacts) throw new Error('the big-model job packed no artifacts');
+      tarballMb = fs.statSync(result.artifacts.model).size / 1e6;
+      // Each run leaves ~100 MB of tarball in the job's output folder; keep only one at a time.
+      fs.rmSync(path.join(project, 'output'), { recursive: true, force: true });
+    }
+    const row = {
+      name: `last log line -> tarballs ready, ${BIG_MODEL_MB} MB model`,
+      median: median(times),
+      baseline: undefined,
+      target: '—',
+      meets: undefined,
+    };
+    return { row, tarballMb };
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
 function printTable(rows: readonly Row[]): void {
   const header = ['measurement', 'median ms', 'baseline ms', 'ratio', 'target', 'meets target'];
   const cells = rows.map((row) => [
@@ -262,7 +383,7 @@ function printTable(rows: readonly Row[]): void {
     row.baseline === undefined ? '-' : row.baseline.toFixed(3),
     row.baseline === undefined ? '-' : (row.median / row.baseline).toFixed(2),
     row.target,
-    row.meets ? 'yes' : 'no',
+    row.meets === undefined ? 'n/a' : row.meets ? 'yes' : 'no',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
   const pad = (cell: string, column: number): string => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]));
@@ -291,14 +412,27 @@ async function main(): Promise<void> {
     const largeRun = analysisRow(`analysis, large (${LARGE_LINES} lines)`, large.text, new MemoryContext(large.files), WARMUP.large, SAMPLES.large);
     const keystrokes = await keystrokeRow(root);
     const cold = coldStartRow(root);
+    // The Docker rows run last: they need the engine, and their containers would disturb the timings above.
+    const dockerSkipped = dockerMissing();
+    const overhead = dockerSkipped === undefined ? await localOverheadRow() : undefined;
+    const bigModel = dockerSkipped === undefined ? await bigModelRow() : undefined;
 
     console.log(`smct speed benchmark (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
-    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row]);
+    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row, ...(overhead ? [overhead.row] : []), ...(bigModel ? [bigModel.row] : [])]);
     console.log('');
     console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
     const counts = (run: { findings: number; diagnostics: number }): string => `${run.findings} (dockerfile-utils: ${run.diagnostics})`;
     console.log(`findings: typical ${counts(typicalRun)}, large ${counts(largeRun)}`);
     console.log(`cold start: smct lint ${cold.smct.toFixed(1)} ms, bare node ${cold.node.toFixed(1)} ms, difference ${(cold.smct - cold.node).toFixed(1)} ms`);
+    if (dockerSkipped !== undefined) console.log(`smct train --local rows skipped: ${dockerSkipped}`);
+    if (overhead) {
+      const added = (overhead.ours - overhead.bare).toFixed(1);
+      console.log(
+        `train --local: ${SAMPLES.localRuns} runs of each after ${WARMUP.localRuns} warm-ups; smct ${overhead.ours.toFixed(1)} ms, ` +
+          `bare docker run ${overhead.bare.toFixed(1)} ms, difference ${added} ms`,
+      );
+    }
+    if (bigModel) console.log(`big model: ${SAMPLES.bigModel} runs, no warm-up; model.tar.gz ${bigModel.tarballMb.toFixed(1)} MB`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -59,6 +59,14 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     await shot('05-fixed');
   });
 
+  test('a job file shows the Build Image and Run Training Job Locally CodeLenses', async () => {
+    await openFile(page, 'training/sagemaker-job.json', '"baseJobName": "linear-fit"');
+    const lenses = page.locator('.codelens-decoration');
+    await lenses.filter({ hasText: 'Run Training Job Locally' }).first().waitFor({ timeout: 30_000 });
+    assert.match(await lenses.first().innerText(), /Build Image/);
+    await shot('06-codelens');
+  });
+
   test('the SageMaker commands are in the command palette', async () => {
     await page.keyboard.press('F1');
     await page.keyboard.type('SageMaker:');
@@ -66,7 +74,8 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     await rows.filter({ hasText: 'Restart Language Server' }).first().waitFor({ timeout: 30_000 });
     const text = await page.locator('.quick-input-list').innerText();
     assert.match(text, /SageMaker: Show Language Server Output/);
-    await shot('06-command-palette');
+    assert.match(text, /SageMaker: Run Training Job Locally/);
+    await shot('07-command-palette');
     await page.keyboard.press('Escape');
   });
 });

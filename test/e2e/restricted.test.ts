@@ -19,6 +19,6 @@ describe('in Restricted Mode (an untrusted workspace)', { skip: 'missing' in cod
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
     await openFile(page, 'broken-training/Dockerfile', 'CMD ["python3", "train.py"]');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
-    await workbench.screenshot('07-restricted-mode');
+    await workbench.screenshot('08-restricted-mode');
   });
 });

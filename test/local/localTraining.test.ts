@@ -167,6 +167,12 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.deepEqual(result.exitCodes, { 'algo-1': 137 });
   });
 
+  test('reaching maxRuntimeSeconds stops the job as StopTrainingJob does', async () => {
+    const result = await run(project, { hyperparameters: { mode: 'term' }, stopping: { maxRuntimeSeconds: 1, stopTimeoutSeconds: 30 } });
+    assert.equal(result.status, 'Stopped');
+    assert.ok(result.logs.includes('[algo-1] GOT SIGTERM'), result.logs.join('\n'));
+  });
+
   test('bad input gives a clear message and leaves nothing behind', async () => {
     await assert.rejects(run(project, { inputs: { training: 'no/such/folder' } }), (error: Error) => {
       assert.ok(error instanceof LocalRunError);
