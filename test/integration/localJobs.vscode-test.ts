@@ -50,6 +50,17 @@ suite('Local training from VS Code', () => {
     assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });
 
+  test('the training example builds and trains from VS Code (on the local Debian Python image)', async function () {
+    if (spawnSync('docker', ['image', 'inspect', 'smct-debian-python:bookworm']).status !== 0) this.skip();
+    const file = workspaceFile('training/sagemaker-job.json');
+    const job = JSON.parse(fs.readFileSync(file.fsPath, 'utf8'));
+    fs.writeFileSync(file.fsPath, JSON.stringify({ ...job, build: { ...job.build, buildArgs: { BASE_IMAGE: 'smct-debian-python:bookworm' } } }, null, 2));
+    assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', file), true);
+    const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', file);
+    assert.equal(result.status, 'Completed', result.failureReason);
+    assert.ok(result.artifacts && fs.existsSync(result.artifacts.model));
+  });
+
   test('the commands that run programs are enabled only in trusted workspaces', () => {
     const extension = vscode.extensions.all.find((candidate) => candidate.id.endsWith('.sagemaker-container-tools'));
     const commands = extension?.packageJSON.contributes.commands as { command: string; enablement?: string }[];

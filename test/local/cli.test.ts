@@ -41,6 +41,24 @@ describe('smct build and smct train --local as child processes', { skip: missing
     assert.match(trained.stdout, /FailureReason: ClientError: .*exec: "train": executable file not found in \$PATH/);
   });
 
+  test('Docker missing or its daemon down: a message that says how to fix it, no stack trace', () => {
+    const project = trainingProject(BUSYBOX_DOCKERFILE);
+    writeJob(project, { image: 'smct-test-cli:latest' });
+    const noDocker = spawnSync(process.execPath, [SMCT, 'train', '--local'], { cwd: project, encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+    assert.equal(noDocker.status, 1);
+    assert.equal(noDocker.stderr, 'smct: Docker is not installed (no "docker" command on PATH). Install Docker Engine or Docker Desktop, then try again.\n');
+    const noDaemon = spawnSync(process.execPath, [SMCT, 'build'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    assert.equal(noDaemon.status, 1);
+    assert.match(
+      noDaemon.stderr,
+      /^smct: The Docker daemon is not running\. Start it \(Docker Desktop, "sudo systemctl start docker", or "sudo dockerd &"\), then try again\.\n$/,
+    );
+  });
+
   test('usage and job file errors exit 2 with one line', () => {
     const project = trainingProject(BUSYBOX_DOCKERFILE);
     const noLocal = smct(['train'], project);

@@ -33,8 +33,16 @@ echo "TTY=$(if [ -t 1 ]; then echo yes; else echo no; fi)"
 for f in /opt/ml/input/config/*.json; do echo "CONFIG $(basename $f) $(cat $f)"; done
 find /opt/ml | sort | sed 's/^/TREE /'
 for host in $(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' '); do
-  if ping -c 1 -W 3 "$host" >/dev/null 2>&1; then echo "REACH $host yes"; else echo "REACH $host no"; fi
+  # As SageMaker advises, retry: a host's name may resolve a moment after the container starts.
+  reached=no
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if ping -c 1 -W 1 "$host" >/dev/null 2>&1; then reached=yes; break; fi
+    sleep 0.5
+  done
+  echo "REACH $host $reached"
 done
+# Stay up a moment so the slower hosts can still reach this one.
+if grep -q '"algo-2"' /opt/ml/input/config/resourceconfig.json; then sleep 3; fi
 mode=$(sed -n 's/.*"mode":"\\([a-z]*\\)".*/\\1/p' /opt/ml/input/config/hyperparameters.json)
 echo "trained by $(hostname)" > /opt/ml/model/model-$(hostname).txt
 echo "metrics" > /opt/ml/output/data/metrics.txt

@@ -139,6 +139,17 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.equal(line(logs, 'ARGS='), '--from-entrypoint train');
   });
 
+  test('a shell-form ENTRYPOINT runs under /bin/sh -c and loses train, as on SageMaker', async () => {
+    const shell = trainingProject(`${BUSYBOX_DOCKERFILE}ENTRYPOINT /usr/local/bin/train --shell-form\n`);
+    dockerBuild(shell, 'smct-test-shell:latest');
+    const logs: string[] = [];
+    const result = await runLocalTraining(loadTrainingJob(writeJob(shell, { image: 'smct-test-shell:latest' })), {
+      onLog: (host, text) => logs.push(`[${host}] ${text}`),
+    });
+    assert.equal(result.status, 'Completed');
+    assert.equal(line(logs, 'ARGS='), '--shell-form', '"train" never reaches the program');
+  });
+
   test('stopping sends SIGTERM: a program that handles it saves its model, and the job is Stopped with artifacts', async () => {
     const abort = new AbortController();
     const logs: string[] = [];

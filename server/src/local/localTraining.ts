@@ -47,30 +47,38 @@ const ACCOUNT = '000000000000';
  */
 export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
   checkInputs(job);
-  await cleanUpLeftovers();
-  if (!(await imageExists(job.image))) throw new LocalRunError(`The image ${job.image} is not on this machine: build it first (smct build).`);
+  // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
+  const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
+  if (!present) throw new LocalRunError(`The image ${job.image} is not on this machine: build it first (smct build).`);
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
   fs.writeFileSync(path.join(root, 'owner.pid'), String(process.pid));
   const hosts = hostNames(job.instanceCount);
-  const network = `smct-${runId}`;
+  // Several hosts get a network of the job's own, where each resolves the others by name. One host
+  // needs none (its own name is in /etc/hosts): the default bridge saves creating and removing one.
+  const network = hosts.length > 1 ? `smct-${runId}` : undefined;
   const containers = hosts.map((host) => `smct-${runId}-${host}`);
   const labels = ownerLabels(runId);
+  let removal: Promise<void> | undefined;
+  const remove = (): Promise<void> =>
+    (removal ??= (async () => {
+      await docker(['rm', '--force', '--volumes', ...containers]);
+      if (network) await docker(['network', 'rm', network]);
+    })());
   try {
-    await dockerOk(['network', 'create', ...labels, network]);
     const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
-    for (const [i, host] of hosts.entries()) {
-      const created = await docker(createArgs(job, name, host, containers[i], network, folders[i], labels));
-      if (created.code !== 0) {
-        return await finish(job, options, name, folders, { status: 'Failed', failureReason: `ClientError: ${created.stderr.trim()}`, exitCodes: {} });
-      }
-    }
-    const outcome = await runContainers(job, options, hosts, containers);
-    return await finish(job, options, name, folders, outcome);
+    if (network) await dockerOk(['network', 'create', ...labels, network]);
+    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, name, host, containers[i], network, folders[i], labels))));
+    const refused = created.find((result) => result.code !== 0);
+    const outcome = refused
+      ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
+      : await runContainers(job, options, hosts, containers);
+    // Artifacts are packed from the host folders while the containers and the network go away.
+    const [result] = await Promise.all([finish(job, options, name, folders, outcome), remove()]);
+    return result;
   } finally {
-    await docker(['rm', '--force', '--volumes', ...containers]);
-    await docker(['network', 'rm', network]);
+    await remove();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
@@ -91,7 +99,7 @@ function checkInputs(job: TrainingJob): void {
 }
 
 /** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
-function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string, folder: string, labels: string[]): string[] {
+function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string | undefined, folder: string, labels: string[]): string[] {
   const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const environment = {
     ...job.environment,
@@ -99,7 +107,8 @@ function createArgs(job: TrainingJob, name: string, host: string, container: str
     TRAINING_JOB_ARN: `arn:aws:sagemaker:${region}:${ACCOUNT}:training-job/${name.toLowerCase()}`,
     AWS_REGION: region,
   };
-  const args = ['create', '--name', container, ...labels, '--network', network, '--network-alias', host, '--hostname', host, '--platform', job.build.platform];
+  const args = ['create', '--name', container, ...labels, '--hostname', host, '--platform', job.build.platform];
+  if (network) args.push('--network', network, '--network-alias', host);
   for (const [key, value] of Object.entries(environment)) args.push('--env', `${key}=${value}`);
   args.push(...hostMounts(folder, job));
   const entrypoint = job.containerEntrypoint;
@@ -137,8 +146,9 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
     await Promise.all(runs);
     const exitCodes: Record<string, number> = {};
     let clientError: string | undefined;
+    const states = (await dockerOk(['inspect', '--format', '{{json .State}}', ...containers])).trim().split('\n');
     for (const [i, host] of hosts.entries()) {
-      const state = JSON.parse(await dockerOk(['inspect', '--format', '{{json .State}}', containers[i]])) as { ExitCode: number; Error: string };
+      const state = JSON.parse(states[i]) as { ExitCode: number; Error: string };
       exitCodes[host] = state.ExitCode;
       if (state.Error && !clientError) clientError = `ClientError: ${state.Error}`;
     }
