@@ -24,17 +24,22 @@ export async function packArtifacts(hostFolders: readonly string[], outputRoot: 
 }
 
 async function packMerged(folders: readonly string[], file: string): Promise<void> {
-  const merged = `${file}.staging`;
-  fs.rmSync(merged, { recursive: true, force: true });
-  fs.mkdirSync(merged, { recursive: true });
+  const existing = folders.filter((folder) => fs.existsSync(folder));
+  // One host: pack its folder as it is. Several: merge them first (a later host's file wins).
+  const merged = existing.length === 1 ? undefined : `${file}.staging`;
+  const source = merged ?? existing[0];
+  if (merged) {
+    fs.rmSync(merged, { recursive: true, force: true });
+    fs.mkdirSync(merged, { recursive: true });
+    for (const folder of existing) fs.cpSync(folder, merged, { recursive: true, force: true, verbatimSymlinks: true });
+  }
   try {
-    for (const folder of folders) if (fs.existsSync(folder)) fs.cpSync(folder, merged, { recursive: true, force: true, verbatimSymlinks: true });
     const partial = `${file}.partial`;
-    const entries = fs.readdirSync(merged);
+    const entries = fs.readdirSync(source);
     // An empty folder still gives an archive (of the folder itself), as SageMaker uploads one.
-    await tar.create({ gzip: true, file: partial, cwd: merged, portable: true }, entries.length > 0 ? entries : ['.']);
+    await tar.create({ gzip: true, file: partial, cwd: source, portable: true }, entries.length > 0 ? entries : ['.']);
     fs.renameSync(partial, file);
   } finally {
-    fs.rmSync(merged, { recursive: true, force: true });
+    if (merged) fs.rmSync(merged, { recursive: true, force: true });
   }
 }
