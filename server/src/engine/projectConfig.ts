@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/smct.schema.json';
 import type { LintSettings } from './settings';
-import { describeSchemaError } from './schemaErrors';
+import { SchemaFile } from './jsonFile';
 
 /** The project config file that `smct` and the editor both read. */
 export const CONFIG_FILE_NAME = '.smct.json';
@@ -21,9 +20,6 @@ export interface LoadedConfig {
 /** A config file that cannot be used; the message names the file and the key. */
 export class ConfigError extends Error {}
 
-// Compiled on first use, so a run without a config file never pays for it.
-let validate: ValidateFunction<ProjectConfig> | undefined;
-
 /** The nearest `.smct.json` in the Dockerfile's folder or above it, or undefined when there is none. */
 export function findProjectConfig(startDirectory: string): string | undefined {
   let directory = path.resolve(startDirectory);
@@ -36,20 +32,8 @@ export function findProjectConfig(startDirectory: string): string | undefined {
   }
 }
 
+const configFile = new SchemaFile<ProjectConfig>(schema, (message) => new ConfigError(message));
+
 export function loadProjectConfig(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}.`);
-  }
-  validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<ProjectConfig>(schema);
-  if (!validate(parsed)) throw new ConfigError(describeSchemaError(file, validate.errors));
-  return { file, config: parsed };
+  return { file, config: configFile.load(file) };
 }

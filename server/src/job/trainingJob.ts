@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/sagemaker-job.schema.json';
-import { describeSchemaError } from '../engine/schemaErrors';
+import { SchemaFile } from '../engine/jsonFile';
 
 /** The job file's conventional name, next to the Dockerfile. */
 export const JOB_FILE_NAME = 'sagemaker-job.json';
@@ -74,28 +72,14 @@ interface JobFileJson {
   tags?: Record<string, string>;
 }
 
-// Compiled on first use: compiling costs more than the rest of `smct lint`'s start.
-let validate: ValidateFunction<JobFileJson> | undefined;
+const jobFile = new SchemaFile<JobFileJson>(
+  schema,
+  (message) => new JobFileError(message),
+  (file) => `${file}: no such job file. Create one (see the README, "Build and train locally").`,
+);
 
 export function loadTrainingJob(file: string): TrainingJob {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new JobFileError(
-      code === 'ENOENT' ? `${file}: no such job file. Create one (see the README, "The job file").` : `Cannot read ${file}: ${code ?? String(error)}.`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new JobFileError(`${file} is not valid JSON: ${(error as Error).message}.`);
-  }
-  validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<JobFileJson>(schema);
-  if (!validate(parsed)) throw new JobFileError(describeSchemaError(file, validate.errors));
-  return normalize(path.resolve(file), parsed);
+  return normalize(path.resolve(file), jobFile.load(file));
 }
 
 function normalize(file: string, json: JobFileJson): TrainingJob {
