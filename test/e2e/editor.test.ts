@@ -59,8 +59,7 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     await shot('05-fixed');
   });
 
-  test('a job file shows the Build Image and Run Training Job Locally CodeLenses', async () => {
-    await openFile(page, 'training/sagemaker-job.json', '"baseJobName": "linear-fit"');
+  test('a Dockerfile with a job file next to it shows the Build Image and Run Training Job Locally CodeLenses', async () => {
     const lenses = page.locator('.codelens-decoration');
     await lenses.filter({ hasText: 'Run Training Job Locally' }).first().waitFor({ timeout: 30_000 });
     assert.match(await lenses.first().innerText(), /Build Image/);

@@ -50,5 +50,10 @@ export async function openFile(page: Page, relative: string, showing: string): P
   await page.keyboard.type(relative);
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').filter({ hasText: showing }).waitFor({ timeout: 30_000 });
+  try {
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: showing }).waitFor({ timeout: 30_000 });
+  } catch (error) {
+    await page.screenshot({ path: path.join(ARTIFACTS, `failed-open-${path.basename(relative)}.png`) });
+    throw error;
+  }
 }
