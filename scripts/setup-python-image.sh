@@ -16,6 +16,7 @@ fi
 if [ ! -f "$TARBALL" ]; then
   command -v debootstrap >/dev/null 2>&1 || {
     [ "$(id -u)" -eq 0 ] || { echo "debootstrap is missing: sudo apt-get install debootstrap" >&2; exit 1; }
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
   }
   mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
