@@ -178,6 +178,14 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.deepEqual(result.exitCodes, { 'algo-1': 137 });
   });
 
+  test('a job stopped before it starts does not run', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const result = await run(project, {}, abort.signal);
+    assert.equal(result.status, 'Stopped');
+    assert.deepEqual(result.logs, []);
+  });
+
   test('reaching maxRuntimeSeconds stops the job as StopTrainingJob does', async () => {
     const result = await run(project, { hyperparameters: { mode: 'term' }, stopping: { maxRuntimeSeconds: 1, stopTimeoutSeconds: 30 } });
     assert.equal(result.status, 'Stopped');

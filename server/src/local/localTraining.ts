@@ -137,10 +137,12 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
     stopped = true;
     void docker(['kill', ...containers]);
   };
+  // Stopped before it started: nothing runs (the containers are removed by the caller).
+  if (options.signal?.aborted || options.killSignal?.aborted) return { status: 'Stopped', exitCodes: {} };
   options.signal?.addEventListener('abort', stop, { once: true });
   options.killSignal?.addEventListener('abort', kill, { once: true });
-  if (options.signal?.aborted) stop();
-  const timer = setTimeout(stop, job.maxRuntimeSeconds * 1000);
+  // setTimeout holds at most 2^31-1 ms (24.8 days); SageMaker allows 28 days.
+  const timer = setTimeout(stop, Math.min(job.maxRuntimeSeconds * 1000, 2 ** 31 - 1));
   try {
     const runs = hosts.map((host, i) => docker(['start', '--attach', containers[i]], { onStdout: lines(host, options), onStderr: lines(host, options) }));
     await Promise.all(runs);
