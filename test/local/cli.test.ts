@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUSYBOX_DOCKERFILE, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 const missing = dockerMissing();
@@ -57,6 +57,25 @@ describe('smct build and smct train --local as child processes', { skip: missing
       noDaemon.stderr,
       /^smct: The Docker daemon is not running\. Start it \(Docker Desktop, "sudo systemctl start docker", or "sudo dockerd &"\), then try again\.\n$/,
     );
+  });
+
+  test('Ctrl-C in the terminal stops the job as StopTrainingJob does: the program gets SIGTERM, artifacts are packed', async () => {
+    const project = trainingProject(BUSYBOX_DOCKERFILE);
+    dockerBuild(project, 'smct-test-cli-stop:latest');
+    writeJob(project, { image: 'smct-test-cli-stop:latest', hyperparameters: { mode: 'term' }, stopping: { stopTimeoutSeconds: 30 } });
+    // Its own process group, as a terminal gives a foreground job: Ctrl-C goes to the whole group.
+    const child = spawn(process.execPath, [SMCT, 'train', '--local'], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (chunk.includes('[algo-1] READY') && child.pid) process.kill(-child.pid, 'SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /\[algo-1\] GOT SIGTERM/);
+    assert.match(stdout, /: Stopped\n/);
+    assert.match(stdout, /Model artifacts: /);
+    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });
 
   test('usage and job file errors exit 2 with one line', () => {

@@ -51,6 +51,8 @@ case "$mode" in
   exit) exit 7 ;;
   term) trap 'echo "GOT SIGTERM"; echo saved > /opt/ml/model/on-term.txt; exit 0' TERM; echo READY; sleep 1000 & wait ;;
   ignore) trap '' TERM; echo READY; sleep 1000 & wait; sleep 1000 ;;
+  hostfail) if [ "$(hostname)" = algo-2 ]; then exit 5; fi; trap 'echo "GOT SIGTERM"; exit 0' TERM; sleep 1000 & wait ;;
+  nonewline) printf 'last line without a newline'; exit 0 ;;
 esac
 echo DONE
 `;

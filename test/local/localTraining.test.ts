@@ -178,6 +178,18 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.deepEqual(result.exitCodes, { 'algo-1': 137 });
   });
 
+  test('a failing host ends the job: the other hosts are stopped, and the failure is its exit code', async () => {
+    const result = await run(project, { hyperparameters: { mode: 'hostfail' }, resources: { instanceCount: 2 }, stopping: { stopTimeoutSeconds: 30 } });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 5');
+    assert.ok(result.logs.includes('[algo-1] GOT SIGTERM'), result.logs.join('\n'));
+  });
+
+  test('a last line without a newline is still logged', async () => {
+    const result = await run(project, { hyperparameters: { mode: 'nonewline' } });
+    assert.equal(result.logs[result.logs.length - 1], '[algo-1] last line without a newline');
+  });
+
   test('a job stopped before it starts does not run', async () => {
     const abort = new AbortController();
     abort.abort();
@@ -216,13 +228,30 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
 
   test('leftovers of a crashed run (its process gone) are removed by the next run', async () => {
     const dead = 999_999;
-    const labels = ['--label', 'smct.managed=true', '--label', `smct.pid=${dead}`];
+    const labels = ['--label', 'smct.managed=true', '--label', `smct.pid=${dead}`, '--label', `smct.host=${os.hostname()}`];
     spawnSync('docker', ['network', 'create', ...labels, 'smct-crashed-net']);
     spawnSync('docker', ['create', ...labels, '--name', 'smct-crashed', IMAGE, 'train']);
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
-    fs.writeFileSync(path.join(folder, 'owner.pid'), String(dead));
+    fs.writeFileSync(path.join(folder, 'owner.pid'), `${dead} ${os.hostname()}`);
+    // A run of another machine sharing the daemon: its pid means nothing here, so it is left alone.
+    spawnSync('docker', [
+      'create',
+      '--label',
+      'smct.managed=true',
+      '--label',
+      `smct.pid=${dead}`,
+      '--label',
+      'smct.host=another-machine',
+      '--name',
+      'smct-other-host',
+      IMAGE,
+      'train',
+    ]);
     assert.notDeepEqual(leftovers(), { containers: '', networks: '', folders: [] });
     await cleanUpLeftovers();
+    const other = spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'name=smct-other-host'], { encoding: 'utf8' }).stdout.trim();
+    assert.notEqual(other, '', "another machine's run is not touched");
+    spawnSync('docker', ['rm', '--force', 'smct-other-host']);
     assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });
 });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileSystemContext } from '../../../server/src/engine/buildContext';
@@ -55,6 +56,10 @@ export class LocalJobs implements vscode.Disposable {
   }
 
   private async buildJob(job: TrainingJob): Promise<boolean> {
+    if (!fs.existsSync(job.build.dockerfile)) {
+      await vscode.window.showErrorMessage(`Dockerfile not found: ${job.build.dockerfile} ("build.dockerfile" in ${path.basename(job.file)}).`);
+      return false;
+    }
     if (!(await this.lintBeforeBuild(job))) return false;
     this.output.show(true);
     this.output.appendLine(`Building ${job.image} for ${job.build.platform} from ${job.build.dockerfile}`);
@@ -114,6 +119,7 @@ export class LocalJobs implements vscode.Disposable {
           return runLocalTraining(job, {
             signal: controller.signal,
             killSignal: kill.signal,
+            onWarning: (message) => this.output.appendLine(`Warning: ${message}`),
             onLog: (host, line) => {
               this.output.appendLine(`[${host}] ${line}`);
               progress.report({ message: line.slice(0, 80) });

@@ -89,6 +89,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const job = loadTrainingJob(values.job as string);
   const result = await runLocalTraining(job, {
     onLog: (host, line) => io.out(`[${host}] ${line}\n`),
+    onWarning: (message) => io.err(`smct: warning: ${message}\n`),
     signal: io.signal,
     stopTimeoutSeconds: stopTimeout,
     outputDir: values.output ? path.resolve(values.output) : undefined,

@@ -3,6 +3,7 @@ import { ConfigError } from '../engine/projectConfig';
 import { JobFileError } from '../job/trainingJob';
 import { DockerUnavailableError } from '../local/docker';
 import { LocalRunError } from '../local/localTraining';
+import { killOwnContainers } from '../local/leftovers';
 import { BuildError } from '../local/build';
 import { buildCommand, trainCommand, type Io } from './jobCommands';
 import { lintCommand } from './lint';
@@ -68,11 +69,17 @@ function describeError(error: unknown): string {
 
 export async function main(): Promise<void> {
   const abort = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\nStopping… (Ctrl-C again to quit at once)\n');
+  // Ctrl-C, a terminal closing or `kill`: stop as StopTrainingJob does (SIGTERM, grace, SIGKILL).
+  // A second signal means now: kill this run's containers and quit.
+  const onSignal = (): void => {
+    if (abort.signal.aborted) {
+      killOwnContainers();
+      process.exit(130);
+    }
+    process.stderr.write('\nStopping… (press Ctrl-C again to quit at once)\n');
     abort.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   const outcome = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

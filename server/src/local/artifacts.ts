@@ -28,12 +28,12 @@ async function packMerged(folders: readonly string[], file: string): Promise<voi
   // One host: pack its folder as it is. Several: merge them first (a later host's file wins).
   const merged = existing.length === 1 ? undefined : `${file}.staging`;
   const source = merged ?? existing[0];
-  if (merged) {
-    fs.rmSync(merged, { recursive: true, force: true });
-    fs.mkdirSync(merged, { recursive: true });
-    for (const folder of existing) fs.cpSync(folder, merged, { recursive: true, force: true, verbatimSymlinks: true });
-  }
   try {
+    if (merged) {
+      fs.rmSync(merged, { recursive: true, force: true });
+      fs.mkdirSync(merged, { recursive: true });
+      for (const folder of existing) fs.cpSync(folder, merged, { recursive: true, force: true, verbatimSymlinks: true });
+    }
     const partial = `${file}.partial`;
     const entries = fs.readdirSync(source);
     // An empty folder still gives an archive (of the folder itself), as SageMaker uploads one.
@@ -41,5 +41,6 @@ async function packMerged(folders: readonly string[], file: string): Promise<voi
     fs.renameSync(partial, file);
   } finally {
     if (merged) fs.rmSync(merged, { recursive: true, force: true });
+    fs.rmSync(`${file}.partial`, { force: true });
   }
 }

@@ -26,6 +26,8 @@ export class BuildError extends Error {}
 
 /** Builds the job's image, streaming Docker's output; rejects with Docker's last words on failure. */
 export async function buildImage(job: TrainingJob, options: BuildOptions = {}): Promise<void> {
+  // Asked first, so that a stopped daemon gets its own message rather than a failed build.
+  await docker(['version', '--format', '{{.Server.Version}}']);
   const result = await docker(await buildArguments(job), { onStdout: options.onOutput, onStderr: options.onOutput, signal: options.signal });
   if (result.code !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');

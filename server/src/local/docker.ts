@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 
-/** Docker cannot be used: not installed, or its daemon is not running. The message says what to do. */
+/** Docker cannot be used: not installed, its daemon not running, or no access to it. The message says what to do. */
 export class DockerUnavailableError extends Error {}
 
 export interface DockerResult {
   readonly code: number;
+  /** The output; for streamed calls only its last 64 KB (the stream itself went to the handlers). */
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -16,23 +17,35 @@ export interface DockerOptions {
   readonly signal?: AbortSignal;
   /** Written to standard input (a password for `docker login --password-stdin`), never to argv. */
   readonly input?: string;
+  /** Extra environment of the CLI: values for `--env NAME` arguments, kept off the command line. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
+const TAIL = 64 * 1024;
+
 /**
- * Runs the Docker CLI with an argument array (never through a shell), collecting its output.
- * A missing CLI or daemon becomes a DockerUnavailableError with the fix in its message.
+ * Runs the Docker CLI with an argument array (never through a shell). The CLI gets a process
+ * group of its own, so a Ctrl-C in the terminal reaches smct, which stops containers as
+ * SageMaker does, and not `docker` itself. A missing CLI, a stopped daemon or a socket the user
+ * may not use becomes a DockerUnavailableError with the fix in its message.
  */
 export function docker(args: readonly string[], options: DockerOptions = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', [...args], { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], signal: options.signal });
+    const child = spawn('docker', [...args], {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+      detached: true,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+    });
     let stdout = '';
     let stderr = '';
+    const keep = (kept: string, chunk: string, streamed: boolean): string => (streamed ? (kept + chunk).slice(-TAIL) : kept + chunk);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+      stdout = keep(stdout, chunk, options.onStdout !== undefined);
       options.onStdout?.(chunk);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
+      stderr = keep(stderr, chunk, options.onStderr !== undefined);
       options.onStderr?.(chunk);
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
@@ -44,17 +57,24 @@ export function docker(args: readonly string[], options: DockerOptions = {}): Pr
       }
     });
     child.on('close', (code) => {
-      if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i.test(stderr)) {
-        reject(
-          new DockerUnavailableError(
-            'The Docker daemon is not running. Start it (Docker Desktop, "sudo systemctl start docker", or "sudo dockerd &"), then try again.',
-          ),
-        );
-        return;
-      }
-      resolve({ code: code ?? 1, stdout, stderr });
+      // A streamed call's stderr is the container's, which may say anything: there only Docker's
+      // own first line counts.
+      const own = options.onStderr === undefined ? stderr : stderr.slice(0, 200).split('\n')[0];
+      const unavailable = code !== 0 ? unavailableReason(own) : undefined;
+      if (unavailable) reject(new DockerUnavailableError(unavailable));
+      else resolve({ code: code ?? 1, stdout, stderr });
     });
   });
+}
+
+function unavailableReason(stderr: string): string | undefined {
+  if (/permission denied while trying to connect to the Docker daemon/i.test(stderr)) {
+    return 'You may not use the Docker daemon: add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again), or use Docker Desktop.';
+  }
+  if (/^(Cannot connect to the Docker daemon|error during connect)|Is the docker daemon running/im.test(stderr)) {
+    return 'The Docker daemon is not running. Start it (Docker Desktop, "sudo systemctl start docker", or "sudo dockerd &"), then try again.';
+  }
+  return undefined;
 }
 
 /** Runs a Docker command that must succeed; its error output becomes the message. */
@@ -65,7 +85,10 @@ export async function dockerOk(args: readonly string[], options: DockerOptions =
 }
 
 export async function imageExists(image: string): Promise<boolean> {
-  return (await docker(['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
+  const result = await docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+  if (result.code === 0) return true;
+  if (/no such (image|object)/i.test(result.stderr)) return false;
+  throw new Error(`docker image inspect failed: ${result.stderr.trim()}`);
 }
 
 /** `docker buildx` with BuildKit, when installed; otherwise the legacy builder (no buildx-only flags). */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,8 +7,19 @@ import { docker } from './docker';
 /** Every container and network a local run makes carries this label. */
 export const LABEL = 'smct.managed';
 
+/**
+ * Process ids are only meaningful on one machine (one PID namespace): runs from another
+ * container or machine sharing this Docker daemon or /tmp carry another host name and are left alone.
+ */
+export const OWNER_HOST = os.hostname();
+
 export function ownerLabels(runId: string): string[] {
-  return ['--label', `${LABEL}=true`, '--label', `smct.run=${runId}`, '--label', `smct.pid=${process.pid}`];
+  return ['--label', `${LABEL}=true`, '--label', `smct.run=${runId}`, '--label', `smct.pid=${process.pid}`, '--label', `smct.host=${OWNER_HOST}`];
+}
+
+/** What a run writes into its temporary folder, to be recognised as a leftover later. */
+export function ownerFileContent(): string {
+  return `${process.pid} ${OWNER_HOST}`;
 }
 
 function alive(pid: number): boolean {
@@ -25,29 +37,31 @@ function alive(pid: number): boolean {
  */
 export async function cleanUpLeftovers(): Promise<void> {
   for (const kind of ['container', 'network'] as const) {
-    const listed = await docker([
-      kind,
-      'ls',
-      ...(kind === 'container' ? ['--all'] : []),
-      '--filter',
-      `label=${LABEL}=true`,
-      '--format',
-      '{{.ID}} {{.Label "smct.pid"}}',
-    ]);
+    const filters = ['--filter', `label=${LABEL}=true`, '--filter', `label=smct.host=${OWNER_HOST}`];
+    const listed = await docker([kind, 'ls', ...(kind === 'container' ? ['--all'] : []), ...filters, '--format', '{{.ID}} {{.Label "smct.pid"}}']);
     const orphans = listed.stdout
       .split('\n')
       .map((line) => line.trim().split(' '))
       .filter(([id, pid]) => id && pid && !alive(Number(pid)))
       .map(([id]) => id);
-    if (orphans.length > 0) await docker(kind === 'container' ? ['rm', '--force', ...orphans] : ['network', 'rm', ...orphans]);
+    if (orphans.length > 0) await docker(kind === 'container' ? ['rm', '--force', '--volumes', ...orphans] : ['network', 'rm', ...orphans]);
   }
   for (const name of fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith('smct-job-'))) {
     const folder = path.join(os.tmpdir(), name);
     try {
-      const owner = Number(fs.readFileSync(path.join(folder, 'owner.pid'), 'utf8'));
-      if (!alive(owner)) fs.rmSync(folder, { recursive: true, force: true });
+      const [pid, host] = fs.readFileSync(path.join(folder, 'owner.pid'), 'utf8').trim().split(' ');
+      if (host === OWNER_HOST && !alive(Number(pid))) fs.rmSync(folder, { recursive: true, force: true });
     } catch {
-      // Not ours, or already gone.
+      // Not ours, already gone, or not removable (root-owned files): left for the user.
     }
   }
+}
+
+/** Kills this process's containers at once, synchronously: for a process that must exit now. */
+export function killOwnContainers(): void {
+  const listed = spawnSync('docker', ['ps', '--all', '--quiet', '--filter', `label=smct.pid=${process.pid}`, '--filter', `label=smct.host=${OWNER_HOST}`], {
+    encoding: 'utf8',
+  });
+  const ids = (listed.stdout ?? '').split('\n').filter(Boolean);
+  if (ids.length > 0) spawnSync('docker', ['rm', '--force', '--volumes', ...ids]);
 }

@@ -5,7 +5,7 @@ import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
-import { cleanUpLeftovers, ownerLabels } from './leftovers';
+import { cleanUpLeftovers, ownerFileContent, ownerLabels } from './leftovers';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
 
@@ -29,6 +29,8 @@ export interface LocalTrainingOptions {
   readonly stopTimeoutSeconds?: number;
   /** Overrides the job file's local output folder. */
   readonly outputDir?: string;
+  /** Problems that do not change the outcome (a folder that could not be removed, artifacts that could not be packed). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The job cannot be run locally as described: a missing input folder, an S3 channel, a missing image. */
@@ -53,7 +55,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
-  fs.writeFileSync(path.join(root, 'owner.pid'), String(process.pid));
+  fs.writeFileSync(path.join(root, 'owner.pid'), ownerFileContent());
   const hosts = hostNames(job.instanceCount);
   // Several hosts get a network of the job's own, where each resolves the others by name. One host
   // needs none (its own name is in /etc/hosts): the default bridge saves creating and removing one.
@@ -69,7 +71,8 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   try {
     const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
     if (network) await dockerOk(['network', 'create', ...labels, network]);
-    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, name, host, containers[i], network, folders[i], labels))));
+    const env = containerEnvironment(job, name);
+    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, name, host, containers[i], network, folders[i], labels), { env })));
     const refused = created.find((result) => result.code !== 0);
     const outcome = refused
       ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
@@ -79,7 +82,14 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     return result;
   } finally {
     await remove();
-    fs.rmSync(root, { recursive: true, force: true });
+    try {
+      fs.rmSync(root, { recursive: true, force: true });
+    } catch (error) {
+      // Files the container wrote as root cannot be removed by another user.
+      options.onWarning?.(
+        `Could not remove ${root} (${(error as NodeJS.ErrnoException).code ?? String(error)}): files the container wrote as root; remove it with sudo.`,
+      );
+    }
   }
 }
 
@@ -99,17 +109,23 @@ function checkInputs(job: TrainingJob): void {
 }
 
 /** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
-function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string | undefined, folder: string, labels: string[]): string[] {
+/** The environment SageMaker gives the container: the job's, then its own variables. */
+function containerEnvironment(job: TrainingJob, name: string): Record<string, string> {
   const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const environment = {
+  return {
     ...job.environment,
     TRAINING_JOB_NAME: name,
     TRAINING_JOB_ARN: `arn:aws:sagemaker:${region}:${ACCOUNT}:training-job/${name.toLowerCase()}`,
     AWS_REGION: region,
   };
+}
+
+function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string | undefined, folder: string, labels: string[]): string[] {
+  const environment = containerEnvironment(job, name);
   const args = ['create', '--name', container, ...labels, '--hostname', host, '--platform', job.build.platform];
   if (network) args.push('--network', network, '--network-alias', host);
-  for (const [key, value] of Object.entries(environment)) args.push('--env', `${key}=${value}`);
+  // Names only: the values reach `docker create` through its environment, never its command line.
+  for (const key of Object.keys(environment)) args.push('--env', key);
   args.push(...hostMounts(folder, job));
   const entrypoint = job.containerEntrypoint;
   if (entrypoint) args.push('--entrypoint', entrypoint[0]);
@@ -123,19 +139,23 @@ interface Outcome {
   readonly status: JobStatus;
   readonly failureReason?: string;
   readonly exitCodes: Record<string, number>;
+  /** The host whose exit failed the job: its failure file is the reason. */
+  readonly failedHost?: string;
 }
 
 async function runContainers(job: TrainingJob, options: LocalTrainingOptions, hosts: readonly string[], containers: readonly string[]): Promise<Outcome> {
-  let stopped = false;
+  let stopRequested = false;
+  let firstFailure: string | undefined;
   const grace = options.stopTimeoutSeconds ?? job.stopTimeoutSeconds;
+  const stopAll = (): void => void docker(['stop', '--time', String(grace), ...containers]).catch(() => undefined);
   const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    void docker(['stop', '--time', String(grace), ...containers]);
+    if (stopRequested) return;
+    stopRequested = true;
+    stopAll();
   };
   const kill = (): void => {
-    stopped = true;
-    void docker(['kill', ...containers]);
+    stopRequested = true;
+    void docker(['kill', ...containers]).catch(() => undefined);
   };
   // Stopped before it started: nothing runs (the containers are removed by the caller).
   if (options.signal?.aborted || options.killSignal?.aborted) return { status: 'Stopped', exitCodes: {} };
@@ -144,8 +164,28 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
   // setTimeout holds at most 2^31-1 ms (24.8 days); SageMaker allows 28 days.
   const timer = setTimeout(stop, Math.min(job.maxRuntimeSeconds * 1000, 2 ** 31 - 1));
   try {
-    const runs = hosts.map((host, i) => docker(['start', '--attach', containers[i]], { onStdout: lines(host, options), onStderr: lines(host, options) }));
+    // Started first and followed afterwards, so a stop that arrives while Docker starts them is not lost.
+    await docker(['start', ...containers]);
+    if (stopRequested) stopAll();
+    const flushes: (() => boolean)[] = [];
+    const runs = hosts.map((host, i) => {
+      const out = lineSplitter(host, options);
+      const err = lineSplitter(host, options);
+      flushes.push(out.flush, err.flush);
+      const logs = docker(['logs', '--follow', containers[i]], { onStdout: out.push, onStderr: err.push });
+      const exited = docker(['wait', containers[i]]).then((result) => {
+        if (Number(result.stdout.trim()) !== 0 && !stopRequested && firstFailure === undefined) {
+          firstFailure = host;
+          // As on SageMaker, a failing host ends the job: the other hosts are stopped.
+          if (hosts.length > 1) stopAll();
+        }
+      });
+      return Promise.all([logs, exited]);
+    });
     await Promise.all(runs);
+    // A host whose streams ended on a complete line may still have lost an unterminated one.
+    const complete = hosts.map((_host, i) => [flushes[2 * i](), flushes[2 * i + 1]()].every((flushed) => !flushed));
+    await Promise.all(hosts.map((host, i) => (complete[i] ? logUnterminatedLastLine(host, containers[i], options) : undefined)));
     const exitCodes: Record<string, number> = {};
     let clientError: string | undefined;
     const states = (await dockerOk(['inspect', '--format', '{{json .State}}', ...containers])).trim().split('\n');
@@ -154,10 +194,9 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
       exitCodes[host] = state.ExitCode;
       if (state.Error && !clientError) clientError = `ClientError: ${state.Error}`;
     }
-    if (stopped) return { status: 'Stopped', exitCodes };
     if (clientError) return { status: 'Failed', failureReason: clientError, exitCodes };
-    const failed = hosts.find((host) => exitCodes[host] !== 0);
-    return failed ? { status: 'Failed', failureReason: `AlgorithmError: Exit Code: ${exitCodes[failed]}`, exitCodes } : { status: 'Completed', exitCodes };
+    if (firstFailure) return { status: 'Failed', failureReason: `AlgorithmError: Exit Code: ${exitCodes[firstFailure]}`, exitCodes, failedHost: firstFailure };
+    return { status: stopRequested ? 'Stopped' : 'Completed', exitCodes };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', stop);
@@ -165,14 +204,32 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
   }
 }
 
-/** Splits a stream into lines for onLog (a partial last line waits for the rest). */
-function lines(host: string, options: LocalTrainingOptions): (chunk: string) => void {
+/**
+ * `docker logs --follow` (Docker 20.10) drops a last line that has no newline when the
+ * container ends while it follows; a plain `docker logs` keeps it. So read the last line again.
+ */
+async function logUnterminatedLastLine(host: string, container: string, options: LocalTrainingOptions): Promise<void> {
+  const tail = await docker(['logs', '--tail', '1', container]);
+  const last = (tail.stdout + tail.stderr).replace(/^[\s\S]*\n(?=[^\n]*$)/, '');
+  if (last !== '' && !(tail.stdout + tail.stderr).endsWith('\n')) options.onLog?.(host, last.replace(/\r$/, ''));
+}
+
+/** Splits a stream into lines for onLog; `flush` passes on a last line that has no newline (and says whether there was one). */
+function lineSplitter(host: string, options: LocalTrainingOptions): { push: (chunk: string) => void; flush: () => boolean } {
   let pending = '';
-  return (chunk) => {
-    pending += chunk;
-    const parts = pending.split('\n');
-    pending = parts.pop() ?? '';
-    for (const line of parts) options.onLog?.(host, line.replace(/\r$/, ''));
+  return {
+    push: (chunk) => {
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) options.onLog?.(host, line.replace(/\r$/, ''));
+    },
+    flush: () => {
+      const had = pending !== '';
+      if (had) options.onLog?.(host, pending.replace(/\r$/, ''));
+      pending = '';
+      return had;
+    },
   };
 }
 
@@ -186,10 +243,16 @@ async function finish(
 ): Promise<LocalTrainingResult> {
   let failureReason = outcome.failureReason;
   if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
-    const written = folders.map((folder) => path.join(folder, 'output', 'failure')).find((file) => fs.existsSync(file));
+    const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
+    const written = ordered.map((folder) => path.join(folder, 'output', 'failure')).find((file) => fs.existsSync(file));
     if (written) failureReason = fs.readFileSync(written, 'utf8').slice(0, FAILURE_REASON_LIMIT);
   }
   const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
-  const artifacts = await packArtifacts(folders, outputRoot, name);
+  let artifacts: LocalTrainingResult['artifacts'];
+  try {
+    artifacts = await packArtifacts(folders, outputRoot, name);
+  } catch (error) {
+    options.onWarning?.(`Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}`);
+  }
   return { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts };
 }
