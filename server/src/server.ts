@@ -13,7 +13,7 @@ import { FileSystemContext } from './engine/buildContext';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
 import { DiagnosticsFeature } from './features/diagnostics';
-import { DocumentSettings } from './features/documentSettings';
+import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
 import { RULE_IDS } from './rules';
 import { version } from '../../package.json';
@@ -54,7 +54,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
-    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'sagemakerContainerTools' });
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     // Build-context files (scripts, their modes and line endings) and .smct.json feed the analysis.
     if (dynamicWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   });

@@ -78,6 +78,16 @@ describe('smct build and smct train --local as child processes', { skip: missing
     assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });
 
+  test("a failing docker build reports Docker's last lines in one message, no stack trace", () => {
+    const project = trainingProject('FROM scratch\nCOPY no-such-file /x\nENTRYPOINT ["/x"]\n');
+    writeJob(project, { image: 'smct-test-broken-build:latest' });
+    const built = smct(['build'], project);
+    assert.equal(built.status, 1);
+    assert.match(built.stderr, /^smct: docker build failed \(exit code 1\):\n/);
+    assert.match(built.stderr, /no-such-file/);
+    assert.doesNotMatch(built.stderr, /\n\s+at /);
+  });
+
   test('usage and job file errors exit 2 with one line', () => {
     const project = trainingProject(BUSYBOX_DOCKERFILE);
     const noLocal = smct(['train'], project);

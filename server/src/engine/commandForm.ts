@@ -39,11 +39,3 @@ export interface CommandInstruction {
 }
 
 export const DEFAULT_SHELL: readonly string[] = ['/bin/sh', '-c'];
-
-/** The argv Docker stores in the image config for this instruction. */
-export function configuredArgv(command: CommandInstruction): string[] | undefined {
-  const { form } = command;
-  if (form.kind === 'exec') return form.argv;
-  if (form.kind === 'shell') return [...command.shell, form.command];
-  return undefined;
-}

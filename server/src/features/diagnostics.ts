@@ -64,6 +64,7 @@ export class DiagnosticsFeature {
   filesChanged(changes: readonly FileEvent[]): void {
     const changed = changes.map((change) => URI.parse(change.uri).fsPath);
     if (changed.some((file) => path.basename(file) === CONFIG_FILE_NAME)) {
+      this.settings.clear();
       this.scheduleAll();
       return;
     }

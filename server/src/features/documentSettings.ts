@@ -31,6 +31,8 @@ export interface ResolvedSettings {
  */
 export class DocumentSettings {
   private readonly cache = new Map<string, Promise<EditorSettings>>();
+  /** The project config found for each folder, read once until a config file or the settings change. */
+  private readonly configs = new Map<string, { loaded?: LoadedConfig; file?: string; error?: string }>();
   private workspaceFolders: string[] = [];
 
   constructor(
@@ -43,25 +45,38 @@ export class DocumentSettings {
   }
 
   clear(uri?: string): void {
-    if (uri) this.cache.delete(uri);
-    else this.cache.clear();
+    if (uri) {
+      this.cache.delete(uri);
+    } else {
+      this.cache.clear();
+      this.configs.clear();
+    }
   }
 
   async resolve(uri: string): Promise<ResolvedSettings> {
     const file = URI.parse(uri).fsPath;
     const editor = await this.editorSettings(uri);
-    let loaded: LoadedConfig | undefined;
-    let configError: string | undefined;
-    const configFile = findProjectConfig(path.dirname(file));
-    if (configFile) {
-      try {
-        loaded = loadProjectConfig(configFile);
-      } catch (error) {
-        configError = (error as Error).message;
-      }
-    }
+    const { loaded, file: configFile, error: configError } = this.projectConfig(path.dirname(file));
     const lint = mergeSettings(loaded?.config, { kind: editor.kind, target: editor.target, rules: editor.rules });
     return { lint, context: this.contextFolder(file, editor, loaded), configFile, configError };
+  }
+
+  /** Looking for `.smct.json` walks up the folders: done once per folder, not on every keystroke. */
+  private projectConfig(folder: string): { loaded?: LoadedConfig; file?: string; error?: string } {
+    let found = this.configs.get(folder);
+    if (!found) {
+      const file = findProjectConfig(folder);
+      found = { file };
+      if (file) {
+        try {
+          found.loaded = loadProjectConfig(file);
+        } catch (error) {
+          found.error = (error as Error).message;
+        }
+      }
+      this.configs.set(folder, found);
+    }
+    return found;
   }
 
   private contextFolder(file: string, editor: EditorSettings, loaded: LoadedConfig | undefined): string {

@@ -63,11 +63,6 @@ function sameString(quoted: string, value: string): boolean {
   }
 }
 
-/** How SageMaker starts the container, in the words of the messages. */
-export function dockerRun(verb: Verb): string {
-  return `docker run <image> ${verb}`;
-}
-
 export function verbList(verbs: readonly Verb[]): string {
   return verbs.map((verb) => `"${verb}"`).join(' or ');
 }
