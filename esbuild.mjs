@@ -1,4 +1,4 @@
-// Bundles the three entry points: the VS Code client, the language server, and the smct CLI.
+// Bundles the entry points: the VS Code client, the language server, the smct CLI, and the AWS half of the engine.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -18,10 +18,14 @@ const common = {
   logLevel: 'warning',
 };
 
+// The AWS SDK is bundled apart, in dist/aws.js, which server/src/aws/load.ts requires on first use.
+const awsApart = { define: { SMCT_AWS_BUNDLE: 'true' } };
+
 const builds = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...awsApart },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/smct.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/cli/smct.ts'], outfile: 'dist/cli.js', ...awsApart },
+  { entryPoints: ['server/src/aws/index.ts'], outfile: 'dist/aws.js' },
 ];
 
 if (watch) {

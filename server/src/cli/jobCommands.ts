@@ -1,13 +1,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileSystemContext } from '../engine/buildContext';
 import { JOB_FILE_NAME, loadTrainingJob } from '../job/trainingJob';
-import { lintDockerfile } from '../linter';
+import { lintErrorSummary, lintJobDockerfile } from '../job/lintJob';
 import { buildImage } from '../local/build';
 import { runLocalTraining } from '../local/localTraining';
 import { formatText } from './formats/text';
 import { toReported } from './positions';
-import { readDockerfile } from './readDockerfile';
 import { UsageError } from './usageError';
 
 /** Where commands write; the CLI passes process streams, tests pass collectors. */
@@ -42,22 +40,19 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
     return 0;
   }
   const job = loadTrainingJob(values.job as string);
-  const text = readDockerfile(job.build.dockerfile);
-  const result = lintDockerfile(text, { context: new FileSystemContext(job.build.context), settings: { target: job.build.target } });
+  const findings = lintJobDockerfile(job);
   const relative = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
-  const errors = result.findings.filter((finding) => finding.severity === 'error');
-  if (result.findings.length > 0) {
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  if (findings.length > 0) {
     io.err(
       formatText(
-        result.findings.map((finding) => toReported(relative, finding)),
+        findings.map((finding) => toReported(relative, finding)),
         1,
       ),
     );
   }
   if (errors.length > 0 && !values.force) {
-    io.err(
-      `smct: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${relative} will make the job fail on SageMaker. Fix ${errors.length === 1 ? 'it' : 'them'} first, or build anyway with --force.\n`,
-    );
+    io.err(`smct: ${lintErrorSummary(errors.length, relative)}. Fix ${errors.length === 1 ? 'it' : 'them'} first, or build anyway with --force.\n`);
     return 1;
   }
   io.out(`Building ${job.image} for ${job.build.platform} from ${relative}\n`);

@@ -5,6 +5,8 @@ import { DockerUnavailableError } from '../local/docker';
 import { LocalRunError } from '../local/localTraining';
 import { killOwnContainers } from '../local/leftovers';
 import { BuildError } from '../local/build';
+import { isAwsCommandError } from '../aws/load';
+import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
 import { buildCommand, trainCommand, type Io } from './jobCommands';
 import { lintCommand } from './lint';
 import { UsageError } from './usageError';
@@ -18,10 +20,23 @@ Commands:
   lint FILE...      check Dockerfiles against the SageMaker container contract
   build             lint, then build the job's image (sagemaker-job.json)
   train --local     run the training job on the local Docker engine, as SageMaker would
+  push              push the job's image to Amazon ECR
+  submit            build, push and send the training job to SageMaker (--wait follows it)
+  logs JOB          print a training job's logs (--follow until it ends)
+  stop JOB          stop a training job
+  jobs              list recent training jobs
   lsp --stdio       run the language server over stdio (for Neovim, Helix, Emacs, …)
 
 Run "smct <command> --help" for a command's options. smct --version prints the version.
 `;
+
+const AWS_COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
+  push: pushCommand,
+  submit: submitCommand,
+  logs: logsCommand,
+  stop: stopCommand,
+  jobs: jobsCommand,
+};
 
 /** Runs one command line; every expected failure becomes a one-line message and exit code 2. */
 export async function run(argv: readonly string[], io: Io): Promise<number | 'server'> {
@@ -43,11 +58,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number | 'se
     }
     if (command === 'build') return await buildCommand(rest, io);
     if (command === 'train') return await trainCommand(rest, io);
+    const awsCommand = AWS_COMMANDS[command];
+    if (awsCommand) return await awsCommand(rest, io);
     if (command === 'lsp') {
       if (rest.length !== 1 || rest[0] !== '--stdio') throw new UsageError('smct lsp speaks LSP over standard input and output only: run "smct lsp --stdio".');
       return 'server';
     }
-    throw new UsageError(`unknown command "${command}". Commands: lint, build, train, lsp (see smct --help).`);
+    throw new UsageError(`unknown command "${command}". Commands: lint, build, train, push, submit, logs, stop, jobs, lsp (see smct --help).`);
   } catch (error) {
     io.err(`smct: ${describeError(error)}\n`);
     return error instanceof UsageError || error instanceof ConfigError || error instanceof JobFileError || isParseError(error) ? 2 : 1;
@@ -60,7 +77,7 @@ function isParseError(error: unknown): boolean {
 
 function describeError(error: unknown): string {
   const known = [UsageError, ConfigError, JobFileError, DockerUnavailableError, LocalRunError, BuildError];
-  if (known.some((kind) => error instanceof kind)) return (error as Error).message;
+  if (known.some((kind) => error instanceof kind) || isAwsCommandError(error)) return (error as Error).message;
   // node:util parseArgs rejects unknown flags and missing values with ERR_PARSE_ARGS_* codes.
   if (isParseError(error)) return `${(error as Error).message.replace(/\.?$/, '.')} See smct --help.`;
   if ((error as Error)?.name === 'AbortError') return 'cancelled.';

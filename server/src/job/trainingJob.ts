@@ -20,6 +20,8 @@ export interface TrainingJob {
   readonly file: string;
   readonly baseJobName: string;
   readonly image: string;
+  /** The ECR repository `smct push` uses; default: made from the image's name. */
+  readonly repository?: string;
   readonly build: {
     readonly dockerfile: string;
     readonly context: string;
@@ -53,6 +55,7 @@ export class JobFileError extends Error {}
 interface JobFileJson {
   baseJobName?: string;
   image: string;
+  repository?: string;
   build?: { dockerfile?: string; context?: string; target?: string; buildArgs?: Record<string, string>; platform?: string };
   hyperparameters?: Record<string, unknown>;
   environment?: Record<string, string>;
@@ -90,6 +93,7 @@ function normalize(file: string, json: JobFileJson): TrainingJob {
     file,
     baseJobName: json.baseJobName ?? baseNameFromImage(json.image),
     image: json.image,
+    repository: json.repository,
     build: {
       dockerfile: json.build?.dockerfile ? path.resolve(folder, json.build.dockerfile) : path.join(context, 'Dockerfile'),
       context,
@@ -151,12 +155,14 @@ function sanitizeJobName(name: string): string {
 /**
  * A job name as the SageMaker SDK makes them: `<base>-YYYY-MM-DD-HH-MM-SS-mmm` in UTC, the base
  * shortened so the timestamp survives and the whole matches `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+ * A suffix (letters and digits) follows the timestamp: a new name after SageMaker said ResourceInUse.
  */
-export function jobName(base: string, now: Date = new Date()): string {
+export function jobName(base: string, now: Date = new Date(), suffix = ''): string {
   const stamp = now
     .toISOString()
     .replace(/[-:T]/g, '-')
-    .replace(/\.(\d{3})Z$/, '-$1');
+    .replace(/\.(\d{3})Z$/, '-$1')
+    .concat(suffix ? `-${suffix}` : '');
   const clean = sanitizeJobName(base) || 'job';
   return `${clean.slice(0, 63 - stamp.length - 1).replace(/-+$/, '')}-${stamp}`;
 }

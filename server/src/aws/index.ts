@@ -1,0 +1,12 @@
+// The AWS half of the engine, bundled apart (dist/aws.js) and loaded on first use through
+// load.ts: the SDK is large, and linting, the language server and activation never need it.
+export { AwsClients } from './awsClients';
+export { AwsCommandError, QUOTAS_URL, explainAwsError, isCredentialsError } from './awsErrors';
+export { listProfiles, resolveAwsTarget, RegionMissingError, type AwsProfile, type AwsTarget } from './awsTarget';
+export { pushImage, type PushOptions, type PushResult } from './ecrPush';
+export { followTrainingJob, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
+export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
+export { TrainingLogReader, type LogLine } from './logStreams';
+export { submitTrainingJob, LintGateError, type SubmitOptions, type SubmittedJob, type SubmitStep } from './submit';
+export { consoleUrl, downloadModelArtifact, getTrainingJob, listTrainingJobs, stopTrainingJob, type StopOutcome } from './trainingJobs';
+export { GetCallerIdentityCommand } from '@aws-sdk/client-sts';

@@ -1,0 +1,99 @@
+import { DescribeTrainingJobCommand, type DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import type { AwsClients } from './awsClients';
+import { errorName, explainAwsError } from './awsErrors';
+import { TrainingLogReader, type LogLine } from './logStreams';
+
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
+
+export interface StatusUpdate {
+  readonly status: string;
+  readonly secondaryStatus: string;
+  readonly message: string;
+  readonly time?: Date;
+}
+
+export interface FollowOptions {
+  readonly onStatus?: (update: StatusUpdate) => void;
+  readonly onLog?: (line: LogLine) => void;
+  /** False follows the status only. Default true. */
+  readonly logs?: boolean;
+  /** How often logs are read. Default 5 s. */
+  readonly logIntervalMs?: number;
+  /** How often the job is described. Default 30 s, as the SageMaker SDK: Describe is throttled per account. */
+  readonly statusIntervalMs?: number;
+  /** Aborting stops following (the job goes on). */
+  readonly signal?: AbortSignal;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Follows a training job to its end: status and secondary-status transitions as they happen,
+ * every instance's log lines once each, throttling answered by waiting longer, one more read
+ * after the job ends (CloudWatch receives the last lines after the status changes). Returns
+ * the job's final description.
+ */
+export async function followTrainingJob(clients: AwsClients, name: string, options: FollowOptions = {}): Promise<DescribeTrainingJobResponse> {
+  const reader = new TrainingLogReader(clients, name);
+  const transitions = new TransitionTracker(options.onStatus);
+  const logInterval = options.logIntervalMs ?? 5000;
+  const statusInterval = Math.max(options.statusIntervalMs ?? 30_000, logInterval);
+  let described: DescribeTrainingJobResponse | undefined;
+  let describedAt = -Infinity;
+  let ended = false;
+  let backoff = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      if (Date.now() - describedAt >= statusInterval || described === undefined) {
+        described = await describeTrainingJob(clients, name, options.signal);
+        describedAt = Date.now();
+        transitions.update(described);
+      }
+      if (options.logs !== false) for (const line of await reader.read(options.signal)) options.onLog?.(line);
+      backoff = 0;
+      if (ended) return described;
+      // One more pass after the end, for lines that reach CloudWatch after the status changed.
+      ended = TERMINAL_STATUSES.has(described.TrainingJobStatus ?? '');
+    } catch (error) {
+      if (!/Throttl|RateExceeded|TooManyRequests/i.test(errorName(error))) throw explainAwsError(error, 'following the job', clients.target);
+      backoff = Math.min(Math.max(backoff * 2, logInterval * 2), MAX_BACKOFF_MS);
+    }
+    await sleep(ended && options.logs === false ? 0 : logInterval + backoff, options.signal);
+  }
+}
+
+export async function describeTrainingJob(clients: AwsClients, name: string, signal?: AbortSignal): Promise<DescribeTrainingJobResponse> {
+  return clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }), { abortSignal: signal });
+}
+
+/** Reports each secondary-status transition once, and the current one again when its message changes. */
+class TransitionTracker {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly onStatus?: (update: StatusUpdate) => void) {}
+
+  update(job: DescribeTrainingJobResponse): void {
+    const status = job.TrainingJobStatus ?? 'Unknown';
+    for (const transition of job.SecondaryStatusTransitions ?? []) {
+      const key = `${transition.Status}|${transition.StatusMessage ?? ''}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.onStatus?.({ status, secondaryStatus: transition.Status ?? '', message: transition.StatusMessage ?? '', time: transition.StartTime });
+    }
+  }
+}
+
+/** Waits, or less when aborted: the caller sees the abort on its next call. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,87 @@
+import { DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsClients } from './awsClients';
+import { errorName } from './awsErrors';
+
+export const TRAINING_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+
+export interface LogLine {
+  /** `algo-1` of the stream `<job>/algo-1-1700000000`. */
+  readonly host: string;
+  readonly stream: string;
+  readonly timestamp: number;
+  readonly text: string;
+}
+
+/**
+ * Reads a training job's CloudWatch log streams, one per instance (and one more per restart),
+ * keeping one forward token per stream: each event is read once, none is skipped, and streams
+ * that appear while the job runs are picked up on the next read.
+ */
+export class TrainingLogReader {
+  private readonly tokens = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly clients: AwsClients,
+    readonly jobName: string,
+  ) {}
+
+  get streamCount(): number {
+    return this.tokens.size;
+  }
+
+  /** Every new line of every stream, in time order across streams. */
+  async read(signal?: AbortSignal): Promise<LogLine[]> {
+    await this.discover(signal);
+    const lines: LogLine[] = [];
+    for (const stream of this.tokens.keys()) lines.push(...(await this.readStream(stream, signal)));
+    // Stable: lines of one stream with the same timestamp keep their order.
+    return lines.sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  private async discover(signal?: AbortSignal): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.clients.logs.send(
+          new DescribeLogStreamsCommand({
+            logGroupName: TRAINING_LOG_GROUP,
+            logStreamNamePrefix: `${this.jobName}/`,
+            orderBy: 'LogStreamName',
+            nextToken,
+            limit: 50,
+          }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        // An account's first job: the log group appears only when a container first writes.
+        if (errorName(error) === 'ResourceNotFoundException') return;
+        throw error;
+      }
+      for (const { logStreamName } of page.logStreams ?? []) {
+        if (logStreamName && !this.tokens.has(logStreamName)) this.tokens.set(logStreamName, undefined);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+
+  private async readStream(stream: string, signal?: AbortSignal): Promise<LogLine[]> {
+    const host = /\/(.+)-\d+$/.exec(stream)?.[1] ?? stream;
+    const lines: LogLine[] = [];
+    for (;;) {
+      const token = this.tokens.get(stream);
+      const page = await this.clients.logs.send(
+        new GetLogEventsCommand({ logGroupName: TRAINING_LOG_GROUP, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+        { abortSignal: signal },
+      );
+      for (const event of page.events ?? []) {
+        // SageMaker's log agent writes a tab as rsyslog's octal escape.
+        lines.push({ host, stream, timestamp: event.timestamp ?? 0, text: (event.message ?? '').replace(/#011/g, '\t').replace(/\r?\n$/, '') });
+      }
+      // At the end of a stream GetLogEvents returns the token it was given.
+      const next = page.nextForwardToken;
+      if (next) this.tokens.set(stream, next);
+      if (!next || next === token || (page.events ?? []).length === 0) return lines;
+    }
+  }
+}
