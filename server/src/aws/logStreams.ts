@@ -29,11 +29,16 @@ export class TrainingLogReader {
     return this.tokens.size;
   }
 
-  /** Every new line of every stream, in time order across streams. */
+  /**
+   * Every new line of every stream, in time order across streams. The tokens move on only when
+   * the whole read succeeds: a read cut short (throttled) is done again, losing no line.
+   */
   async read(signal?: AbortSignal): Promise<LogLine[]> {
     await this.discover(signal);
+    const tokens = new Map(this.tokens);
     const lines: LogLine[] = [];
-    for (const stream of this.tokens.keys()) lines.push(...(await this.readStream(stream, signal)));
+    for (const stream of tokens.keys()) lines.push(...(await this.readStream(stream, tokens, signal)));
+    for (const [stream, token] of tokens) this.tokens.set(stream, token);
     // Stable: lines of one stream with the same timestamp keep their order.
     return lines.sort((a, b) => a.timestamp - b.timestamp);
   }
@@ -65,11 +70,11 @@ export class TrainingLogReader {
     } while (nextToken);
   }
 
-  private async readStream(stream: string, signal?: AbortSignal): Promise<LogLine[]> {
+  private async readStream(stream: string, tokens: Map<string, string | undefined>, signal?: AbortSignal): Promise<LogLine[]> {
     const host = /\/(.+)-\d+$/.exec(stream)?.[1] ?? stream;
     const lines: LogLine[] = [];
     for (;;) {
-      const token = this.tokens.get(stream);
+      const token = tokens.get(stream);
       const page = await this.clients.logs.send(
         new GetLogEventsCommand({ logGroupName: TRAINING_LOG_GROUP, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
         { abortSignal: signal },
@@ -80,7 +85,7 @@ export class TrainingLogReader {
       }
       // At the end of a stream GetLogEvents returns the token it was given.
       const next = page.nextForwardToken;
-      if (next) this.tokens.set(stream, next);
+      if (next) tokens.set(stream, next);
       if (!next || next === token || (page.events ?? []).length === 0) return lines;
     }
   }

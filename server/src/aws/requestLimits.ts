@@ -126,7 +126,7 @@ function valuesAt(request: unknown, modelPath: string): { where: string; value: 
     found = found.flatMap(({ where, value }) => {
       if (value === undefined || value === null) return [];
       if (step === '[]') return Array.isArray(value) ? value.map((item, i) => ({ where: `${where}[${i}]`, value: item })) : [];
-      if (step === '{key}') return Object.keys(value as object).map((key) => ({ where: `${where} key "${key}"`, value: key }));
+      if (step === '{key}') return Object.keys(value as object).map((key) => ({ where: `${where} key`, value: key }));
       if (step === '{value}') return Object.entries(value as object).map(([key, item]) => ({ where: `${where}["${key}"]`, value: item }));
       const member = step.replace(/^\./, '');
       return [{ where: where ? `${where}.${member}` : member, value: (value as Record<string, unknown>)[member] }];
