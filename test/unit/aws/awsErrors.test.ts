@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AwsCommandError, explainAwsError, QUOTAS_URL } from '../../../server/src/aws/awsErrors';
+
+const dev = { profile: 'dev', region: 'eu-west-1' };
+
+function sdkError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+}
+
+function explained(error: unknown, operation = 'CreateTrainingJob', target: { profile?: string; region: string } = dev): AwsCommandError {
+  const result = explainAwsError(error, operation, target);
+  assert.ok(result instanceof AwsCommandError, String(result));
+  return result;
+}
+
+test('expired credentials say how to log in again, for the profile in use', () => {
+  const error = explained(sdkError('ExpiredTokenException', 'The security token included in the request is expired'));
+  assert.equal(error.kind, 'credentials');
+  assert.equal(error.fix, 'aws sso login --profile dev');
+  assert.match(error.message, /credentials of profile "dev" have expired \(CreateTrainingJob\)\. Log in again \(for SSO: aws sso login --profile dev\)/);
+  const sso = explained(sdkError('CredentialsProviderError', 'The SSO session associated with this profile has expired or is otherwise invalid.'));
+  assert.equal(sso.kind, 'credentials');
+  assert.match(sso.message, /expired/);
+});
+
+test('missing credentials name the profile and the setup command', () => {
+  const error = explained(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'), 'GetCallerIdentity', { region: 'us-east-1' });
+  assert.equal(error.kind, 'credentials');
+  assert.match(error.message, /^No AWS credentials found for the default profile\. .*aws configure/);
+});
+
+test('refused keys, access denied, quotas and validation each say what to do', () => {
+  assert.match(
+    explained(sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.')).message,
+    /did not accept the credentials/,
+  );
+  const denied = explained(sdkError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'));
+  assert.equal(denied.kind, 'access');
+  assert.match(denied.message, /It needs sagemaker:CreateTrainingJob and iam:PassRole on the execution role\.$/);
+  const quota = explained(sdkError('ResourceLimitExceeded', "The account-level service limit 'ml.p3.2xlarge for training job usage' is 0 Instances"));
+  assert.equal(quota.kind, 'quota');
+  assert.ok(quota.message.endsWith(QUOTAS_URL), quota.message);
+  assert.match(
+    explained(sdkError('ValidationException', "Value 'local' at 'resourceConfig.instanceType' failed")).message,
+    /^CreateTrainingJob was refused: Value 'local'/,
+  );
+  assert.equal(explained(sdkError('ThrottlingException', 'Rate exceeded')).kind, 'throttled');
+  const network = explained(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
+  assert.equal(network.kind, 'network');
+});
+
+test('our own errors and cancellations pass through unchanged', () => {
+  const own = new AwsCommandError('x', 'invalid');
+  assert.equal(explainAwsError(own, 'op', dev), own);
+  const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
+  assert.equal(explainAwsError(abort, 'op', dev), abort);
+});
+
+test('messages never carry a secret that was in the SDK error', () => {
+  const error = explained(sdkError('InvalidSignatureException', 'The request signature we calculated does not match'));
+  assert.doesNotMatch(error.message, /wJalrXUtnFEMI/);
+});

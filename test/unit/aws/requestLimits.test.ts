@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { CREATE_TRAINING_JOB_LIMITS, checkTrainingJobRequest } from '../../../server/src/aws/requestLimits';
+import { loadModel, type ServiceModel, type Shape } from '../../aws/emulator/models';
+
+const model: ServiceModel = loadModel('sagemaker');
+
+/** The shape at a limit's path, walked in the official model from CreateTrainingJob's input. */
+function shapeAt(path: string): Shape {
+  let shape = model.shapes[model.operations.CreateTrainingJob.input?.shape ?? ''];
+  for (const step of path.match(/\.?[A-Za-z0-9]+|\[\]|\{key\}|\{value\}/g) ?? []) {
+    const ref = step === '[]' ? shape.member : step === '{key}' ? shape.key : step === '{value}' ? shape.value : shape.members?.[step.replace(/^\./, '')];
+    assert.ok(ref, `${path}: no ${step} in the model`);
+    shape = model.shapes[ref.shape];
+  }
+  return shape;
+}
+
+test('every limit checked before sending is the official model’s', () => {
+  for (const limit of CREATE_TRAINING_JOB_LIMITS) {
+    const shape = shapeAt(limit.path);
+    assert.equal(limit.max, shape.max, `${limit.path} max`);
+    assert.equal(limit.pattern, shape.pattern === '.*' || shape.pattern === '[\\S\\s]*' ? undefined : shape.pattern, `${limit.path} pattern`);
+    // A min of 0 says nothing for strings and maps; the table leaves it out there.
+    assert.equal(limit.min ?? 0, shape.min ?? 0, `${limit.path} min`);
+  }
+});
+
+test('the members SageMaker requires are checked and set', () => {
+  const required = model.shapes[model.operations.CreateTrainingJob.input?.shape ?? ''].required ?? [];
+  assert.deepEqual([...required].sort(), ['OutputDataConfig', 'RoleArn', 'TrainingJobName']);
+});
+
+const valid: CreateTrainingJobRequest = {
+  TrainingJobName: 'linear-fit-2026-11-26-10-00-00-000',
+  RoleArn: 'arn:aws:iam::123456789012:role/SageMakerRole',
+  AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer@sha256:' + 'a'.repeat(64), TrainingInputMode: 'File' },
+  OutputDataConfig: { S3OutputPath: 's3://bucket/' },
+  ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 },
+  StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+};
+
+const cases: { name: string; change: Partial<CreateTrainingJobRequest>; error: RegExp }[] = [
+  {
+    name: 'underscore in the name',
+    change: { TrainingJobName: 'my_job' },
+    error: /^TrainingJobName "my_job" does not match the pattern .*\(sagemaker-job\.json: baseJobName\)\.$/,
+  },
+  { name: '64-character name', change: { TrainingJobName: 'a'.repeat(64) }, error: /^TrainingJobName has 64 characters; at most 63 allowed/ },
+  { name: 'bad role', change: { RoleArn: 'arn:aws:iam::123:user/me' }, error: /^RoleArn "arn:aws:iam::123:user\/me" does not match.*roleArn \(or --role\)/ },
+  {
+    name: '101 hyperparameters',
+    change: { HyperParameters: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) },
+    error: /^HyperParameters has 101 entries; at most 100 allowed \(sagemaker-job\.json: hyperparameters\)\.$/,
+  },
+  {
+    name: 'long hyperparameter',
+    change: { HyperParameters: { config: 'x'.repeat(2501) } },
+    error: /^HyperParameters\["config"\] has 2501 characters; at most 2500/,
+  },
+  { name: 'environment name', change: { Environment: { '1BAD': 'x' } }, error: /^Environment key "1BAD" does not match the pattern/ },
+  { name: 'empty channels', change: { InputDataConfig: [] }, error: /^InputDataConfig has 0 entries; at least 1 needed \(sagemaker-job\.json: inputs\)/ },
+  {
+    name: 'channel name',
+    change: { InputDataConfig: [{ ChannelName: 'train data', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/p/' } } }] },
+    error: /^InputDataConfig\[0\]\.ChannelName "train data" does not match/,
+  },
+  {
+    name: 'output path',
+    change: { OutputDataConfig: { S3OutputPath: 'output/' } },
+    error: /^OutputDataConfig\.S3OutputPath "output\/" does not match.*output\.path/,
+  },
+  { name: 'runtime past 28 days', change: { StoppingCondition: { MaxRuntimeInSeconds: 28 * 86400 + 1 } }, error: /at most 28 days/ },
+  { name: 'spot without a wait', change: { EnableManagedSpotTraining: true }, error: /^Spot training needs StoppingCondition\.MaxWaitTimeInSeconds/ },
+  {
+    name: 'spot wait shorter than the run',
+    change: { EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 60 } },
+    error: /MaxWaitTimeInSeconds \(60\) must be at least MaxRuntimeInSeconds \(3600\)/,
+  },
+  { name: 'tag value', change: { Tags: [{ Key: 'team', Value: 'a;b' }] }, error: /^Tags\[0\]\.Value "a;b" does not match/ },
+  { name: 'tag key empty', change: { Tags: [{ Key: '', Value: 'x' }] }, error: /^Tags\[0\]\.Key has 0 characters; at least 1 needed/ },
+  {
+    name: 'entrypoint item',
+    change: { AlgorithmSpecification: { TrainingInputMode: 'File', ContainerEntrypoint: ['x'.repeat(257)] } },
+    error: /ContainerEntrypoint\[0\] has 257/,
+  },
+];
+
+for (const { name, change, error } of cases) {
+  test(`refused before sending: ${name}`, () => {
+    const problems = checkTrainingJobRequest({ ...valid, ...change });
+    assert.equal(problems.errors.length, 1, problems.errors.join('\n'));
+    assert.match(problems.errors[0], error);
+  });
+}
+
+test('a valid request has no problems; a value past the documented 256 characters is a warning', () => {
+  assert.deepEqual(checkTrainingJobRequest(valid), { errors: [], warnings: [] });
+  const long = checkTrainingJobRequest({ ...valid, HyperParameters: { config: 'x'.repeat(300), tag: 'ünïcödé €' } });
+  assert.deepEqual(long.errors, []);
+  assert.deepEqual(long.warnings, ['HyperParameters["config"] is 300 characters; the API accepts 2500, but SageMaker\'s documentation promises only 256.']);
+});
