@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { registryMissing, startRegistry, type Registry } from '../helpers/registry';
+import { BUSYBOX_DOCKERFILE, trainingProject, writeJob } from '../local/dockerFixtures';
+import { dockerRunner, startAwsEmulator, type AwsEmulator } from './emulator';
+
+// smct itself, as users run it (bin/smct.js over the bundles), against the AWS emulator, a real
+// registry standing in for ECR and the real Docker engine: build, push, submit, follow, stop.
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+const IMAGE = 'smct-cloud-test:latest';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('smct push, submit, logs, stop and jobs against the AWS emulator', { skip: registryMissing() ?? false }, () => {
+  let registry: Registry;
+  let emulator: AwsEmulator;
+  let project: string;
+  // No ~/.aws of the developer's: the emulator's keys only.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
+
+  const smct = (args: string[], cwd = project): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [SMCT, ...args], { cwd, env: { ...process.env, ...emulator.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+
+  /** Nothing secret in anything smct printed. */
+  const assertNoSecrets = (run: Run): void => {
+    for (const secret of [registry.password, emulator.credentials.secretAccessKey, Buffer.from(`AWS:${registry.password}`).toString('base64')]) {
+      assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), 'a secret was printed');
+    }
+    assert.doesNotMatch(run.stderr, /^\s+at .+\(.+:\d+:\d+\)$/m, 'a stack trace was printed');
+  };
+
+  const job = (extra: Record<string, unknown> = {}): void => {
+    writeJob(project, {
+      baseJobName: 'cloud-test',
+      image: IMAGE,
+      roleArn: 'arn:aws:iam::123456789012:role/SageMakerRole',
+      hyperparameters: { mode: 'ok', epochs: 3 },
+      inputs: { training: { source: 'data/training', contentType: 'text/csv' } },
+      resources: { instanceType: 'ml.m5.large', instanceCount: 1 },
+      stopping: { maxRuntimeSeconds: 600 },
+      ...extra,
+    });
+  };
+
+  before(async () => {
+    registry = await startRegistry();
+    emulator = await startAwsEmulator({ registry, runner: dockerRunner({ stopTimeoutSeconds: 5 }) });
+    project = trainingProject(BUSYBOX_DOCKERFILE);
+    job();
+  });
+
+  after(async () => {
+    await emulator?.close();
+    await registry?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  test('submit --wait builds, pushes, uploads, submits and follows the job to Completed, each log line once', async () => {
+    const run = await smct(['submit', '--wait', '--poll-interval', '0.2']);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assertNoSecrets(run);
+    const name = /^Submitted training job (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+    assert.match(name, /^cloud-test-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/);
+    // The steps, in order.
+    const steps = [
+      'Checking the AWS credentials',
+      `Building ${IMAGE}`,
+      'Created ECR repository',
+      'Pushed ',
+      'Uploading 1 input channel',
+      'training: uploaded',
+      `Creating training job ${name}`,
+    ];
+    let at = 0;
+    for (const step of steps) {
+      const found = run.stderr.indexOf(step, at);
+      assert.ok(found >= at, `"${step}" missing or out of order in:\n${run.stderr}`);
+      at = found;
+    }
+    // The container's lines, once each: what SageMaker would start, with its config.
+    for (const line of ['ARGV0=/usr/local/bin/train', `TRAINING_JOB_NAME=${name}`, 'DONE']) {
+      assert.equal(run.stdout.split('\n').filter((text) => text === line).length, 1, `${line} in:\n${run.stdout}`);
+    }
+    assert.match(run.stdout, /^CONFIG hyperparameters\.json \{"mode":"ok","epochs":"3"\}$/m);
+    assert.match(run.stdout, /^TREE \/opt\/ml\/input\/data\/training\/rows\.csv$/m);
+    // Status transitions, then the summary.
+    assert.match(run.stderr, /Training - Training image download completed\. Training in progress\./);
+    assert.match(run.stdout, new RegExp(`^Training job ${name}: Completed$`, 'm'));
+    assert.match(run.stdout, /^Billable seconds: \d+$/m);
+    const artifact = `s3://sagemaker-eu-west-1-123456789012/${name}/output/model.tar.gz`;
+    assert.match(run.stdout, new RegExp(`^Model artifact: ${artifact.replace(/[./]/g, '\\$&')}$`, 'm'));
+    assert.ok(emulator.s3.getObject('sagemaker-eu-west-1-123456789012', `${name}/output/model.tar.gz`).bytes.length > 0);
+    // Every request the official models accept; the image sent by digest, from the registry standing in for ECR.
+    assert.deepEqual(emulator.invalidRequests(), []);
+    const created = emulator.requests.find((request) => request.operation === 'CreateTrainingJob');
+    const input = created?.input as { AlgorithmSpecification: { TrainingImage: string }; HyperParameters: Record<string, string> };
+    assert.equal(
+      input.AlgorithmSpecification.TrainingImage.startsWith(`${registry.endpoint}/smct-cloud-test@sha256:`),
+      true,
+      input.AlgorithmSpecification.TrainingImage,
+    );
+    assert.deepEqual(input.HyperParameters, { mode: 'ok', epochs: '3' });
+  });
+
+  test('a second submission finds the unchanged input already uploaded, and logs, jobs and stop answer for the jobs', async () => {
+    const puts = (): number => emulator.requests.filter((request) => request.operation === 'PutObject' || request.operation === 'CreateMultipartUpload').length;
+    const before = puts();
+    const run = await smct(['submit']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /training: unchanged, already at s3:\/\/sagemaker-eu-west-1-123456789012\/smct\/inputs\/cloud-test\/training\/[0-9a-f]{16}\//);
+    assert.equal(puts(), before, 'the unchanged input was uploaded again');
+    const name = /^Submitted training job (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+    await emulator.waitForJob(name);
+
+    const logs = await smct(['logs', name]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout.split('\n').filter((line) => line === 'DONE').length, 1, logs.stdout);
+
+    const jobs = await smct(['jobs']);
+    assert.equal(jobs.code, 0, jobs.stderr);
+    assert.match(jobs.stdout.split('\n')[0], new RegExp(`^${name}\\s+Completed\\s+\\d{4}-`));
+    assert.equal(jobs.stdout.trim().split('\n').length >= 2, true, jobs.stdout);
+
+    const stop = await smct(['stop', name]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `Training job ${name} has already ended: Completed. Nothing to stop.\n`);
+    assert.deepEqual(emulator.invalidRequests(), []);
+  });
+
+  test('smct stop sends SIGTERM to a running job; logs --follow ends with Stopped and exit code 1', async () => {
+    job({ hyperparameters: { mode: 'term' } });
+    const run = await smct(['submit']);
+    assert.equal(run.code, 0, run.stderr);
+    const name = /^Submitted training job (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+    const follow = smct(['logs', name, '--follow', '--poll-interval', '0.2']);
+    await waitFor(() => emulator.trainingJob(name).secondaryStatus === 'Training' && emulatorLines(emulator, name).includes('READY'));
+    const stop = await smct(['stop', name]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, new RegExp(`^Stopping training job ${name}`));
+    const followed = await follow;
+    assert.equal(followed.code, 1, followed.stderr);
+    assert.match(followed.stdout, /^GOT SIGTERM$/m);
+    assert.match(followed.stdout, new RegExp(`^Training job ${name}: Stopped$`, 'm'));
+    job();
+  });
+
+  test('a failing job ends submit --wait with its FailureReason and exit code 1', async () => {
+    job({ hyperparameters: { mode: 'failfile' } });
+    const run = await smct(['submit', '--wait', '--poll-interval', '0.2']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /: Failed$/m);
+    assert.match(run.stdout, /^FailureReason: Custom failure: 0{10}/m);
+    job();
+  });
+
+  test('smct push prints the image by digest, the same the registry holds', async () => {
+    const run = await smct(['push', '--tag', 'v1']);
+    assert.equal(run.code, 0, run.stderr);
+    assertNoSecrets(run);
+    const uri = run.stdout.trim();
+    assert.match(uri, new RegExp(`^${registry.endpoint.replace(/\./g, '\\.')}/smct-cloud-test@sha256:[0-9a-f]{64}$`));
+    const manifest = await fetch(`http://${registry.endpoint}/v2/smct-cloud-test/manifests/v1`, {
+      headers: {
+        Authorization: `Basic ${Buffer.from(`AWS:${registry.password}`).toString('base64')}`,
+        Accept: 'application/vnd.docker.distribution.manifest.v2+json',
+      },
+    });
+    assert.equal(manifest.headers.get('docker-content-digest'), uri.split('@')[1]);
+    // Nothing of the login was left in the user's Docker config.
+    assert.equal(fs.existsSync(path.join(home, '.docker', 'config.json')), false);
+  });
+
+  test('errors say what to do: expired credentials, a missing role, an unknown job', async () => {
+    emulator.expireCredentials(true);
+    try {
+      const expired = await smct(['jobs']);
+      assert.equal(expired.code, 1);
+      assert.match(expired.stderr, /^smct: The AWS credentials of the default profile have expired \(ListTrainingJobs\)\. Log in again/m);
+      assertNoSecrets(expired);
+    } finally {
+      emulator.expireCredentials(false);
+    }
+    job({ roleArn: undefined });
+    const noRole = await smct(['submit']);
+    assert.equal(noRole.code, 1);
+    assert.match(noRole.stderr, /^smct: No execution role for the job: add "roleArn"/m);
+    job();
+    const unknown = await smct(['logs', 'no-such-job']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^smct: No training job named no-such-job in eu-west-1/m);
+  });
+});
+
+/** Every line the job's containers wrote to the emulator's CloudWatch. */
+function emulatorLines(emulator: AwsEmulator, name: string): string[] {
+  const group = '/aws/sagemaker/TrainingJobs';
+  return emulator.logs
+    .streamNames(group)
+    .filter((stream) => stream.startsWith(`${name}/`))
+    .flatMap((stream) => emulator.logs.events(group, stream).map((event) => event.message));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
