@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { registryMissing, startRegistry, type Registry } from '../helpers/registry';
-import { BUSYBOX_DOCKERFILE, trainingProject, writeJob } from '../local/dockerFixtures';
+import * as tar from 'tar';
+import { BUSYBOX_DOCKERFILE, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
 import { dockerRunner, startAwsEmulator, type AwsEmulator } from './emulator';
 
 // smct itself, as users run it (bin/smct.js over the bundles), against the AWS emulator, a real
@@ -185,6 +186,34 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     // Nothing of the login was left in the user's Docker config.
     assert.equal(fs.existsSync(path.join(home, '.docker', 'config.json')), false);
   });
+
+  test(
+    'examples/training: one smct submit --wait builds, pushes, submits and follows it to Completed; its model is in S3',
+    { skip: pythonBaseMissing() ?? false },
+    async () => {
+      const file = exampleCopy('training');
+      try {
+        const run = await smct(['submit', '--wait', '--poll-interval', '0.2'], path.dirname(file));
+        assert.equal(run.code, 0, run.stderr + run.stdout);
+        assertNoSecrets(run);
+        assert.equal(run.stdout.split('\n').filter((line) => /^trained on 200 rows: y = 2\.\d+ \* x \+ /.test(line)).length, 1, run.stdout);
+        const name = /^Submitted training job (linear-fit-\S+)$/m.exec(run.stdout)?.[1] ?? '';
+        assert.match(run.stdout, new RegExp(`^Training job ${name}: Completed$`, 'm'));
+        const model = emulator.s3.getObject('sagemaker-eu-west-1-123456789012', `${name}/output/model.tar.gz`).bytes;
+        const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-model-'));
+        try {
+          fs.writeFileSync(path.join(unpacked, 'model.tar.gz'), model);
+          await tar.extract({ file: path.join(unpacked, 'model.tar.gz'), cwd: unpacked });
+          assert.match(fs.readFileSync(path.join(unpacked, 'model.json'), 'utf8'), /^\{"a": 2\.\d+, "b": /);
+        } finally {
+          fs.rmSync(unpacked, { recursive: true, force: true });
+        }
+        assert.deepEqual(emulator.invalidRequests(), []);
+      } finally {
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      }
+    },
+  );
 
   test('errors say what to do: expired credentials, a missing role, an unknown job', async () => {
     emulator.expireCredentials(true);

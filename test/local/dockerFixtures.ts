@@ -96,3 +96,27 @@ export function leftovers(): { containers: string; networks: string; folders: st
     folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-job-')),
   };
 }
+
+const ROOT = path.resolve(__dirname, '../../..');
+/** Made by scripts/setup-python-image.sh (npm run setup): Debian's python3, no registry needed. */
+export const PYTHON_BASE = 'smct-debian-python:bookworm';
+
+/** Why the examples cannot be built here, or undefined. */
+export function pythonBaseMissing(): string | undefined {
+  const docker = dockerMissing();
+  if (docker) return docker;
+  return spawnSync('docker', ['image', 'inspect', PYTHON_BASE]).status === 0
+    ? undefined
+    : `the local Python base image ${PYTHON_BASE} is missing: run "npm run setup"`;
+}
+
+/** A copy of an example whose job file builds on the local Python image; returns its job file. */
+export function exampleCopy(name: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `smct-example-${name}-`));
+  fs.cpSync(path.join(ROOT, 'examples', name), folder, { recursive: true });
+  const file = path.join(folder, 'sagemaker-job.json');
+  const job = JSON.parse(fs.readFileSync(file, 'utf8'));
+  job.build = { ...job.build, buildArgs: { BASE_IMAGE: PYTHON_BASE } };
+  fs.writeFileSync(file, JSON.stringify(job));
+  return file;
+}

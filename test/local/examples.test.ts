@@ -1,37 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as tar from 'tar';
 import { loadTrainingJob } from '../../server/src/job/trainingJob';
 import { buildImage } from '../../server/src/local/build';
 import { runLocalTraining } from '../../server/src/local/localTraining';
-import { dockerMissing, leftovers } from './dockerFixtures';
+import { exampleCopy, leftovers, pythonBaseMissing } from './dockerFixtures';
 
-const ROOT = path.resolve(__dirname, '../../..');
-/** Made by scripts/setup-python-image.sh (npm run setup): Debian's python3, no registry needed. */
-const BASE = 'smct-debian-python:bookworm';
-
-function missing(): string | undefined {
-  const docker = dockerMissing();
-  if (docker) return docker;
-  return spawnSync('docker', ['image', 'inspect', BASE]).status === 0 ? undefined : `the local Python base image ${BASE} is missing: run "npm run setup"`;
-}
-
-/** A copy of an example whose job file builds on the local Python image. */
-function exampleCopy(name: string): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `smct-example-${name}-`));
-  fs.cpSync(path.join(ROOT, 'examples', name), folder, { recursive: true });
-  const file = path.join(folder, 'sagemaker-job.json');
-  const job = JSON.parse(fs.readFileSync(file, 'utf8'));
-  job.build = { ...job.build, buildArgs: { BASE_IMAGE: BASE } };
-  fs.writeFileSync(file, JSON.stringify(job));
-  return file;
-}
-
-describe('the examples, built and trained locally', { skip: missing() ?? false }, () => {
+describe('the examples, built and trained locally', { skip: pythonBaseMissing() ?? false }, () => {
   test('examples/training builds and trains to Completed, and its model is in model.tar.gz', async () => {
     const file = exampleCopy('training');
     try {
