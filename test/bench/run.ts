@@ -4,11 +4,13 @@
 //  - keystroke-to-diagnostics latency through the language server (in process, debounce off): didChange -> publishDiagnostics;
 //  - `smct lint FILE` cold start against a bare `node -e ""`;
 //  - `smct train --local` (runLocalTraining) against a bare `docker run --rm` of the same image with the same /opt/ml mounts;
-//  - for a job that leaves a 100 MB model, the time from its last log line to the packed tarballs.
+//  - for a job that leaves a 100 MB model, the time from its last log line to the packed tarballs;
+//  - `smct jobs` (loads the AWS half, dist/aws.js, and makes one ListTrainingJobs call to the local AWS emulator) against
+//    `smct --version` (which loads nothing of it): what the SDK costs a command that needs it, and that the others never pay.
 // The two Docker rows need a running Docker engine (and busybox-static); without one they are skipped with the reason.
 // Run: npm run bench (builds first), or after a build: node out/test/bench/run.js. It prints a table and never fails on a
 // missed target; it exits non-zero only on an error.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +20,7 @@ import { loadTrainingJob } from '../../server/src/job/trainingJob';
 import { lintDockerfile } from '../../server/src/linter';
 import { dockerOk } from '../../server/src/local/docker';
 import { runLocalTraining, type LocalTrainingResult } from '../../server/src/local/localTraining';
+import { startAwsEmulator } from '../aws/emulator';
 import { hostMounts, writeHostFolder } from '../../server/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, trainingProject, writeJob } from '../local/dockerFixtures';
@@ -299,6 +302,38 @@ function coldStartRow(root: string): { row: Row; node: number; smct: number } {
   return { row: { name: 'smct lint cold start (1 file) vs bare node -e ""', median: smct, baseline: node, target: '< 300 ms', meets: smct < 300 }, node, smct };
 }
 
+/** `smct jobs` against the AWS emulator vs `smct --version`; spawned asynchronously, as the emulator answers from this process. */
+async function awsCommandRow(): Promise<Row> {
+  const emulator = await startAwsEmulator();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-bench-home-'));
+  const run = (args: string[]): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [SMCT, ...args], { env: { ...process.env, ...emulator.env, HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`smct ${args.join(' ')} exited with ${code}: ${stderr}`))));
+    });
+  try {
+    const times = await sideBySideAsync(
+      () => run(['jobs']),
+      () => run(['--version']),
+      WARMUP.coldStarts,
+      SAMPLES.coldStarts,
+    );
+    return {
+      name: 'smct jobs (SDK load + 1 call) vs smct --version',
+      median: median(times.a),
+      baseline: median(times.b),
+      target: '< 1000 ms',
+      meets: median(times.a) < 1000,
+    };
+  } finally {
+    await emulator.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
 function checkCompleted(result: LocalTrainingResult): void {
   if (result.status !== 'Completed') throw new Error(`the local training job ${result.jobName} ended ${result.status}: ${result.failureReason ?? ''}`);
 }
@@ -412,13 +447,14 @@ async function main(): Promise<void> {
     const largeRun = analysisRow(`analysis, large (${LARGE_LINES} lines)`, large.text, new MemoryContext(large.files), WARMUP.large, SAMPLES.large);
     const keystrokes = await keystrokeRow(root);
     const cold = coldStartRow(root);
+    const aws = await awsCommandRow();
     // The Docker rows run last: they need the engine, and their containers would disturb the timings above.
     const dockerSkipped = dockerMissing();
     const overhead = dockerSkipped === undefined ? await localOverheadRow() : undefined;
     const bigModel = dockerSkipped === undefined ? await bigModelRow() : undefined;
 
     console.log(`smct speed benchmark (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
-    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row, ...(overhead ? [overhead.row] : []), ...(bigModel ? [bigModel.row] : [])]);
+    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row, aws, ...(overhead ? [overhead.row] : []), ...(bigModel ? [bigModel.row] : [])]);
     console.log('');
     console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
     const counts = (run: { findings: number; diagnostics: number }): string => `${run.findings} (dockerfile-utils: ${run.diagnostics})`;
