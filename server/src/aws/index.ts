@@ -4,6 +4,7 @@ export { AwsClients } from './awsClients';
 export { AwsCommandError, QUOTAS_URL, explainAwsError, isCredentialsError } from './awsErrors';
 export { listProfiles, resolveAwsTarget, RegionMissingError, type AwsProfile, type AwsTarget } from './awsTarget';
 export { pushImage, type PushOptions, type PushResult } from './ecrPush';
+export type { UploadProgress } from './inputUpload';
 export { followTrainingJob, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { TrainingLogReader, type LogLine } from './logStreams';

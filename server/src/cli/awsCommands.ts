@@ -1,6 +1,7 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AwsClients, AwsTarget, LogLine } from '../aws/index';
+import type { AwsClients, AwsTarget, LogLine, UploadProgress } from '../aws/index';
 import { loadAws } from '../aws/load';
 import { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from '../job/trainingJob';
 import { formatText } from './formats/text';
@@ -53,10 +54,20 @@ ${AWS_OPTIONS_HELP}
 
 const AWS_FLAGS = { profile: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
-async function clientsFor(values: { profile?: string; region?: string }, job?: TrainingJob): Promise<AwsClients> {
+/** Clients for the profile and region asked for; commands given no job file still take the region of the one in this folder. */
+async function clientsFor(values: { profile?: string; region?: string }, job: TrainingJob | undefined = jobFileHere()): Promise<AwsClients> {
   const aws = loadAws();
   const target: AwsTarget = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job?.region });
   return new aws.AwsClients(target);
+}
+
+function jobFileHere(): TrainingJob | undefined {
+  if (!fs.existsSync(JOB_FILE_NAME)) return undefined;
+  try {
+    return loadTrainingJob(JOB_FILE_NAME);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function pushCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -108,6 +119,7 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       signal: io.signal,
       onStep: (_step, message) => io.err(`${message}\n`),
       onOutput: (line) => io.err(`  ${line}\n`),
+      onUpload: uploadPrinter(io),
       onWarning: (message) => io.err(`smct: warning: ${message}\n`),
       onLint: (findings) =>
         findings.length > 0 &&
@@ -199,6 +211,9 @@ export async function jobsCommand(argv: readonly string[], io: Io): Promise<numb
 async function follow(clients: AwsClients, name: string, pollSeconds: number, io: Io, instances: number): Promise<number> {
   const aws = loadAws();
   const print = linePrinter(io, instances);
+  // Ctrl-C stops following, not the job: say so, and how to come back or stop it.
+  const detach = (): void => io.err(`\nStopped following ${name}; the job goes on. Follow it again: smct logs ${name} --follow; stop it: smct stop ${name}\n`);
+  io.signal?.addEventListener('abort', detach, { once: true });
   const final = await aws.followTrainingJob(clients, name, {
     logIntervalMs: pollSeconds * 1000,
     // The SDK's 30 s between Describe calls, shortened with a short poll (tests, a job about to end).
@@ -207,6 +222,7 @@ async function follow(clients: AwsClients, name: string, pollSeconds: number, io
     onStatus: (update) => io.err(`${aws.statusLine(update.time, update.secondaryStatus, update.message)}\n`),
     onLog: print,
   });
+  io.signal?.removeEventListener('abort', detach);
   io.out(`\n${aws.summarizeTrainingJob(final).join('\n')}\n`);
   return final.TrainingJobStatus === 'Completed' ? 0 : 1;
 }
@@ -217,6 +233,17 @@ function linePrinter(io: Io, instances: number): (line: LogLine) => void {
   return (line) => {
     hosts.add(line.host);
     io.out(instances > 1 || hosts.size > 1 ? `[${line.host}] ${line.text}\n` : `${line.text}\n`);
+  };
+}
+
+/** Upload progress in steps of a tenth, so that a big channel shows it moves and a log stays short. */
+function uploadPrinter(io: Io): (progress: UploadProgress) => void {
+  const shown = new Map<string, number>();
+  return ({ channel, bytesDone, bytesTotal }) => {
+    const tenth = bytesTotal === 0 ? 10 : Math.floor((bytesDone / bytesTotal) * 10);
+    if (tenth <= (shown.get(channel) ?? -1)) return;
+    shown.set(channel, tenth);
+    io.err(`  ${channel}: ${tenth * 10}% of ${(bytesTotal / 1024 / 1024).toFixed(1)} MB\n`);
   };
 }
 
