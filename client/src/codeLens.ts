@@ -4,7 +4,7 @@ import { JOB_FILE_NAME } from '../../server/src/job/trainingJob';
 
 /**
  * "Build Image" and "Run Training Job Locally" above a job file, and above a Dockerfile that has
- * a job file next to it.
+ * a job file next to it; "Submit to SageMaker" above the job file.
  */
 export class JobCodeLensProvider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -19,9 +19,15 @@ export class JobCodeLensProvider implements vscode.CodeLensProvider {
       }
     }
     const top = new vscode.Range(0, 0, 0, 0);
-    return [
+    const lenses = [
       new vscode.CodeLens(top, { title: '$(package) Build Image', command: 'sagemakerContainerTools.buildImage', arguments: [jobFile] }),
       new vscode.CodeLens(top, { title: '$(play) Run Training Job Locally', command: 'sagemakerContainerTools.runLocalTraining', arguments: [jobFile] }),
     ];
+    if (jobFile === document.uri) {
+      lenses.push(
+        new vscode.CodeLens(top, { title: '$(cloud-upload) Submit to SageMaker', command: 'sagemakerContainerTools.submitTrainingJob', arguments: [jobFile] }),
+      );
+    }
+    return lenses;
   }
 }

@@ -1,8 +1,23 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { AwsSession } from './aws/awsSession';
+import { CloudCommands, type JobArgument } from './aws/cloudCommands';
+import { JobWatcher } from './aws/jobWatcher';
+import { selectProfile, selectRegion } from './aws/profilePicker';
+import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
+
+/** What activate() returns: the AWS parts, for the integration tests. */
+export interface SageMakerExtensionApi {
+  readonly aws: {
+    readonly session: AwsSession;
+    readonly trainingJobs: TrainingJobsProvider;
+    readonly watcher: JobWatcher;
+    readonly commands: CloudCommands;
+  };
+}
 
 let client: LanguageClient | undefined;
 
@@ -11,9 +26,11 @@ let localJobs: LocalJobs | undefined;
 /**
  * Starts the SageMaker language server for Dockerfiles and registers the commands. The analysis
  * only reads files, so it runs in untrusted workspaces too; the commands that run programs
- * (build, run locally) are enabled only in trusted workspaces.
+ * (build, run locally, push, submit) are enabled only in trusted workspaces. The AWS SDK is not
+ * loaded here: the AWS status bar item reads the settings only, and the SDK loads when an AWS
+ * command runs, the Training Jobs view is shown, or a job watched in the last window is resumed.
  */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<SageMakerExtensionApi> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -26,8 +43,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
   const jobs = (localJobs = new LocalJobs());
+  const session = new AwsSession();
+  const watcher = new JobWatcher(session, context.workspaceState);
+  const trainingJobs = new TrainingJobsProvider(session);
+  const cloud = new CloudCommands(session, watcher, trainingJobs, jobs);
+  const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`sagemakerContainerTools.${id}`, run);
   context.subscriptions.push(
     jobs,
+    watcher,
+    trainingJobs,
+    session,
+    watcher.onDidEnd(() => trainingJobs.refresh()),
+    // After `aws sso login`, jobs whose following stopped for expired credentials are followed again.
+    session.onDidRecover(() => void watcher.resume()),
+    command('selectAwsProfile', () => selectProfile(session)),
+    command('selectAwsRegion', () => selectRegion(session)),
+    command('fixAwsCredentials', () => session.fixCredentials()),
+    command('awsSsoLogin', () => void session.ssoLogin()),
+    command('pushImage', (uri?: vscode.Uri) => cloud.push(uri)),
+    command('submitTrainingJob', (uri?: vscode.Uri) => cloud.submit(uri)),
+    command('refreshTrainingJobs', () => trainingJobs.refresh()),
+    command('showTrainingJobLogs', (job?: JobArgument) => cloud.showLogs(job)),
+    command('stopTrainingJob', (job?: JobArgument) => cloud.stop(job)),
+    command('copyTrainingJobArn', (job?: JobArgument) => cloud.copyArn(job)),
+    command('openTrainingJobInConsole', (job?: JobArgument) => cloud.openInConsole(job)),
+    command('downloadModelArtifact', (job?: JobArgument) => cloud.download(job)),
     vscode.commands.registerCommand('sagemakerContainerTools.showServerOutput', () => client?.outputChannel.show()),
     vscode.commands.registerCommand('sagemakerContainerTools.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('sagemakerContainerTools.buildImage', (uri?: vscode.Uri) => jobs.build(uri)),
@@ -42,6 +82,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
   );
   await client.start();
+  // Jobs followed when the window closed are followed again, after activation (it never waits for AWS).
+  // In Restricted Mode, once the workspace is trusted.
+  const resume = (): void => {
+    if (watcher.watched().length > 0) setTimeout(() => void watcher.resume(), 0);
+  };
+  if (vscode.workspace.isTrusted) resume();
+  else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(resume));
+  return { aws: { session, trainingJobs, watcher, commands: cloud } };
 }
 
 export async function deactivate(): Promise<void> {

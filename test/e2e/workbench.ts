@@ -14,7 +14,10 @@ export interface Workbench {
 }
 
 /** code-server with the packaged extension on a copy of examples/, in headless Chromium. */
-export async function openWorkbench(entry: string, options: { restricted?: boolean } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  entry: string,
+  options: { restricted?: boolean; env?: NodeJS.ProcessEnv; settings?: Record<string, unknown> } = {},
+): Promise<Workbench> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-e2e-'));
   const workspace = copyOfExamples();
@@ -31,6 +34,8 @@ export async function openWorkbench(entry: string, options: { restricted?: boole
       entry,
       workspace,
       restricted: options.restricted,
+      env: options.env,
+      settings: options.settings,
       extensions: [packageExtension(ROOT, path.join(scratch, 'extension.vsix'))],
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

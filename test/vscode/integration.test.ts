@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startEmulatorForCodeServer, type EmulatorForCodeServer } from './awsEmulator';
 import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, findCodeServer, packageExtension, ROOT, startCodeServer, waitUntil } from './codeServer';
 
 /** The integration suite is the same one `npm run test:vscode` runs in desktop VS Code. */
@@ -24,11 +25,22 @@ test("the integration suite passes inside code-server's extension host", { skip:
     packageExtension(ROOT, path.join(scratch, 'sagemaker-container-tools.vsix')),
     packageExtension(path.join(ROOT, 'test', 'integration', 'runner'), path.join(scratch, 'runner.vsix')),
   ];
+  // The AWS emulator (scripted jobs, no Docker) for the AWS tests; without the official models they skip.
+  let aws: EmulatorForCodeServer | undefined;
+  try {
+    aws = await startEmulatorForCodeServer({ registry: true });
+  } catch (error) {
+    t.diagnostic(`AWS tests skipped: ${(error as Error).message}`);
+  }
   const server = await startCodeServer({
     entry: codeServer.entry,
     workspace,
     extensions,
-    env: { SMCT_INTEGRATION_SUITE: path.join(ROOT, 'out', 'test', 'integration', 'index.js'), SMCT_INTEGRATION_REPORT: reportFile },
+    env: { ...aws?.env, SMCT_INTEGRATION_SUITE: path.join(ROOT, 'out', 'test', 'integration', 'index.js'), SMCT_INTEGRATION_REPORT: reportFile },
+    settings: aws?.settings,
+  }).catch(async (error: unknown) => {
+    await aws?.close();
+    throw error;
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
@@ -47,6 +59,7 @@ test("the integration suite passes inside code-server's extension host", { skip:
   } finally {
     await browser.close();
     await server.stop();
+    await aws?.close();
     fs.rmSync(scratch, { recursive: true, force: true });
     fs.rmSync(workspace, { recursive: true, force: true });
   }

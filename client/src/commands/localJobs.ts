@@ -55,7 +55,8 @@ export class LocalJobs implements vscode.Disposable {
     await Promise.allSettled([...this.running].map((job) => job.done));
   }
 
-  private async buildJob(job: TrainingJob): Promise<boolean> {
+  /** Builds the job's image, after the lint prompt ("Fix First" / "Build Anyway"); false when it was not built. */
+  async buildJob(job: TrainingJob): Promise<boolean> {
     if (!fs.existsSync(job.build.dockerfile)) {
       await vscode.window.showErrorMessage(`Dockerfile not found: ${job.build.dockerfile} ("build.dockerfile" in ${path.basename(job.file)}).`);
       return false;
@@ -163,11 +164,11 @@ export class LocalJobs implements vscode.Disposable {
   }
 }
 
-/** Commands that run programs (docker, the training image) need a trusted workspace. */
-function trusted(): boolean {
+/** Commands that run programs (docker, the training image, AWS uploads) need a trusted workspace. */
+export function trusted(what = 'Building and running containers'): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window
-    .showWarningMessage('Building and running containers is disabled in Restricted Mode: trust this workspace first.', 'Manage Workspace Trust')
+    .showWarningMessage(`${what} is disabled in Restricted Mode: trust this workspace first.`, 'Manage Workspace Trust')
     .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }

@@ -21,7 +21,8 @@ export class RegionMissingError extends Error {}
 /** Every profile of the shared config and credentials files, as `aws configure list-profiles` lists them. */
 export async function listProfiles(): Promise<AwsProfile[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
-  const names = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].sort();
+  // The loader keeps [sso-session X] and [services X] sections under dotted names; they are not profiles.
+  const names = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].filter((name) => !/^(sso-session|services)\./.test(name)).sort();
   return names.map((name) => {
     const settings = { ...credentialsFile[name], ...configFile[name] };
     return { name, kind: profileKind(settings), region: settings.region };

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { Locator, Page } from 'playwright-core';
+import { startEmulatorForCodeServer, type EmulatorForCodeServer } from '../vscode/awsEmulator';
+import { findCodeServer, waitUntil } from '../vscode/codeServer';
+import { openWorkbench, type Workbench } from './workbench';
+
+const codeServer = findCodeServer();
+
+/** Jobs as a person's account would hold them, oldest first: the list shows them newest first. */
+const JOBS = [
+  { name: 'churn-xgb-baseline', scenario: 'complete' },
+  { name: 'churn-xgb-depth-8', scenario: 'fail' },
+  { name: 'resnet50-finetune-lr-3e-4', scenario: 'stopped' },
+  { name: 'bert-sentiment-v2', scenario: 'until-stopped' },
+] as const;
+
+/** Creates the jobs in the emulator, as SageMaker would hold them, and waits until the ended ones have ended. */
+async function seedJobs(aws: EmulatorForCodeServer): Promise<void> {
+  const { emulator } = aws;
+  const config = emulator.clientConfig();
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  const sagemaker = new SageMakerClient(config);
+  try {
+    const bucket = `sagemaker-${emulator.region}-${emulator.accountId}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: emulator.region as BucketLocationConstraint } }));
+    for (const job of JOBS) {
+      await sagemaker.send(
+        new CreateTrainingJobCommand({
+          TrainingJobName: job.name,
+          RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMakerTraining`,
+          AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:latest`, TrainingInputMode: 'File' },
+          HyperParameters: { smct_scenario: job.scenario === 'stopped' ? 'until-stopped' : job.scenario, smct_delay_ms: '20' },
+          OutputDataConfig: { S3OutputPath: `s3://${bucket}/` },
+          ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+          StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+        }),
+      );
+      if (job.scenario === 'stopped') {
+        await waitUntil(`${job.name} to train`, () => emulator.trainingJob(job.name).secondaryStatus === 'Training', 10_000);
+        await sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: job.name }));
+      }
+      if (job.scenario !== 'until-stopped') await emulator.waitForJob(job.name);
+    }
+  } finally {
+    s3.destroy();
+    sagemaker.destroy();
+  }
+}
+
+describe(
+  'the SageMaker view: training jobs on AWS (code-server in Chromium, the AWS emulator)',
+  { skip: 'missing' in codeServer ? codeServer.missing : false },
+  () => {
+    let aws: EmulatorForCodeServer;
+    let workbench: Workbench;
+    let page: Page;
+    const row = (name: string): Locator => page.locator('.pane-body .monaco-list-row', { hasText: name });
+    /** A view title action: shown while the mouse is over the view, as for a person. */
+    const viewAction = async (label: string): Promise<void> => {
+      await page.locator('.part.sidebar .pane-body').first().hover();
+      await page.locator(`.part.sidebar .action-label[aria-label="${label}"]:visible`).first().click();
+    };
+
+    before(async () => {
+      assert.ok('entry' in codeServer);
+      aws = await startEmulatorForCodeServer();
+      await seedJobs(aws);
+      workbench = await openWorkbench(codeServer.entry, { env: aws.env, settings: aws.settings });
+      page = workbench.page;
+    });
+
+    after(async () => {
+      await workbench?.close();
+      await aws?.close();
+    });
+
+    test('the SageMaker activity bar view lists the jobs, newest first, with their status icons', async () => {
+      await page
+        .locator('.activitybar .action-item', { has: page.locator('[aria-label^="SageMaker"]') })
+        .first()
+        .click();
+      for (const job of JOBS) await row(job.name).waitFor({ timeout: 60_000 });
+      const names = await page.locator('.pane-body .monaco-list-row .label-name').allInnerTexts();
+      assert.deepEqual(names, JOBS.map((job) => job.name).reverse());
+      const icon = (name: string, codicon: string): Promise<void> => row(name).locator(`.codicon-${codicon}`).first().waitFor({ timeout: 10_000 });
+      await icon('bert-sentiment-v2', 'sync');
+      await icon('resnet50-finetune-lr-3e-4', 'debug-stop');
+      await icon('churn-xgb-depth-8', 'error');
+      await icon('churn-xgb-baseline', 'pass');
+      assert.match(await row('churn-xgb-baseline').innerText(), /Completed · (just now|\d+ min ago)/);
+      assert.match(await row('bert-sentiment-v2').innerText(), /InProgress/);
+      await page
+        .locator('.statusbar-item', { hasText: `AWS: environment (${aws.emulator.region})` })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await workbench.screenshot('aws-01-training-jobs');
+    });
+
+    test('hovering a failed job shows its ARN and FailureReason', async () => {
+      // A tooltip shows after the mouse rests on the label, as a person's does.
+      const label = row('churn-xgb-depth-8').locator('.label-name');
+      const box = await label.boundingBox();
+      assert.ok(box);
+      await page.mouse.move(700, 300);
+      await page.mouse.move(box.x + 5, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+      const hover = page.locator('.monaco-hover-content, .custom-hover, .workbench-hover').filter({ hasText: 'FailureReason' });
+      try {
+        await hover.first().waitFor({ timeout: 30_000 });
+      } catch (error) {
+        await workbench.screenshot('failed-aws-tooltip');
+        const classes = await page
+          .locator('[class*="hover"]')
+          .evaluateAll((elements) => elements.map((e) => `${e.className}: ${e.textContent?.slice(0, 100)}`));
+        throw new Error(`${(error as Error).message}\n${classes.join('\n')}`);
+      }
+      assert.match(await hover.first().innerText(), /AlgorithmError: scripted failure/);
+      await workbench.screenshot('aws-02-failed-tooltip');
+      await page.mouse.move(5, 5);
+    });
+
+    test('Show Logs opens the output channel of the job', async () => {
+      await row('churn-xgb-baseline').hover();
+      await row('churn-xgb-baseline').locator('.action-label[aria-label="Show Training Job Logs"]').click();
+      const output = page.locator('.part.panel .monaco-editor .view-lines');
+      await output.filter({ hasText: 'Training job churn-xgb-baseline: Completed' }).waitFor({ timeout: 60_000 });
+      // The editor draws spaces as no-break spaces.
+      assert.match((await output.first().innerText()).replace(/\u00a0/g, ' '), /epoch 3: loss=0\.21/);
+      await workbench.screenshot('aws-03-job-logs');
+    });
+
+    test('expired credentials: the view shows what to do instead of the jobs, and the AWS status bar item warns', async () => {
+      aws.emulator.expireCredentials(true);
+      try {
+        await viewAction('Refresh Training Jobs');
+        await page.locator('.pane-body .monaco-list-row', { hasText: 'AWS credentials expired' }).waitFor({ timeout: 30_000 });
+        const status = page.locator('.statusbar-item', { hasText: 'AWS: environment' });
+        await status.locator('.codicon-warning').waitFor({ timeout: 10_000 });
+        await workbench.screenshot('aws-04-expired-credentials');
+      } finally {
+        aws.emulator.expireCredentials(false);
+      }
+      await viewAction('Refresh Training Jobs');
+      await row('churn-xgb-baseline').waitFor({ timeout: 30_000 });
+      await page.locator('.statusbar-item', { hasText: 'AWS: environment' }).locator('.codicon-cloud').waitFor({ timeout: 10_000 });
+    });
+
+    test('Select AWS Profile lists the profiles with their kind and region', async () => {
+      await viewAction('Select AWS Profile');
+      const list = page.locator('.quick-input-widget .quick-input-list');
+      await list.locator('.monaco-list-row', { hasText: 'dev-sso' }).waitFor({ timeout: 30_000 });
+      const text = await list.innerText();
+      assert.match(text, /Default credential chain/);
+      assert.match(text, /dev-sso\s*IAM Identity Center \(SSO\) · eu-west-1/);
+      assert.match(text, /research\s*assume role · us-west-2/);
+      assert.doesNotMatch(text, /sso-session/);
+      await workbench.screenshot('aws-05-select-profile');
+      await page.keyboard.press('Escape');
+    });
+
+    test('Stop asks first, then the running job shows as stopped', async () => {
+      await row('bert-sentiment-v2').hover();
+      await row('bert-sentiment-v2').locator('.action-label[aria-label="Stop Training Job"]').click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 30_000 });
+      assert.match(await dialog.innerText(), /Stop training job bert-sentiment-v2\? SageMaker sends SIGTERM, then SIGKILL after 120 s\./);
+      await workbench.screenshot('aws-06-stop-confirmation');
+      await dialog.locator('.monaco-button', { hasText: 'Stop Job' }).click();
+      await row('bert-sentiment-v2').locator('.codicon-debug-stop').waitFor({ timeout: 60_000 });
+      assert.match(await row('bert-sentiment-v2').innerText(), /Stopped/);
+      await workbench.screenshot('aws-07-stopped');
+    });
+  },
+);
