@@ -124,7 +124,7 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     const before = puts();
     const run = await smct(['submit']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /training: unchanged, already at s3:\/\/sagemaker-eu-west-1-123456789012\/smct\/inputs\/cloud-test\/training\/[0-9a-f]{16}\//);
+    assert.match(run.stderr, /training: unchanged, already at s3:\/\/sagemaker-eu-west-1-123456789012\/smct\/inputs\/cloud-test\/training\/[0-9a-f]{32}\//);
     assert.equal(puts(), before, 'the unchanged input was uploaded again');
     const name = /^Submitted training job (\S+)$/m.exec(run.stdout)?.[1] ?? '';
     await emulator.waitForJob(name);

@@ -8,7 +8,7 @@ import {
   GetAuthorizationTokenCommand,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { docker, dockerOk } from '../local/docker';
+import { docker } from '../local/docker';
 import type { AwsClients } from './awsClients';
 import { AwsCommandError, awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { ECR_REPOSITORY_PATTERN, TAG_PATTERN, parseImageReference, repositoryNameFor } from './imageReference';
@@ -20,6 +20,8 @@ export interface PushOptions {
   readonly repository?: string;
   /** Default: the image's tag, else `latest`. */
   readonly tag?: string;
+  /** Refuse an image of another platform (training instances are linux/amd64; inference may be arm64). */
+  readonly requiredPlatform?: string;
   readonly onProgress?: (line: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -44,18 +46,20 @@ export async function pushImage(clients: AwsClients, options: PushOptions): Prom
   const repositoryName = options.repository ?? repositoryNameFor(options.image);
   const tag = options.tag ?? parseImageReference(options.image).tag ?? 'latest';
   checkNames(repositoryName, tag);
-  await checkLocalImage(options.image);
+  await checkLocalImage(options.image, options.requiredPlatform);
   const progress = options.onProgress ?? (() => {});
   const { repository, created } = await ensureRepository(clients, repositoryName);
   progress(created ? `Created ECR repository ${repository.repositoryUri}` : `ECR repository ${repository.repositoryUri}`);
+  const daemon = await currentDaemon();
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-docker-config-'));
   try {
-    const registry = await logIn(clients, configDir, options.signal);
+    const registry = await logIn(clients, configDir, daemon, options.signal);
     progress(`Logged in to ${registry}`);
     const repositoryUri = required(repository.repositoryUri, 'repositoryUri');
     const taggedUri = `${repositoryUri}:${tag}`;
-    await dockerOk(['tag', options.image, taggedUri]);
-    const digest = await push(configDir, taggedUri, progress, options.signal);
+    const tagged = await docker(['tag', options.image, taggedUri]);
+    if (tagged.code !== 0) throw new AwsCommandError(`docker tag ${options.image} ${taggedUri} failed: ${lastLine(tagged.stderr)}`, 'other');
+    const digest = await push(configDir, daemon, taggedUri, progress, options.signal);
     const known = digest ?? (await describeDigest(clients, repositoryName, tag));
     return {
       repositoryUri,
@@ -79,9 +83,20 @@ function checkNames(repository: string, tag: string): void {
   if (!TAG_PATTERN.test(tag)) throw new AwsCommandError(`"${tag}" cannot be an image tag: up to 128 letters, digits, _ . and -.`, 'invalid');
 }
 
-async function checkLocalImage(image: string): Promise<void> {
-  const result = await docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+/** SageMaker training instances are x86_64. */
+export const TRAINING_PLATFORM = 'linux/amd64';
+
+async function checkLocalImage(image: string, requiredPlatform?: string): Promise<void> {
+  const result = await docker(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image]);
   if (result.code !== 0) throw new AwsCommandError(`The image ${image} is not on this machine: build it first (smct build).`, 'invalid');
+  const platform = result.stdout.trim();
+  // An arm64 image from a laptop fails on a training instance with "exec format error".
+  if (requiredPlatform && platform !== requiredPlatform) {
+    throw new AwsCommandError(
+      `${image} is a ${platform} image, but SageMaker training instances run ${requiredPlatform} (the job would fail with "exec format error"). Rebuild it for ${requiredPlatform} ("build": {"platform": "${requiredPlatform}"} in sagemaker-job.json, the default).`,
+      'invalid',
+    );
+  }
 }
 
 async function ensureRepository(clients: AwsClients, repositoryName: string): Promise<{ repository: Repository; created: boolean }> {
@@ -103,8 +118,21 @@ async function ensureRepository(clients: AwsClients, repositoryName: string): Pr
   }
 }
 
+type DockerEnv = Readonly<Record<string, string>> | undefined;
+
+/**
+ * The daemon of the user's current Docker context (colima, rootless, a remote host), as
+ * DOCKER_HOST: a throwaway --config folder has no contexts, and would reach the default socket.
+ */
+async function currentDaemon(): Promise<DockerEnv> {
+  if (process.env.DOCKER_HOST) return undefined;
+  const result = await docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}']);
+  const host = result.code === 0 ? result.stdout.trim() : '';
+  return host ? { DOCKER_HOST: host } : undefined;
+}
+
 /** Logs Docker in to the account's registry; returns the registry host. */
-async function logIn(clients: AwsClients, configDir: string, signal?: AbortSignal): Promise<string> {
+async function logIn(clients: AwsClients, configDir: string, daemon: DockerEnv, signal?: AbortSignal): Promise<string> {
   const answer = await awsCall('GetAuthorizationToken', clients.target, () => clients.ecr.send(new GetAuthorizationTokenCommand({})));
   const data = answer.authorizationData?.[0];
   const decoded = Buffer.from(data?.authorizationToken ?? '', 'base64').toString('utf8');
@@ -116,6 +144,7 @@ async function logIn(clients: AwsClients, configDir: string, signal?: AbortSigna
   const registry = data.proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
   const result = await docker(['--config', configDir, 'login', '--username', decoded.slice(0, colon), '--password-stdin', registry], {
     input: decoded.slice(colon + 1),
+    env: daemon,
     signal,
   });
   if (result.code !== 0) {
@@ -124,7 +153,7 @@ async function logIn(clients: AwsClients, configDir: string, signal?: AbortSigna
   return registry;
 }
 
-async function push(configDir: string, uri: string, progress: (line: string) => void, signal?: AbortSignal): Promise<string | undefined> {
+async function push(configDir: string, daemon: DockerEnv, uri: string, progress: (line: string) => void, signal?: AbortSignal): Promise<string | undefined> {
   let digest: string | undefined;
   let pending = '';
   const onOutput = (chunk: string): void => {
@@ -135,7 +164,7 @@ async function push(configDir: string, uri: string, progress: (line: string) => 
       progress(line);
     }
   };
-  const result = await docker(['--config', configDir, 'push', uri], { onStdout: onOutput, onStderr: onOutput, signal });
+  const result = await docker(['--config', configDir, 'push', uri], { onStdout: onOutput, onStderr: onOutput, env: daemon, signal });
   if (pending) onOutput('\n');
   if (result.code !== 0) throw new AwsCommandError(`docker push ${uri} failed: ${lastLine(result.stderr || result.stdout)}`, 'other');
   return digest;

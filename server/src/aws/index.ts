@@ -1,7 +1,7 @@
 // The AWS half of the engine, bundled apart (dist/aws.js) and loaded on first use through
 // load.ts: the SDK is large, and linting, the language server and activation never need it.
 export { AwsClients } from './awsClients';
-export { AwsCommandError, QUOTAS_URL, explainAwsError, isCredentialsError } from './awsErrors';
+export { AwsCommandError, QUOTAS_URL, awsCall, explainAwsError, isCredentialsError } from './awsErrors';
 export { listProfiles, resolveAwsTarget, RegionMissingError, type AwsProfile, type AwsTarget } from './awsTarget';
 export { pushImage, type PushOptions, type PushResult } from './ecrPush';
 export type { UploadProgress } from './inputUpload';

@@ -67,20 +67,27 @@ export async function describeTrainingJob(clients: AwsClients, name: string, sig
   return clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }), { abortSignal: signal });
 }
 
-/** Reports each secondary-status transition once, and the current one again when its message changes. */
+/**
+ * Reports each secondary-status transition once, by its place in the list (a status can come
+ * back: Training again after a spot interruption), and the current one again when its message changes.
+ */
 class TransitionTracker {
-  private readonly seen = new Set<string>();
+  private reported = 0;
+  private lastMessage = '';
 
   constructor(private readonly onStatus?: (update: StatusUpdate) => void) {}
 
   update(job: DescribeTrainingJobResponse): void {
     const status = job.TrainingJobStatus ?? 'Unknown';
-    for (const transition of job.SecondaryStatusTransitions ?? []) {
-      const key = `${transition.Status}|${transition.StatusMessage ?? ''}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      this.onStatus?.({ status, secondaryStatus: transition.Status ?? '', message: transition.StatusMessage ?? '', time: transition.StartTime });
-    }
+    const transitions = job.SecondaryStatusTransitions ?? [];
+    transitions.forEach((transition, index) => {
+      const message = transition.StatusMessage ?? '';
+      const last = index === this.reported - 1;
+      if (index < this.reported - 1 || (last && message === this.lastMessage)) return;
+      this.reported = Math.max(this.reported, index + 1);
+      this.lastMessage = message;
+      this.onStatus?.({ status, secondaryStatus: transition.Status ?? '', message, time: transition.StartTime });
+    });
   }
 }
 

@@ -1,4 +1,7 @@
-import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { TrainingInstanceType, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+
+/** The SDK's list, which follows the API model's enum (a test checks it holds every value of the model's). */
+const TRAINING_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(TrainingInstanceType));
 
 /**
  * One CreateTrainingJob constraint of the SageMaker API model. `path` walks the request in the
@@ -19,24 +22,26 @@ export interface Limit {
 
 const S3_URI = '(https|s3)://([^/]+)/?(.*)';
 const TAG_TEXT = '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)';
+/** Java's `.`, as SageMaker matches it: any character but a line break, so a value of several lines is refused. */
+const ANY_LINE = '.*';
 
 export const CREATE_TRAINING_JOB_LIMITS: readonly Limit[] = [
   { path: 'TrainingJobName', min: 1, max: 63, pattern: '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}', setBy: 'baseJobName' },
   { path: 'RoleArn', min: 20, max: 2048, pattern: 'arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+', setBy: 'roleArn (or --role)' },
-  { path: 'AlgorithmSpecification.TrainingImage', max: 255, setBy: 'image' },
+  { path: 'AlgorithmSpecification.TrainingImage', max: 255, pattern: ANY_LINE, setBy: 'image' },
   { path: 'AlgorithmSpecification.ContainerEntrypoint', min: 1, max: 100, setBy: 'containerEntrypoint' },
-  { path: 'AlgorithmSpecification.ContainerEntrypoint[]', max: 256, setBy: 'containerEntrypoint' },
+  { path: 'AlgorithmSpecification.ContainerEntrypoint[]', max: 256, pattern: ANY_LINE, setBy: 'containerEntrypoint' },
   { path: 'AlgorithmSpecification.ContainerArguments', min: 1, max: 100, setBy: 'containerArguments' },
-  { path: 'AlgorithmSpecification.ContainerArguments[]', max: 256, setBy: 'containerArguments' },
+  { path: 'AlgorithmSpecification.ContainerArguments[]', max: 256, pattern: ANY_LINE, setBy: 'containerArguments' },
   { path: 'HyperParameters', max: 100, setBy: 'hyperparameters' },
-  { path: 'HyperParameters{key}', max: 256, setBy: 'hyperparameters' },
-  { path: 'HyperParameters{value}', max: 2500, setBy: 'hyperparameters' },
+  { path: 'HyperParameters{key}', max: 256, pattern: ANY_LINE, setBy: 'hyperparameters' },
+  { path: 'HyperParameters{value}', max: 2500, pattern: ANY_LINE, setBy: 'hyperparameters' },
   { path: 'Environment', max: 100, setBy: 'environment' },
   { path: 'Environment{key}', max: 512, pattern: '[a-zA-Z_][a-zA-Z0-9_]*', setBy: 'environment' },
-  { path: 'Environment{value}', max: 512, setBy: 'environment' },
+  { path: 'Environment{value}', max: 512, pattern: '[\\S\\s]*', setBy: 'environment' },
   { path: 'InputDataConfig', min: 1, max: 20, setBy: 'inputs' },
   { path: 'InputDataConfig[].ChannelName', min: 1, max: 64, pattern: '[A-Za-z0-9\\.\\-_]+', setBy: 'inputs' },
-  { path: 'InputDataConfig[].ContentType', max: 256, setBy: 'inputs' },
+  { path: 'InputDataConfig[].ContentType', max: 256, pattern: ANY_LINE, setBy: 'inputs' },
   { path: 'InputDataConfig[].DataSource.S3DataSource.S3Uri', max: 1024, pattern: S3_URI, setBy: 'inputs' },
   { path: 'OutputDataConfig.S3OutputPath', max: 1024, pattern: S3_URI, setBy: 'output.path' },
   { path: 'ResourceConfig.InstanceCount', min: 0, setBy: 'resources.instanceCount' },
@@ -44,7 +49,7 @@ export const CREATE_TRAINING_JOB_LIMITS: readonly Limit[] = [
   { path: 'StoppingCondition.MaxRuntimeInSeconds', min: 1, setBy: 'stopping.maxRuntimeSeconds' },
   { path: 'StoppingCondition.MaxWaitTimeInSeconds', min: 1, setBy: 'stopping.maxWaitSeconds' },
   { path: 'CheckpointConfig.S3Uri', max: 1024, pattern: S3_URI, setBy: 'checkpoints.s3Uri' },
-  { path: 'CheckpointConfig.LocalPath', max: 4096, setBy: 'checkpoints.localPath' },
+  { path: 'CheckpointConfig.LocalPath', max: 4096, pattern: ANY_LINE, setBy: 'checkpoints.localPath' },
   { path: 'Tags', max: 50, setBy: 'tags' },
   { path: 'Tags[].Key', min: 1, max: 128, pattern: TAG_TEXT, setBy: 'tags' },
   { path: 'Tags[].Value', max: 256, pattern: TAG_TEXT, setBy: 'tags' },
@@ -70,6 +75,12 @@ export function checkTrainingJobRequest(request: CreateTrainingJobRequest): Requ
     }
   }
   const stopping = request.StoppingCondition;
+  const instanceType = request.ResourceConfig?.InstanceType;
+  if (instanceType !== undefined && !TRAINING_INSTANCE_TYPES.has(instanceType)) {
+    errors.push(
+      `ResourceConfig.InstanceType "${instanceType}" is not an instance type SageMaker trains on, such as ml.m5.xlarge or ml.g5.2xlarge (sagemaker-job.json: resources.instanceType).`,
+    );
+  }
   const runtime = stopping?.MaxRuntimeInSeconds ?? 0;
   if (runtime > MAX_RUNTIME_SECONDS) {
     errors.push(
@@ -113,10 +124,23 @@ function violation(limit: Limit, value: unknown): string | undefined {
   }
   if (size !== undefined && limit.min !== undefined && size < limit.min) return `has ${size} ${unit}; at least ${limit.min} needed`;
   if (size !== undefined && limit.max !== undefined && size > limit.max) return `has ${size} ${unit}; at most ${limit.max} allowed`;
-  if (typeof value === 'string' && limit.pattern && !new RegExp(`^(?:${limit.pattern})$`, 'u').test(value)) {
-    return `"${value}" does not match the pattern ${limit.pattern}`;
+  if (typeof value === 'string' && limit.pattern && !javaRegExp(limit.pattern).test(value)) {
+    const lines = limit.pattern === ANY_LINE ? ' (it may not hold a line break)' : '';
+    return `${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)} does not match the pattern ${limit.pattern}${lines}`;
   }
   return undefined;
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** A model pattern as SageMaker applies it: anchored, and `.` outside a class not matching Java's line breaks (JavaScript's `.` lets U+0085 through). */
+function javaRegExp(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const source = pattern.replace(/\\.|\[(?:\\.|[^\]])*\]|\./g, (token) => (token === '.' ? '[^\\n\\r\\u0085\\u2028\\u2029]' : token));
+    compiled.set(pattern, (regex = new RegExp(`^(?:${source})$`, 'u')));
+  }
+  return regex;
 }
 
 /** Every value at a model path in the request, with a readable location such as `HyperParameters["lr"]`. */

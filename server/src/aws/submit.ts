@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { CreateTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { jobName, type TrainingJob } from '../job/trainingJob';
 import { lintErrorSummary, lintJobDockerfile } from '../job/lintJob';
 import type { LintFinding } from '../linter';
 import { buildImage } from '../local/build';
-import { docker } from '../local/docker';
 import type { AwsClients } from './awsClients';
 import { AwsCommandError, awsCall, errorName, explainAwsError, required } from './awsErrors';
-import { pushImage } from './ecrPush';
-import { parseImageReference } from './imageReference';
+import { pushImage, TRAINING_PLATFORM } from './ecrPush';
+import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
 import { defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
 import { checkTrainingJobRequest } from './requestLimits';
-import { createTrainingJobRequest } from './trainingRequest';
+import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
 
 export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
 
@@ -56,6 +55,25 @@ const NAME_ATTEMPTS = 3;
  */
 export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions = {}): Promise<SubmittedJob> {
   const step = options.onStep ?? (() => {});
+  const roleArn = requireRole(job, options);
+  const now = options.now ?? (() => new Date());
+  if (job.maxWaitSeconds !== undefined && !job.spot) {
+    options.onWarning?.('stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.');
+  }
+  // What can be checked without AWS is checked before minutes of building, pushing and uploading.
+  checkRequest(createTrainingJobRequest(job, draftPlacement(job, roleArn, clients.target.region)), options, true);
+  step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
+  const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
+  const account = required(identity.Account, 'Account');
+  const image = await imageForJob(clients, job, options);
+  const storage = inputStorage(job, clients.target.region, account);
+  const channels = await placeInputs(clients, job, storage, options);
+  if (!job.output.s3) await ensureBucket(clients, storage.bucket, storage.owner);
+  const outputPath = job.output.s3 ?? `s3://${storage.bucket}/`;
+  return createJob(clients, job, { image, roleArn, channels, outputPath }, options, now);
+}
+
+function requireRole(job: TrainingJob, options: SubmitOptions): string {
   const roleArn = options.roleArn ?? job.roleArn;
   if (!roleArn) {
     throw new AwsCommandError(
@@ -63,36 +81,91 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
       'invalid',
     );
   }
-  step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
-  const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
-  const account = required(identity.Account, 'Account');
-  const image = await imageForJob(clients, job, options);
-  const bucket = defaultBucketName(clients.target.region, account);
-  const channels = await placeInputs(clients, job, bucket, options);
-  const outputPath = job.output.s3 ?? `s3://${bucket}/`;
-  if (!job.output.s3) await ensureBucket(clients, bucket);
-  const now = options.now ?? (() => new Date());
-  let name = jobName(job.baseJobName, now());
+  return roleArn;
+}
+
+/** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
+function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
+  const draftBucket = defaultBucketName(region, '000000000000');
+  const image =
+    parseImageReference(job.image).registry !== undefined
+      ? job.image
+      : `000000000000.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@sha256:${'0'.repeat(64)}`;
+  const channels = Object.fromEntries(
+    job.inputs.map((input) => [
+      input.name,
+      input.source.kind === 's3' ? input.source.uri : `s3://${draftBucket}/smct/inputs/${job.baseJobName}/${input.name}/${'0'.repeat(32)}/`,
+    ]),
+  );
+  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
+}
+
+function checkRequest(request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
+  const problems = checkTrainingJobRequest(request);
+  if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));
+  if (problems.errors.length > 0) throw new AwsCommandError(`The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`, 'invalid');
+}
+
+async function createJob(
+  clients: AwsClients,
+  job: TrainingJob,
+  placed: Omit<PlacedJob, 'name'>,
+  options: SubmitOptions,
+  now: () => Date,
+): Promise<SubmittedJob> {
+  const startedAt = now();
+  let name = jobName(job.baseJobName, startedAt);
   for (let attempt = 1; ; attempt++) {
-    const request = createTrainingJobRequest(job, { name, image, roleArn, channels, outputPath });
-    const problems = checkTrainingJobRequest(request);
-    problems.warnings.forEach((warning) => options.onWarning?.(warning));
-    if (problems.errors.length > 0) throw new AwsCommandError(`The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`, 'invalid');
-    step('submit', `Creating training job ${name}`);
+    const request = createTrainingJobRequest(job, { ...placed, name });
+    checkRequest(request, options, false);
+    options.onStep?.('submit', `Creating training job ${name}`);
     try {
       const created = await clients.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: options.signal });
       return { name, arn: required(created.TrainingJobArn, 'TrainingJobArn'), region: clients.target.region, request };
     } catch (error) {
+      if (errorName(error) !== 'ResourceInUse') throw explainAwsError(error, 'CreateTrainingJob', clients.target);
+      // The SDK retries a call whose answer was lost; the retry then finds the job its first attempt made.
+      const arn = await ourJobArn(clients, request, startedAt);
+      if (arn) return { name, arn, region: clients.target.region, request };
       // Names are unique per account and region forever; another submission took this one.
-      if (errorName(error) !== 'ResourceInUse' || attempt === NAME_ATTEMPTS) throw explainAwsError(error, 'CreateTrainingJob', clients.target);
+      if (attempt === NAME_ATTEMPTS) throw explainAwsError(error, 'CreateTrainingJob', clients.target);
       name = jobName(job.baseJobName, now(), randomBytes(3).toString('hex'));
     }
   }
 }
 
+/** Clocks differ; a job this close in time, with the same image, role, hyperparameters and output, is this submission's. */
+const SAME_SUBMISSION_MS = 15 * 60 * 1000;
+
+async function ourJobArn(clients: AwsClients, request: CreateTrainingJobRequest, startedAt: Date): Promise<string | undefined> {
+  let found;
+  try {
+    found = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: request.TrainingJobName }));
+  } catch {
+    return undefined;
+  }
+  const same =
+    found !== undefined &&
+    found.AlgorithmSpecification?.TrainingImage === request.AlgorithmSpecification?.TrainingImage &&
+    found.RoleArn === request.RoleArn &&
+    found.OutputDataConfig?.S3OutputPath === request.OutputDataConfig?.S3OutputPath &&
+    sameEntries(found.HyperParameters, request.HyperParameters) &&
+    Math.abs((found.CreationTime?.getTime() ?? 0) - startedAt.getTime()) < SAME_SUBMISSION_MS;
+  return same ? found?.TrainingJobArn : undefined;
+}
+
+function sameEntries(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const sorted = (map: Record<string, string> | undefined): string => JSON.stringify(Object.entries(map ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return sorted(a) === sorted(b);
+}
+
 /** The image the job runs: one already in a registry as it is; a local one built and pushed, by digest. */
 async function imageForJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions): Promise<string> {
-  if (parseImageReference(job.image).registry !== undefined) return job.image;
+  const registry = parseImageReference(job.image).registry;
+  if (registry !== undefined) {
+    checkRegistry(job.image, registry, clients.target.region, options);
+    return job.image;
+  }
   const step = options.onStep ?? (() => {});
   if (options.build !== false) {
     step('lint', `Linting ${job.build.dockerfile}`);
@@ -106,44 +179,71 @@ async function imageForJob(clients: AwsClients, job: TrainingJob, options: Submi
     await buildImage(job, {
       onOutput: (chunk) =>
         chunk
-          .split('\n')
-          .filter(Boolean)
+          .split(/\r?\n|\r/)
+          .filter((line) => line.trim() !== '')
           .forEach((line) => options.onOutput?.(line)),
       signal: options.signal,
     });
   }
-  await checkArchitecture(job.image);
   step('push', `Pushing ${job.image} to Amazon ECR`);
-  const pushed = await pushImage(clients, { image: job.image, repository: job.repository, onProgress: options.onOutput, signal: options.signal });
+  const pushed = await pushImage(clients, {
+    image: job.image,
+    repository: job.repository,
+    requiredPlatform: TRAINING_PLATFORM,
+    onProgress: options.onOutput,
+    signal: options.signal,
+  });
   step('push', `Pushed ${pushed.digestUri}`);
   return pushed.digestUri;
 }
 
-/** Training instances are x86_64: an arm64 image from a laptop fails there with "exec format error". */
-async function checkArchitecture(image: string): Promise<void> {
-  const inspected = await docker(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image]);
-  const platform = inspected.stdout.trim();
-  if (inspected.code === 0 && platform && platform !== 'linux/amd64') {
+/** SageMaker pulls a training image from ECR in the job's own region (or a private registry in a VPC, which smct does not set up). */
+function checkRegistry(image: string, registry: string, region: string, options: SubmitOptions): void {
+  const ecr = ecrRegistry(registry);
+  if (ecr && ecr.region !== region) {
     throw new AwsCommandError(
-      `${image} is a ${platform} image, but SageMaker training instances run linux/amd64 (the job would fail with "exec format error"). Rebuild it for linux/amd64 ("build": {"platform": "linux/amd64"} in sagemaker-job.json, the default).`,
+      `${image} is in Amazon ECR in ${ecr.region}, but the job goes to ${region}, and SageMaker pulls training images from its own region. Push the image there (smct push --region ${region}) or submit in ${ecr.region}.`,
       'invalid',
+    );
+  }
+  if (!ecr) {
+    options.onWarning?.(
+      `${image} is not in Amazon ECR: SageMaker pulls training images from ECR, or from a private registry in your VPC (TrainingImageConfig, which smct does not set). Use a local image name and smct pushes it to ECR.`,
     );
   }
 }
 
-async function placeInputs(clients: AwsClients, job: TrainingJob, bucket: string, options: SubmitOptions): Promise<Record<string, string>> {
+/**
+ * Where local input folders go: under the output path's bucket when the job file gives one (the
+ * user's own, with its policies), else the default bucket, which must be the caller's: its name is
+ * predictable, so another account could have made it first.
+ */
+interface InputStorage {
+  readonly bucket: string;
+  readonly prefix: string;
+  /** The account that must own the bucket; checked on every call to it. */
+  readonly owner?: string;
+}
+
+function inputStorage(job: TrainingJob, region: string, account: string): InputStorage {
+  const output = job.output.s3 ? /^s3:\/\/([^/]+)\/?(.*?)\/*$/.exec(job.output.s3) : null;
+  if (output) return { bucket: output[1], prefix: [output[2], 'smct-inputs', job.baseJobName].filter(Boolean).join('/') };
+  return { bucket: defaultBucketName(region, account), prefix: `smct/inputs/${job.baseJobName}`, owner: account };
+}
+
+async function placeInputs(clients: AwsClients, job: TrainingJob, storage: InputStorage, options: SubmitOptions): Promise<Record<string, string>> {
   const channels: Record<string, string> = {};
   const local = job.inputs.filter((input) => input.source.kind === 'local');
   if (local.length > 0) {
-    options.onStep?.('upload', `Uploading ${local.length} input channel${local.length === 1 ? '' : 's'} to s3://${bucket}/`);
-    await ensureBucket(clients, bucket);
+    options.onStep?.('upload', `Uploading ${local.length} input channel${local.length === 1 ? '' : 's'} to s3://${storage.bucket}/${storage.prefix}/`);
+    await ensureBucket(clients, storage.bucket, storage.owner);
   }
   for (const input of job.inputs) {
     if (input.source.kind === 's3') {
       channels[input.name] = input.source.uri;
       continue;
     }
-    const upload = await uploadChannel(clients, input.name, input.source.path, bucket, `smct/inputs/${job.baseJobName}`, options.onUpload, options.signal);
+    const upload = await uploadChannel(clients, { channel: input.name, folder: input.source.path, ...storage }, options.onUpload, options.signal);
     options.onStep?.(
       'upload',
       `${input.name}: ${upload.uploaded ? 'uploaded' : 'unchanged, already'} at ${upload.s3Uri} (${upload.files} files, ${upload.bytes} bytes)`,

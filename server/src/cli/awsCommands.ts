@@ -156,7 +156,9 @@ export async function logsCommand(argv: readonly string[], io: Io): Promise<numb
     const job = await aws.getTrainingJob(clients, name, io.signal);
     if (values.follow) return await follow(clients, name, pollSeconds, io, aws.instanceCount(job));
     const print = linePrinter(io, aws.instanceCount(job));
-    for (const line of await new aws.TrainingLogReader(clients, name).read(io.signal)) print(line);
+    const lines = await aws.awsCall("reading the job's logs", clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
+    if (lines.length === 0) io.err(`No logs yet for ${name} (${job.TrainingJobStatus}, ${job.SecondaryStatus}): its containers have not written anything.\n`);
+    lines.forEach(print);
     return 0;
   } finally {
     clients.destroy();
@@ -173,7 +175,9 @@ export async function stopCommand(argv: readonly string[], io: Io): Promise<numb
     io.out(
       outcome.stopping
         ? `Stopping training job ${name}: SageMaker sends SIGTERM, then SIGKILL after 120 s.\n`
-        : `Training job ${name} has already ended: ${outcome.status}. Nothing to stop.\n`,
+        : outcome.status === 'Stopping'
+          ? `Training job ${name} is already stopping.\n`
+          : `Training job ${name} has already ended: ${outcome.status}. Nothing to stop.\n`,
     );
     return 0;
   } finally {

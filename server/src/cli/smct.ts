@@ -67,6 +67,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number | 'se
     throw new UsageError(`unknown command "${command}". Commands: lint, build, train, push, submit, logs, stop, jobs, lsp (see smct --help).`);
   } catch (error) {
     io.err(`smct: ${describeError(error)}\n`);
+    // 130, as a shell reports a command ended by Ctrl-C.
+    if ((error as Error)?.name === 'AbortError') return 130;
     return error instanceof UsageError || error instanceof ConfigError || error instanceof JobFileError || isParseError(error) ? 2 : 1;
   }
 }

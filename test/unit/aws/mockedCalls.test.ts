@@ -33,9 +33,12 @@ function remoteJob() {
   return loadTrainingJob(path.join(folder, 'sagemaker-job.json'));
 }
 
-test('a name already in use is replaced by a new one, and the job is created', async () => {
+test('a name already in use by another job is replaced by a new one, and the job is created', async () => {
   const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
   const sagemaker = mockClient(SageMakerClient);
+  sagemaker
+    .on(DescribeTrainingJobCommand)
+    .resolves({ TrainingJobName: 'x', RoleArn: 'arn:aws:iam::123456789012:role/Other', CreationTime: new Date() } as never);
   sagemaker
     .on(CreateTrainingJobCommand)
     .rejectsOnce(sdkError('ResourceInUse', 'Training job names must be unique'))
@@ -49,6 +52,26 @@ test('a name already in use is replaced by a new one, and the job is created', a
     assert.match(names[1] ?? '', /^remote-2026-11-26-10-00-00-000-[0-9a-f]{6}$/);
     assert.equal(submitted.name, names[1]);
     assert.equal(submitted.request.AlgorithmSpecification?.TrainingImage, '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1');
+  } finally {
+    sts.restore();
+    sagemaker.restore();
+  }
+});
+
+test('a ResourceInUse that answers the SDK’s own retry (the first answer lost) adopts the job the first attempt made: no second job', async () => {
+  const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+  const sagemaker = mockClient(SageMakerClient);
+  const arn = 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/remote-2026-11-26-10-00-00-000';
+  let sent: Record<string, unknown> = {};
+  sagemaker.on(CreateTrainingJobCommand).callsFake((input: Record<string, unknown>) => {
+    sent = input;
+    throw sdkError('ResourceInUse', 'Training job names must be unique');
+  });
+  sagemaker.on(DescribeTrainingJobCommand).callsFake(() => ({ ...sent, TrainingJobArn: arn, CreationTime: new Date('2026-11-26T10:00:01Z') }));
+  try {
+    const submitted = await submitTrainingJob(new AwsClients(target), remoteJob(), { now: () => new Date('2026-11-26T10:00:00.000Z') });
+    assert.equal(submitted.arn, arn);
+    assert.equal(sagemaker.commandCalls(CreateTrainingJobCommand).length, 1);
   } finally {
     sts.restore();
     sagemaker.restore();

@@ -21,10 +21,26 @@ test('every limit checked before sending is the official model’s', () => {
   for (const limit of CREATE_TRAINING_JOB_LIMITS) {
     const shape = shapeAt(limit.path);
     assert.equal(limit.max, shape.max, `${limit.path} max`);
-    assert.equal(limit.pattern, shape.pattern === '.*' || shape.pattern === '[\\S\\s]*' ? undefined : shape.pattern, `${limit.path} pattern`);
+    assert.equal(limit.pattern, shape.pattern, `${limit.path} pattern`);
     // A min of 0 says nothing for strings and maps; the table leaves it out there.
     assert.equal(limit.min ?? 0, shape.min ?? 0, `${limit.path} min`);
   }
+});
+
+test('every string member with a pattern or length in the model is in the table', () => {
+  const covered = new Set(CREATE_TRAINING_JOB_LIMITS.map((limit) => limit.path));
+  for (const path of ['HyperParameters{value}', 'AlgorithmSpecification.ContainerArguments[]', 'InputDataConfig[].ContentType', 'CheckpointConfig.LocalPath']) {
+    assert.ok(covered.has(path), path);
+  }
+});
+
+test('the instance types accepted are the SDK’s, which hold every one of the model’s', () => {
+  const modelTypes = shapeAt('ResourceConfig.InstanceType').enum ?? [];
+  assert.ok(modelTypes.length > 100);
+  const refused = modelTypes.filter(
+    (type) => checkTrainingJobRequest({ ...valid, ResourceConfig: { ...valid.ResourceConfig, InstanceType: type as never } }).errors.length > 0,
+  );
+  assert.deepEqual(refused, []);
 });
 
 test('the members SageMaker requires are checked and set', () => {
@@ -80,6 +96,23 @@ const cases: { name: string; change: Partial<CreateTrainingJobRequest>; error: R
   },
   { name: 'tag value', change: { Tags: [{ Key: 'team', Value: 'a;b' }] }, error: /^Tags\[0\]\.Value "a;b" does not match/ },
   { name: 'tag key empty', change: { Tags: [{ Key: '', Value: 'x' }] }, error: /^Tags\[0\]\.Key has 0 characters; at least 1 needed/ },
+  {
+    name: 'a line break in a hyperparameter',
+    change: { HyperParameters: { note: 'line one\nline two' } },
+    error: /^HyperParameters\["note"\] "line one\\nline two" does not match the pattern \.\* \(it may not hold a line break\)/,
+  },
+  {
+    name: 'NEL in a content type',
+    change: {
+      InputDataConfig: [{ ChannelName: 't', ContentType: 'text/csv\u0085', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/p/' } } }],
+    },
+    error: /^InputDataConfig\[0\]\.ContentType/,
+  },
+  {
+    name: 'unknown instance type',
+    change: { ResourceConfig: { InstanceType: 'ml.m5.larg' as never, InstanceCount: 1, VolumeSizeInGB: 30 } },
+    error: /^ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on/,
+  },
   {
     name: 'entrypoint item',
     change: { AlgorithmSpecification: { TrainingInputMode: 'File', ContainerEntrypoint: ['x'.repeat(257)] } },
