@@ -215,7 +215,7 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     },
   );
 
-  test('errors say what to do: expired credentials, a missing role, an unknown job', async () => {
+  test('errors say what to do: expired credentials, a missing role, access denied, a quota, an unknown job', async () => {
     emulator.expireCredentials(true);
     try {
       const expired = await smct(['jobs']);
@@ -229,6 +229,31 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     const noRole = await smct(['submit']);
     assert.equal(noRole.code, 1);
     assert.match(noRole.stderr, /^smct: No execution role for the job: add "roleArn"/m);
+    job();
+    // The image already in ECR: no build, no push; the faults come from the emulator as AWS sends them.
+    job({ image: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/smct-cloud-test:latest` });
+    emulator.failNext({
+      operation: 'CreateTrainingJob',
+      code: 'AccessDeniedException',
+      message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:PassRole',
+    });
+    const denied = await smct(['submit']);
+    assert.equal(denied.code, 1);
+    assert.match(
+      denied.stderr,
+      /^smct: Access denied to CreateTrainingJob for the default profile in eu-west-1: User: .* It needs sagemaker:CreateTrainingJob and iam:PassRole on the execution role\.$/m,
+    );
+    emulator.failNext({
+      operation: 'CreateTrainingJob',
+      code: 'ResourceLimitExceeded',
+      message: "The account-level service limit 'ml.m5.large for training job usage' is 0 Instances",
+    });
+    const quota = await smct(['submit']);
+    assert.equal(quota.code, 1);
+    assert.match(
+      quota.stderr,
+      /^smct: CreateTrainingJob: The account-level service limit .* Request a higher quota for eu-west-1: https:\/\/console\.aws\.amazon\.com\/servicequotas\//m,
+    );
     job();
     const unknown = await smct(['logs', 'no-such-job']);
     assert.equal(unknown.code, 1);
