@@ -60,6 +60,9 @@ const MAX_RUNTIME_SECONDS = 28 * 24 * 3600;
 /** The prose limit of a hyperparameter value; the model allows 2500, so past it is a warning. */
 const DOCUMENTED_HYPERPARAMETER_LENGTH = 256;
 
+/** Names that usually hold a credential. */
+const SECRET_NAME = /(secret|passw(or)?d|token|api[-_]?key|access[-_]?key|private[-_]?key|credential)/i;
+
 export interface RequestProblems {
   readonly errors: string[];
   readonly warnings: string[];
@@ -104,6 +107,16 @@ export function checkTrainingJobRequest(request: CreateTrainingJobRequest): Requ
       ([key, value]) =>
         `HyperParameters["${key}"] is ${value.length} characters; the API accepts 2500, but SageMaker's documentation promises only ${DOCUMENTED_HYPERPARAMETER_LENGTH}.`,
     );
+  for (const [member, map] of [
+    ['HyperParameters', request.HyperParameters],
+    ['Environment', request.Environment],
+  ] as const) {
+    for (const key of Object.keys(map ?? {}).filter((name) => SECRET_NAME.test(name))) {
+      warnings.push(
+        `${member}["${key}"] looks like a secret: SageMaker shows ${member} to anyone who may describe the job, and refuses requests that carry credentials. Read it from AWS Secrets Manager in the container instead.`,
+      );
+    }
+  }
   return { errors, warnings };
 }
 

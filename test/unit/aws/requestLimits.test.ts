@@ -134,3 +134,16 @@ test('a valid request has no problems; a value past the documented 256 character
   assert.deepEqual(long.errors, []);
   assert.deepEqual(long.warnings, ['HyperParameters["config"] is 300 characters; the API accepts 2500, but SageMaker\'s documentation promises only 256.']);
 });
+
+test('names that look like secrets are warned about, not refused', () => {
+  const problems = checkTrainingJobRequest({
+    ...valid,
+    HyperParameters: { epochs: '3', wandb_api_key: 'x' },
+    Environment: { HF_TOKEN: 'x', PYTHONUNBUFFERED: '1' },
+  });
+  assert.deepEqual(problems.errors, []);
+  assert.deepEqual(
+    problems.warnings.map((warning) => warning.split(' looks like')[0]),
+    ['HyperParameters["wandb_api_key"]', 'Environment["HF_TOKEN"]'],
+  );
+});
