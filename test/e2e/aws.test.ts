@@ -3,9 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { Locator, Page } from 'playwright-core';
+import { TRAINING_LOG_GROUP } from '../aws/emulator/index';
 import { startEmulatorForCodeServer, type EmulatorForCodeServer } from '../vscode/awsEmulator';
 import { findCodeServer, waitUntil } from '../vscode/codeServer';
-import { openWorkbench, type Workbench } from './workbench';
+import { editorLines, openWorkbench, reloadWindow, runCommand, type Workbench } from './workbench';
 
 const codeServer = findCodeServer();
 
@@ -17,6 +18,28 @@ const JOBS = [
   { name: 'bert-sentiment-v2', scenario: 'until-stopped' },
 ] as const;
 
+/** Creates a training job in the emulator, as SageMaker would hold it, its life scripted by hyperparameters (see awsEmulator.ts). */
+async function createJob(aws: EmulatorForCodeServer, name: string, hyperParameters: Record<string, string>): Promise<void> {
+  const { emulator } = aws;
+  const sagemaker = new SageMakerClient(emulator.clientConfig());
+  try {
+    const bucket = `sagemaker-${emulator.region}-${emulator.accountId}`;
+    await sagemaker.send(
+      new CreateTrainingJobCommand({
+        TrainingJobName: name,
+        RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMakerTraining`,
+        AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:latest`, TrainingInputMode: 'File' },
+        HyperParameters: hyperParameters,
+        OutputDataConfig: { S3OutputPath: `s3://${bucket}/` },
+        ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+        StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+      }),
+    );
+  } finally {
+    sagemaker.destroy();
+  }
+}
+
 /** Creates the jobs in the emulator, as SageMaker would hold them, and waits until the ended ones have ended. */
 async function seedJobs(aws: EmulatorForCodeServer): Promise<void> {
   const { emulator } = aws;
@@ -27,17 +50,7 @@ async function seedJobs(aws: EmulatorForCodeServer): Promise<void> {
     const bucket = `sagemaker-${emulator.region}-${emulator.accountId}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: emulator.region as BucketLocationConstraint } }));
     for (const job of JOBS) {
-      await sagemaker.send(
-        new CreateTrainingJobCommand({
-          TrainingJobName: job.name,
-          RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMakerTraining`,
-          AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:latest`, TrainingInputMode: 'File' },
-          HyperParameters: { smct_scenario: job.scenario === 'stopped' ? 'until-stopped' : job.scenario, smct_delay_ms: '20' },
-          OutputDataConfig: { S3OutputPath: `s3://${bucket}/` },
-          ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-          StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-        }),
-      );
+      await createJob(aws, job.name, { smct_scenario: job.scenario === 'stopped' ? 'until-stopped' : job.scenario, smct_delay_ms: '20' });
       if (job.scenario === 'stopped') {
         await waitUntil(`${job.name} to train`, () => emulator.trainingJob(job.name).secondaryStatus === 'Training', 10_000);
         await sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: job.name }));
@@ -48,6 +61,15 @@ async function seedJobs(aws: EmulatorForCodeServer): Promise<void> {
     s3.destroy();
     sagemaker.destroy();
   }
+}
+
+/** The log lines a job's runner wrote to CloudWatch (one instance), in order. */
+function emittedLines(aws: EmulatorForCodeServer, name: string): string[] {
+  const { logs } = aws.emulator;
+  return logs
+    .streamNames(TRAINING_LOG_GROUP)
+    .filter((stream) => stream.startsWith(`${name}/`))
+    .flatMap((stream) => logs.events(TRAINING_LOG_GROUP, stream).map((event) => event.message));
 }
 
 describe(
@@ -172,6 +194,94 @@ describe(
       await row('bert-sentiment-v2').locator('.codicon-debug-stop').waitFor({ timeout: 60_000 });
       assert.match(await row('bert-sentiment-v2').innerText(), /Stopped/);
       await workbench.screenshot('aws-07-stopped');
+    });
+
+    test('a job followed when the window reloads is followed again: its channel comes back and goes on to the end, no line twice, none lost', async (t) => {
+      try {
+        // About 25 s of training, a line every 250 ms: it runs on well past the reload.
+        const name = 'mnist-cnn-100-epochs';
+        await createJob(aws, name, { smct_scenario: 'complete', smct_delay_ms: '250', smct_epochs: '100' });
+        // The view is open after the tests before; this one can run alone too.
+        const view = page.locator('.part.sidebar .title-label', { hasText: 'SageMaker' });
+        if (!(await view.isVisible())) {
+          await page
+            .locator('.activitybar .action-item', { has: page.locator('[aria-label^="SageMaker"]') })
+            .first()
+            .click();
+          await view.waitFor({ timeout: 30_000 });
+        }
+        await viewAction('Refresh Training Jobs');
+        await row(name).waitFor({ timeout: 30_000 });
+        await row(name).hover();
+        await row(name).locator('.action-label[aria-label="Show Training Job Logs"]').click();
+        const output = page.locator('.part.panel .monaco-editor .view-lines');
+        // The editor draws spaces as no-break spaces, which \s matches.
+        await output.filter({ hasText: /epoch\s\d+:\sloss/ }).waitFor({ timeout: 60_000 });
+        assert.equal(aws.emulator.trainingJob(name).status, 'InProgress', 'still training when the window reloads');
+        const reloadedAt = Date.now();
+        await reloadWindow(page);
+        t.diagnostic(`the window reloaded in ${Date.now() - reloadedAt} ms`);
+
+        // The new window: the job's channel is in the Output view's list again, and shows the job going on.
+        await runCommand(page, 'Output: Focus on Output View');
+        const channels = page.locator('.part.panel select.monaco-select-box:visible').first();
+        const channel = `SageMaker Job: ${name}`;
+        await waitUntil(`"${channel}" in the Output view's list`, async () => (await channels.locator('option').allTextContents()).includes(channel), 60_000);
+        const resumedAfterMs = Date.now() - reloadedAt;
+        const linesBack = emittedLines(aws, name).length;
+        t.diagnostic(`the channel was back ${resumedAfterMs} ms after the reload, the job at line ${linesBack} of 102`);
+        assert.equal(aws.emulator.trainingJob(name).status, 'InProgress', `still training when the channel is back (${resumedAfterMs} ms after the reload)`);
+        // Chosen from the list, as a person would. The list changes, and closes, as the other extensions add their channels: choose again then.
+        const option = page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: channel });
+        const chosen = async (): Promise<boolean> => (await channels.evaluate((select) => select.options[select.selectedIndex]?.text)) === channel;
+        await waitUntil(
+          `"${channel}" chosen in the Output view`,
+          async () => {
+            if (await chosen()) return true;
+            if (!(await option.isVisible())) await channels.click({ timeout: 5_000 }).catch(() => undefined);
+            await option.click({ timeout: 5_000 }).catch(() => undefined);
+            return chosen();
+          },
+          60_000,
+        );
+        await output.filter({ hasText: /epoch\s\d+:\sloss/ }).waitFor({ timeout: 30_000 });
+
+        // It goes on to the job's end (the status is read every 30 s), with the summary and a notification.
+        await output.filter({ hasText: `Training job ${name}: Completed` }).waitFor({ timeout: 90_000 });
+        await output.filter({ hasText: 'Model artifact:' }).waitFor({ timeout: 10_000 });
+        await page.locator('.notification-toast', { hasText: `Training job ${name} completed.` }).waitFor({ timeout: 30_000 });
+        t.diagnostic(`the summary showed ${Date.now() - reloadedAt} ms after the reload`);
+
+        const lines = await editorLines(page, page.locator('.part.panel .monaco-editor').first());
+        // Back at the end (the cursor on the last, empty, line), as the channel showed it; the focus in the editor, the channel list's hover is gone.
+        await page.keyboard.press('Control+End');
+        await output.filter({ hasText: 'Model artifact:' }).waitFor({ timeout: 10_000 });
+        // The highlights of the word the reading left the cursor on go a moment after it moves.
+        await waitUntil('no word highlighted', async () => (await page.locator('.part.panel .monaco-editor [class*="wordHighlight"]').count()) === 0, 10_000);
+        await workbench.screenshot('aws-08-after-reload');
+        const transcript = `the channel:\n${lines.join('\n')}`;
+        t.diagnostic(`${lines.length} lines read from the Output view`);
+        const emitted = emittedLines(aws, name);
+        assert.equal(emitted.length, 102, 'the runner wrote its lines');
+        // Every line the job wrote, once, in order; and no other line twice (status, summary).
+        assert.deepEqual(
+          lines.filter((line) => emitted.includes(line)),
+          emitted,
+          transcript,
+        );
+        const printed = lines.filter((line) => line !== '');
+        assert.deepEqual(
+          printed.filter((line, index) => printed.indexOf(line) !== index),
+          [],
+          `no line twice: ${transcript}`,
+        );
+        assert.equal(lines[0], `Training job ${name} in ${aws.emulator.region}: InProgress`, transcript);
+        assert.ok(printed.includes(`Training job ${name}: Completed`), transcript);
+        assert.match(printed.at(-1) ?? '', new RegExp(`^Model artifact: s3://.*/${name}/output/model.tar.gz$`), transcript);
+      } catch (error) {
+        await workbench.screenshot('failed-aws-reload');
+        throw error;
+      }
     });
   },
 );

@@ -1,8 +1,9 @@
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, packageExtension, ROOT, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, packageExtension, ROOT, startCodeServer, waitUntil, type RunningCodeServer } from '../vscode/codeServer';
 
 /** Screenshots of every step, kept as test artifacts. */
 export const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
@@ -61,4 +62,105 @@ export async function openFile(page: Page, relative: string, showing: string): P
     await page.screenshot({ path: path.join(ARTIFACTS, `failed-open-${path.basename(relative)}.png`) });
     throw error;
   }
+}
+
+/** Runs a command from the command palette (F1), by its title, as a person would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  // Right after a (re)load the workbench may not take keys yet: F1 again until the palette opens.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await page.locator('.quick-input-widget input').waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 6) throw error;
+    }
+  }
+  await page.keyboard.type(title);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { has: page.getByText(title, { exact: true }) })
+    .first()
+    .click({ timeout: 30_000 });
+}
+
+/**
+ * "Developer: Reload Window": the page loads again and code-server starts a new extension host, as
+ * in a person's browser. Returns when the new workbench is there.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const mark = (): Promise<boolean> => page.evaluate(() => (globalThis as { smctOldWindow?: boolean }).smctOldWindow === true);
+  await page.evaluate(() => void ((globalThis as { smctOldWindow?: boolean }).smctOldWindow = true));
+  await runCommand(page, 'Developer: Reload Window');
+  // The old page's script context goes with it: evaluating fails during the navigation, then finds no mark.
+  await waitUntil('the window to reload', async () => !(await mark().catch(() => true)), 60_000);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}
+
+interface DrawnLine {
+  readonly top: number;
+  readonly height: number;
+  readonly text: string;
+}
+
+/**
+ * Every line of a Monaco editor (the Output view's, say), which draws only the lines in view: it
+ * goes to the end with Ctrl+End, where the cursor tells how many lines there are, then from the top
+ * down a page at a time (Ctrl+Home, Page Down), as a person reading it would, keeping each line by
+ * its place (a line's `top` is its index times the line height). The editor's text must not change meanwhile.
+ */
+export async function editorLines(page: Page, editor: Locator): Promise<string[]> {
+  // `editor`: the .monaco-editor element.
+  const drawn = (): Promise<DrawnLine[]> =>
+    editor.locator('.view-lines .view-line').evaluateAll((elements) =>
+      elements.map((element) => ({
+        top: parseFloat(element.style.top),
+        height: parseFloat(element.style.height),
+        // The editor draws spaces as no-break spaces.
+        text: (element.textContent ?? '').replace(/\u00a0/g, ' '),
+      })),
+    );
+  const cursorTop = async (): Promise<number | undefined> => {
+    const tops = await editor.locator('.cursors-layer .cursor').evaluateAll((elements) => elements.map((element) => parseFloat(element.style.top)));
+    return tops.length === 1 && Number.isFinite(tops[0]) ? tops[0] : undefined;
+  };
+  const lineHeight = async (): Promise<number> => {
+    const lines = await drawn();
+    assert.ok(lines.length > 0 && lines[0].height > 0, 'the editor draws lines');
+    return lines[0].height;
+  };
+  // Top left: clear of notifications.
+  await editor.click({ position: { x: 40, y: 10 } });
+  await page.keyboard.press('Control+Home');
+  await waitUntil('the cursor on the first line', async () => (await cursorTop()) === 0 && (await drawn()).some((line) => line.top === 0), 10_000);
+  const height = await lineHeight();
+  await page.keyboard.press('Control+End');
+  let last = 0;
+  // One line only, or the cursor moved (lines and cursor are drawn in the same frame).
+  await waitUntil(
+    'the cursor on the last line',
+    async () => {
+      const top = (await cursorTop()) ?? 0;
+      last = Math.round(top / height);
+      return top > 0 && (await drawn()).some((line) => line.top === top);
+    },
+    10_000,
+  ).catch((error: Error) => {
+    if (last !== 0) throw error;
+  });
+  const lines = new Map<number, string>();
+  const keep = async (): Promise<void> => {
+    for (const line of await drawn()) lines.set(Math.round(line.top / height), line.text);
+  };
+  await keep();
+  await page.keyboard.press('Control+Home');
+  await waitUntil('the first line', async () => (await drawn()).some((line) => line.top === 0), 10_000);
+  await keep();
+  for (let pages = 0; Array.from({ length: last + 1 }, (_, index) => index).some((index) => !lines.has(index)); pages++) {
+    assert.ok(pages <= last, `Page Down reached every line of ${last + 1}`);
+    const before = Math.max(...(await drawn()).map((line) => line.top));
+    await page.keyboard.press('PageDown');
+    await waitUntil('the next page', async () => Math.max(...(await drawn()).map((line) => line.top)) > before, 10_000);
+    await keep();
+  }
+  return Array.from({ length: last + 1 }, (_, index) => lines.get(index)!);
 }

@@ -14,7 +14,8 @@ import { registryMissing, startRegistry, type Registry } from '../helpers/regist
  * the suite expire the credentials or inject a fault (SMCT_AWS_EMULATOR_CONTROL).
  *
  * Each job's life is scripted by its hyperparameter `smct_scenario`: `complete` (a model.txt in the
- * model), `fail`, or `until-stopped`; `smct_delay_ms` is the pause after each line. A job without it
+ * model), `fail`, or `until-stopped`; `smct_delay_ms` is the pause after each line, `smct_epochs` the
+ * number of epoch lines (default 3, with the losses 0.90, 0.45, 0.21). A job without `smct_scenario`
  * runs its image for real (pulled from the registry, through the local runner).
  */
 export interface EmulatorForCodeServer {
@@ -53,11 +54,11 @@ export function scenarioRunner(): TrainingRunner {
     if (parameters.smct_scenario === undefined) return real(job, context);
     const delayMs = Number(parameters.smct_delay_ms ?? 50);
     const scenario = parameters.smct_scenario ?? 'complete';
+    const epochs = parameters.smct_epochs === undefined ? undefined : Number(parameters.smct_epochs);
+    const losses = epochs === undefined ? ['0.90', '0.45', '0.21'] : Array.from({ length: epochs }, (_, index) => (0.9 / (index + 1)).toFixed(3));
     const lines = (host: string): string[] => [
       `${host}: starting training`,
-      'epoch 1: loss=0.90',
-      'epoch 2: loss=0.45',
-      'epoch 3: loss=0.21',
+      ...losses.map((loss, index) => `epoch ${index + 1}: loss=${loss}`),
       'training finished',
     ];
     if (scenario === 'fail') return scriptedRunner({ lines, delayMs, failureReason: 'AlgorithmError: scripted failure, exit code 1' })(job, context);
