@@ -48,10 +48,10 @@ export class LintGateError extends Error {}
 const NAME_ATTEMPTS = 3;
 
 /**
- * Sends a job file to SageMaker the way a person would by hand, in one go: a local image is
- * linted, built and pushed to ECR (and sent by digest); local input folders are uploaded to
- * the default bucket; the request is checked against the API's limits; a taken name is
- * replaced with a new one.
+ * Sends a job file to SageMaker the way a person would by hand, in one go: the request is
+ * checked against the API's limits first; a local image is linted, built and pushed to ECR (and
+ * sent by digest); local input folders are uploaded (to the output path's bucket, else the
+ * caller's default bucket); a name taken by another job is replaced with a new one.
  */
 export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions = {}): Promise<SubmittedJob> {
   const step = options.onStep ?? (() => {});
