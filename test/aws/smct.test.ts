@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,6 +68,13 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
 
   after(async () => {
     await emulator?.close();
+    // The tags smct made for the registry of this run (its port is new each run).
+    if (registry) {
+      const tags = spawnSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', `${registry.endpoint}/*`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean);
+      if (tags.length > 0) spawnSync('docker', ['image', 'rm', '--force', ...tags]);
+    }
     await registry?.close();
     fs.rmSync(home, { recursive: true, force: true });
   });
