@@ -62,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     command('awsSsoLogin', () => void session.ssoLogin()),
     command('pushImage', (uri?: vscode.Uri) => cloud.push(uri)),
     command('submitTrainingJob', (uri?: vscode.Uri) => cloud.submit(uri)),
+    command('previewTrainingJobRequest', (uri?: vscode.Uri) => cloud.preview(uri)),
     command('refreshTrainingJobs', () => trainingJobs.refresh()),
     command('showTrainingJobLogs', (job?: JobArgument) => cloud.showLogs(job)),
     command('stopTrainingJob', (job?: JobArgument) => cloud.stop(job)),

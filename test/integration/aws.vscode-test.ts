@@ -147,6 +147,28 @@ suite('AWS from VS Code', () => {
     assert.equal(settings['sagemakerContainerTools.aws.profile'].scope, 'machine', 'a workspace never chooses the credentials');
   });
 
+  test('Preview Training Job Request opens the request the job file makes, valid for the official model, and calls no AWS', async () => {
+    const returned = await vscode.commands.executeCommand<Record<string, unknown> | undefined>(
+      'sagemakerContainerTools.previewTrainingJobRequest',
+      workspaceFile('training/sagemaker-job.json'),
+    );
+    const document = vscode.window.activeTextEditor?.document;
+    assert.ok(returned && document, 'a request, shown in an editor');
+    assert.equal(document.languageId, 'json');
+    assert.equal(document.isUntitled, true);
+    const request = JSON.parse(document.getText()) as {
+      TrainingJobName: string;
+      HyperParameters: Record<string, string>;
+      AlgorithmSpecification: { TrainingImage: string };
+    };
+    assert.deepEqual(request, returned);
+    assert.match(request.TrainingJobName, /^linear-fit-\d{4}-/);
+    assert.deepEqual(request.HyperParameters, { epochs: '200', learning_rate: '0.01' });
+    assert.match(request.AlgorithmSpecification.TrainingImage, /^000000000000\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/smct-example-training@sha256:0{64}$/);
+    // An untitled editor with text would ask whether to save it.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('a job file shows the "Submit to SageMaker" CodeLens', async () => {
     // The provider runs on an open document only.
     const document = await vscode.workspace.openTextDocument(workspaceFile('training/sagemaker-job.json'));

@@ -126,7 +126,11 @@ suite('SageMaker Container Tools in VS Code', () => {
     // Commands that start programs (docker, AWS) are enabled only in trusted workspaces.
     const commands = extension.packageJSON.contributes.commands as { command: string; enablement?: string; runsPrograms?: boolean }[];
     for (const command of commands.filter(
-      (entry) => !['sagemakerContainerTools.showServerOutput', 'sagemakerContainerTools.restartServer'].includes(entry.command),
+      // These only read files: the server's output, a restart, the request a job file makes.
+      (entry) =>
+        !['sagemakerContainerTools.showServerOutput', 'sagemakerContainerTools.restartServer', 'sagemakerContainerTools.previewTrainingJobRequest'].includes(
+          entry.command,
+        ),
     )) {
       assert.match(command.enablement ?? '', /isWorkspaceTrusted/, `${command.command} requires a trusted workspace`);
     }

@@ -13,7 +13,8 @@ export interface IntegrationReport {
  * @vscode/test-electron, or code-server through the runner extension) and reports each test.
  */
 export function runWithReport(): Promise<IntegrationReport> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
+  // SMCT_TEST_GREP runs only the tests whose title matches (while debugging one).
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, grep: process.env.SMCT_TEST_GREP });
   for (const file of fs
     .readdirSync(__dirname)
     .filter((name) => name.endsWith('.vscode-test.js'))

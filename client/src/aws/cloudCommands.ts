@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { AwsClients, PushResult, StopOutcome, SubmittedJob } from '../../../server/src/aws/index';
 import { parseImageReference } from '../../../server/src/aws/imageReference';
 import { loadAws } from '../../../server/src/aws/load';
 import { imageExists } from '../../../server/src/local/docker';
 import { loadJob, pickJobFile } from '../commands/jobFiles';
 import { trusted, type LocalJobs } from '../commands/localJobs';
-import type { AwsSession } from './awsSession';
+import { awsSettings, type AwsSession } from './awsSession';
 import type { JobRef, JobWatcher } from './jobWatcher';
 import { JobNode, relativeTime, type TrainingJobsProvider } from './trainingJobsView';
 
@@ -31,6 +32,31 @@ export class CloudCommands {
     private readonly view: TrainingJobsProvider,
     private readonly localJobs: LocalJobs,
   ) {}
+
+  /**
+   * "SageMaker: Preview Training Job Request": the CreateTrainingJob request the job file makes,
+   * in a JSON editor, with its problems; nothing is built or sent, and no AWS call is made.
+   */
+  async preview(target?: vscode.Uri): Promise<CreateTrainingJobRequest | undefined> {
+    const file = await pickJobFile(target);
+    const job = file && (await loadJob(file));
+    if (!job) return undefined;
+    try {
+      const aws = loadAws();
+      const target = await aws.resolveAwsTarget({ ...awsSettings(), jobRegion: job.region });
+      const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, {}), target.region);
+      const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(preview.request, null, 2)}\n` });
+      await vscode.window.showTextDocument(document, { preview: true });
+      const problems = [...preview.errors, ...preview.warnings];
+      if (preview.errors.length > 0) void vscode.window.showErrorMessage(`The job cannot be submitted: ${problems.join(' ')}`);
+      else if (problems.length > 0) void vscode.window.showWarningMessage(problems.join(' '));
+      // The request, not the document: a TextDocument does not travel back through executeCommand.
+      return preview.request;
+    } catch (error) {
+      void this.session.reportError(error, 'Previewing the training job request');
+      return undefined;
+    }
+  }
 
   /** "SageMaker: Push Image to ECR": builds first (with the lint prompt) when the image is not on this machine. */
   async push(target?: vscode.Uri): Promise<PushResult | undefined> {
@@ -58,6 +84,7 @@ export class CloudCommands {
           return aws.pushImage(using, {
             image: job.image,
             repository: job.repository,
+            requiredPlatform: aws.TRAINING_PLATFORM,
             signal: controller.signal,
             onProgress: (line) => {
               output.appendLine(`  ${line}`);

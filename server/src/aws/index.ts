@@ -3,11 +3,11 @@
 export { AwsClients } from './awsClients';
 export { AwsCommandError, QUOTAS_URL, awsCall, explainAwsError, isCredentialsError } from './awsErrors';
 export { listProfiles, resolveAwsTarget, RegionMissingError, type AwsProfile, type AwsTarget } from './awsTarget';
-export { pushImage, type PushOptions, type PushResult } from './ecrPush';
+export { pushImage, TRAINING_PLATFORM, type PushOptions, type PushResult } from './ecrPush';
 export type { UploadProgress } from './inputUpload';
 export { followTrainingJob, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { TrainingLogReader, type LogLine } from './logStreams';
-export { submitTrainingJob, LintGateError, type SubmitOptions, type SubmittedJob, type SubmitStep } from './submit';
+export { submitTrainingJob, previewTrainingJobRequest, requireRole, LintGateError, type SubmitOptions, type SubmittedJob, type SubmitStep } from './submit';
 export { consoleUrl, downloadModelArtifact, getTrainingJob, listTrainingJobs, stopTrainingJob, type StopOutcome } from './trainingJobs';
 export { GetCallerIdentityCommand } from '@aws-sdk/client-sts';

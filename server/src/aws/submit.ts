@@ -61,7 +61,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
     options.onWarning?.('stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.');
   }
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
-  checkRequest(createTrainingJobRequest(job, draftPlacement(job, roleArn, clients.target.region)), options, true);
+  checkRequest(previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
   const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
   const account = required(identity.Account, 'Account');
@@ -73,7 +73,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   return createJob(clients, job, { image, roleArn, channels, outputPath }, options, now);
 }
 
-function requireRole(job: TrainingJob, options: SubmitOptions): string {
+export function requireRole(job: TrainingJob, options: Pick<SubmitOptions, 'roleArn'>): string {
   const roleArn = options.roleArn ?? job.roleArn;
   if (!roleArn) {
     throw new AwsCommandError(
@@ -82,6 +82,20 @@ function requireRole(job: TrainingJob, options: SubmitOptions): string {
     );
   }
   return roleArn;
+}
+
+/**
+ * The CreateTrainingJob request the job file makes, with stand-ins for what only AWS can tell
+ * (the account, the image digest, the upload prefixes), and what the limits say of it: what
+ * `smct submit --dry-run` shows before anything is built or sent.
+ */
+export function previewTrainingJobRequest(
+  job: TrainingJob,
+  roleArn: string,
+  region: string,
+): { request: CreateTrainingJobRequest; errors: string[]; warnings: string[] } {
+  const request = createTrainingJobRequest(job, draftPlacement(job, roleArn, region));
+  return { request, ...checkTrainingJobRequest(request) };
 }
 
 /** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */

@@ -26,6 +26,8 @@ Sends the training job to SageMaker. A local image is linted, built and pushed t
 input folders are uploaded to s3://sagemaker-<region>-<account>/ (unchanged folders are not
 uploaded again). The request is checked against the API's limits before it is sent.
   --wait               follow the job to its end: status, every instance's logs, summary
+  --dry-run            print the CreateTrainingJob request (000000000000 and zero digests stand in for
+                       what only AWS knows) and its problems; build, push and send nothing
   --force              submit even when the Dockerfile has lint errors
   --poll-interval S    seconds between log reads while following (default 5)
 ${AWS_OPTIONS_HELP}
@@ -104,12 +106,14 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       role: { type: 'string' },
       wait: { type: 'boolean' },
       force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       'poll-interval': { type: 'string' },
     },
   });
   if (values.help) return usage(io, SUBMIT_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
   const job = loadTrainingJob(values.job);
+  if (values['dry-run']) return dryRun(job, values, io);
   const clients = await clientsFor(values, job);
   const dockerfile = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
   try {
@@ -209,6 +213,17 @@ export async function jobsCommand(argv: readonly string[], io: Io): Promise<numb
   } finally {
     clients.destroy();
   }
+}
+
+/** The request as it would be sent, and its problems; no AWS call but the region's resolution. */
+async function dryRun(job: TrainingJob, values: { profile?: string; region?: string; role?: string }, io: Io): Promise<number> {
+  const aws = loadAws();
+  const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job.region });
+  const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, { roleArn: values.role }), target.region);
+  io.out(`${JSON.stringify(preview.request, null, 2)}\n`);
+  for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
+  for (const error of preview.errors) io.err(`smct: ${error}\n`);
+  return preview.errors.length > 0 ? 1 : 0;
 }
 
 /** Follows a job to its end; exit code 0 only for Completed. */

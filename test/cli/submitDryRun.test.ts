@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { validateInput } from '../aws/emulator/modelValidator';
+import { loadModel } from '../aws/emulator/models';
+import { tempProject } from '../helpers/tempDir';
+
+// smct submit --dry-run needs no AWS: the request is printed, checked, and nothing is sent.
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+const ROOT = path.resolve(__dirname, '../../..');
+
+function smct(args: string[], cwd: string) {
+  // No endpoint, no keys: a call to AWS would fail, and none may be made.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))), AWS_EC2_METADATA_DISABLED: 'true', HOME: cwd };
+  return spawnSync(process.execPath, [SMCT, ...args], { cwd, env, encoding: 'utf8' });
+}
+
+test('the example’s dry run prints a request the official model accepts, with stand-ins for what only AWS knows', () => {
+  const run = smct(['submit', '--dry-run', '--region', 'eu-west-1'], path.join(ROOT, 'examples/training'));
+  assert.equal(run.status, 0, run.stderr);
+  const request = JSON.parse(run.stdout);
+  assert.deepEqual(validateInput(loadModel('sagemaker'), 'CreateTrainingJob', request), []);
+  assert.match(request.TrainingJobName, /^linear-fit-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/);
+  assert.equal(request.AlgorithmSpecification.TrainingImage, `000000000000.dkr.ecr.eu-west-1.amazonaws.com/smct-example-training@sha256:${'0'.repeat(64)}`);
+  assert.deepEqual(request.HyperParameters, { epochs: '200', learning_rate: '0.01' });
+  assert.equal(run.stderr, '');
+});
+
+test('a dry run of a job that cannot be sent lists every problem and exits 1', () => {
+  const folder = tempProject({
+    'sagemaker-job.json': JSON.stringify({
+      image: 'trainer',
+      roleArn: 'arn:aws:iam::123456789012:role/R',
+      resources: { instanceType: 'ml.m5.larg' },
+      environment: { DB_PASSWORD: 'x' },
+    }),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
+  assert.equal(run.status, 1);
+  assert.equal(JSON.parse(run.stdout).ResourceConfig.InstanceType, 'ml.m5.larg');
+  assert.match(run.stderr, /^smct: warning: Environment\["DB_PASSWORD"\] looks like a secret/m);
+  assert.match(run.stderr, /^smct: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on/m);
+});
+
+test('a dry run without a role says how to give one', () => {
+  const folder = tempProject({ 'sagemaker-job.json': JSON.stringify({ image: 'trainer' }) });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /^smct: No execution role for the job: add "roleArn"/);
+});
