@@ -5,6 +5,7 @@ import type { AwsClients, PushResult, StopOutcome, SubmittedJob } from '../../..
 import { parseImageReference } from '../../../server/src/aws/imageReference';
 import { loadAws } from '../../../server/src/aws/load';
 import { imageExists } from '../../../server/src/local/docker';
+import type { TrainingJob } from '../../../server/src/job/trainingJob';
 import { loadJob, pickJobFile } from '../commands/jobFiles';
 import { trusted, type LocalJobs } from '../commands/localJobs';
 import { awsSettings, type AwsSession } from './awsSession';
@@ -38,8 +39,7 @@ export class CloudCommands {
    * in a JSON editor, with its problems; nothing is built or sent, and no AWS call is made.
    */
   async preview(target?: vscode.Uri): Promise<CreateTrainingJobRequest | undefined> {
-    const file = await pickJobFile(target);
-    const job = file && (await loadJob(file));
+    const job = await jobFile(target);
     if (!job) return undefined;
     try {
       const aws = loadAws();
@@ -61,8 +61,7 @@ export class CloudCommands {
   /** "SageMaker: Push Image to ECR": builds first (with the lint prompt) when the image is not on this machine. */
   async push(target?: vscode.Uri): Promise<PushResult | undefined> {
     if (!trusted('Pushing images')) return undefined;
-    const file = await pickJobFile(target);
-    const job = file && (await loadJob(file));
+    const job = await jobFile(target);
     if (!job) return undefined;
     const output = this.session.output;
     let clients: AwsClients | undefined;
@@ -111,8 +110,7 @@ export class CloudCommands {
    */
   async submit(target?: vscode.Uri): Promise<SubmittedJob | undefined> {
     if (!trusted('Submitting training jobs')) return undefined;
-    const file = await pickJobFile(target);
-    const job = file && (await loadJob(file));
+    const job = await jobFile(target);
     if (!job) return undefined;
     const output = this.session.output;
     let clients: AwsClients | undefined;
@@ -308,4 +306,10 @@ export class CloudCommands {
     );
     return chosen && { ref: chosen.node.ref, node: chosen.node };
   }
+}
+
+/** The job file a command acts on (given, next to the active editor, or picked), loaded; undefined when none or invalid (the user was told). */
+async function jobFile(target?: vscode.Uri): Promise<TrainingJob | undefined> {
+  const file = await pickJobFile(target);
+  return file && loadJob(file);
 }
