@@ -87,6 +87,8 @@ export async function pushCommand(argv: readonly string[], io: Io): Promise<numb
       image,
       repository: values.repository ?? job?.repository,
       tag: values.tag,
+      // A job file's image is a training image; one given by --image may be for inference (arm64 allowed).
+      requiredPlatform: job ? loadAws().TRAINING_PLATFORM : undefined,
       onProgress: (line) => io.err(`${line}\n`),
       signal: io.signal,
     });
