@@ -1,6 +1,6 @@
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
-import type { LogLine } from '../../../server/src/aws/index';
+import type { FollowProgress } from '../../../server/src/aws/index';
 import { loadAws } from '../../../server/src/aws/load';
 import { isAbort, isCredentialsProblem, type AwsSession } from './awsSession';
 
@@ -24,13 +24,12 @@ export interface FollowRequest {
   readonly notify?: boolean;
 }
 
-/** One job's output channel, and what it has printed, so that following again never prints a line twice. */
+/** One job's output channel, and how far following it got, so that following again never prints a line twice. */
 class JobLog {
   readonly channel: vscode.OutputChannel;
   readonly transcript: string[] = [];
-  /** Log lines printed per CloudWatch stream, in the order GetLogEvents returns them. */
-  private readonly printed = new Map<string, number>();
-  private readonly statuses = new Set<string>();
+  /** The streams' positions and the transitions shown, kept across follows in this window. */
+  progress?: FollowProgress;
   following?: Promise<DescribeTrainingJobResponse | undefined>;
   final?: DescribeTrainingJobResponse;
 
@@ -42,26 +41,6 @@ class JobLog {
     this.channel.appendLine(line);
     this.transcript.push(line);
     if (this.transcript.length > TRANSCRIPT_LINES) this.transcript.splice(0, this.transcript.length - TRANSCRIPT_LINES);
-  }
-
-  status(line: string): void {
-    if (this.statuses.has(line)) return;
-    this.statuses.add(line);
-    this.appendLine(line);
-  }
-
-  /** A printer for one pass over the logs: lines already printed by an earlier pass are skipped. */
-  logPrinter(instances: number): (line: LogLine) => void {
-    const seen = new Map<string, number>();
-    const hosts = new Set<string>();
-    return (line) => {
-      const count = (seen.get(line.stream) ?? 0) + 1;
-      seen.set(line.stream, count);
-      hosts.add(line.host);
-      if (count <= (this.printed.get(line.stream) ?? 0)) return;
-      this.printed.set(line.stream, count);
-      this.appendLine(instances > 1 || hosts.size > 1 ? `[${line.host}] ${line.text}` : line.text);
-    };
   }
 
   dispose(): void {
@@ -148,12 +127,14 @@ export class JobWatcher implements vscode.Disposable {
         log.appendLine(`Training job ${ref.name} in ${ref.region}${ref.profile ? ` (profile ${ref.profile})` : ''}: ${first.TrainingJobStatus}`);
       }
       const wasRunning = !aws.TERMINAL_STATUSES.has(first.TrainingJobStatus ?? '');
+      const format = aws.logLineFormatter(aws.instanceCount(first));
       const final = await aws.followTrainingJob(clients, ref.name, {
         signal: controller.signal,
         logIntervalMs: this.pollIntervals.logMs,
         statusIntervalMs: this.pollIntervals.statusMs,
-        onStatus: (update) => log.status(aws.statusLine(update.time, update.secondaryStatus, update.message)),
-        onLog: log.logPrinter(aws.instanceCount(first)),
+        progress: (log.progress ??= new aws.FollowProgress(clients, ref.name)),
+        onStatus: (update) => log.appendLine(aws.statusLine(update.time, update.secondaryStatus, update.message)),
+        onLog: (line) => log.appendLine(format(line)),
       });
       log.final = final;
       log.appendLine('');

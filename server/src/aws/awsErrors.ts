@@ -41,7 +41,7 @@ export function errorName(error: unknown): string {
   return e?.code && NETWORK.has(e.code) ? e.code : (e?.name ?? e?.Code ?? 'Error');
 }
 
-export function isCredentialsError(error: unknown): boolean {
+function isCredentialsError(error: unknown): boolean {
   const name = errorName(error);
   return EXPIRED.has(name) || REFUSED.has(name) || name === 'CredentialsProviderError' || /sso.*(expired|refresh|token)|token.*expired/i.test(message(error));
 }

@@ -23,6 +23,18 @@ export interface FollowOptions {
   readonly statusIntervalMs?: number;
   /** Aborting stops following (the job goes on). */
   readonly signal?: AbortSignal;
+  /** Where an earlier follow of the same job left off: following again goes on from there, nothing reported twice. */
+  readonly progress?: FollowProgress;
+}
+
+/** What following a job has reported so far: each stream's position and the transitions seen. */
+export class FollowProgress {
+  readonly reader: TrainingLogReader;
+  readonly transitions = new TransitionTracker();
+
+  constructor(clients: AwsClients, name: string) {
+    this.reader = new TrainingLogReader(clients, name);
+  }
 }
 
 const MAX_BACKOFF_MS = 60_000;
@@ -34,8 +46,7 @@ const MAX_BACKOFF_MS = 60_000;
  * the job's final description.
  */
 export async function followTrainingJob(clients: AwsClients, name: string, options: FollowOptions = {}): Promise<DescribeTrainingJobResponse> {
-  const reader = new TrainingLogReader(clients, name);
-  const transitions = new TransitionTracker(options.onStatus);
+  const { reader, transitions } = options.progress ?? new FollowProgress(clients, name);
   const logInterval = options.logIntervalMs ?? 5000;
   const statusInterval = Math.max(options.statusIntervalMs ?? 30_000, logInterval);
   let described: DescribeTrainingJobResponse | undefined;
@@ -48,7 +59,7 @@ export async function followTrainingJob(clients: AwsClients, name: string, optio
       if (Date.now() - describedAt >= statusInterval || described === undefined) {
         described = await describeTrainingJob(clients, name, options.signal);
         describedAt = Date.now();
-        transitions.update(described);
+        for (const update of transitions.update(described)) options.onStatus?.(update);
       }
       if (options.logs !== false) for (const line of await reader.read(options.signal)) options.onLog?.(line);
       backoff = 0;
@@ -75,19 +86,19 @@ class TransitionTracker {
   private reported = 0;
   private lastMessage = '';
 
-  constructor(private readonly onStatus?: (update: StatusUpdate) => void) {}
-
-  update(job: DescribeTrainingJobResponse): void {
+  /** The transitions not reported yet. */
+  update(job: DescribeTrainingJobResponse): StatusUpdate[] {
     const status = job.TrainingJobStatus ?? 'Unknown';
-    const transitions = job.SecondaryStatusTransitions ?? [];
-    transitions.forEach((transition, index) => {
+    const updates: StatusUpdate[] = [];
+    (job.SecondaryStatusTransitions ?? []).forEach((transition, index) => {
       const message = transition.StatusMessage ?? '';
       const last = index === this.reported - 1;
       if (index < this.reported - 1 || (last && message === this.lastMessage)) return;
       this.reported = Math.max(this.reported, index + 1);
       this.lastMessage = message;
-      this.onStatus?.({ status, secondaryStatus: transition.Status ?? '', message, time: transition.StartTime });
+      updates.push({ status, secondaryStatus: transition.Status ?? '', message, time: transition.StartTime });
     });
+    return updates;
   }
 }
 

@@ -25,10 +25,6 @@ export class TrainingLogReader {
     readonly jobName: string,
   ) {}
 
-  get streamCount(): number {
-    return this.tokens.size;
-  }
-
   /**
    * Every new line of every stream, in time order across streams. The tokens move on only when
    * the whole read succeeds: a read cut short (throttled) is done again, losing no line.
@@ -89,4 +85,16 @@ export class TrainingLogReader {
       if (!next || next === token || (page.events ?? []).length === 0) return lines;
     }
   }
+}
+
+/**
+ * How log lines read: as they are for one instance; with their host (`[algo-2] …`) when the job
+ * has several, or another stream appears (a restart), as local runs print them.
+ */
+export function logLineFormatter(instances: number): (line: LogLine) => string {
+  const hosts = new Set<string>();
+  return (line) => {
+    hosts.add(line.host);
+    return instances > 1 || hosts.size > 1 ? `[${line.host}] ${line.text}` : line.text;
+  };
 }

@@ -248,13 +248,9 @@ async function follow(clients: AwsClients, name: string, pollSeconds: number, io
   return final.TrainingJobStatus === 'Completed' ? 0 : 1;
 }
 
-/** One instance: lines as they are; several: each with its host, as local runs print them. */
 function linePrinter(io: Io, instances: number): (line: LogLine) => void {
-  const hosts = new Set<string>();
-  return (line) => {
-    hosts.add(line.host);
-    io.out(instances > 1 || hosts.size > 1 ? `[${line.host}] ${line.text}\n` : `${line.text}\n`);
-  };
+  const format = loadAws().logLineFormatter(instances);
+  return (line) => io.out(`${format(line)}\n`);
 }
 
 /** Upload progress in steps of a tenth, so that a big channel shows it moves and a log stays short. */

@@ -7,7 +7,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../../server/src/aws/awsClients';
 import { AwsCommandError } from '../../../server/src/aws/awsErrors';
-import { followTrainingJob } from '../../../server/src/aws/jobFollower';
+import { FollowProgress, followTrainingJob } from '../../../server/src/aws/jobFollower';
 import { submitTrainingJob } from '../../../server/src/aws/submit';
 import { stopTrainingJob } from '../../../server/src/aws/trainingJobs';
 import { loadTrainingJob } from '../../../server/src/job/trainingJob';
@@ -173,6 +173,57 @@ test('following survives throttling, finds a stream that appears later, and show
     assert.ok(throttled);
     assert.deepEqual(statuses, ['Training', 'Completed']);
     assert.deepEqual([...lines].sort(), ['algo-1 one', 'algo-1 three', 'algo-1 two', 'algo-2 other']);
+  } finally {
+    sagemaker.restore();
+    logs.restore();
+  }
+});
+
+test('an image in ECR of another region is refused before anything is sent: SageMaker pulls from its own region', async () => {
+  const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+  const sagemaker = mockClient(SageMakerClient);
+  try {
+    const job = { ...remoteJob(), image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/trainer:1' };
+    await assert.rejects(
+      submitTrainingJob(new AwsClients(target), job),
+      /^Error: 123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/trainer:1 is in Amazon ECR in us-west-2, but the job goes to eu-west-1/,
+    );
+    assert.equal(sagemaker.commandCalls(CreateTrainingJobCommand).length, 0);
+  } finally {
+    sts.restore();
+    sagemaker.restore();
+  }
+});
+
+test('following again with the progress of an earlier follow reports nothing twice, and goes on with what is new', async () => {
+  const sagemaker = mockClient(SageMakerClient);
+  const logs = mockClient(CloudWatchLogsClient);
+  const transitions = [{ Status: 'Training', StatusMessage: 'Training in progress.' }];
+  sagemaker.on(DescribeTrainingJobCommand).callsFake(() => ({ TrainingJobName: 'j', TrainingJobStatus: 'Completed', SecondaryStatusTransitions: transitions }));
+  logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: 'j/algo-1-100' }] });
+  const events = ['one', 'two'];
+  logs.on(GetLogEventsCommand).callsFake((input: { nextToken?: string }) => {
+    const from = input.nextToken ? Number(input.nextToken.slice(2)) : 0;
+    return { events: events.slice(from).map((message, i) => ({ message, timestamp: from + i })), nextForwardToken: `f/${events.length}` };
+  });
+  try {
+    const clients = new AwsClients(target);
+    const progress = new FollowProgress(clients, 'j');
+    const follow = async (): Promise<string[]> => {
+      const seen: string[] = [];
+      await followTrainingJob(clients, 'j', {
+        progress,
+        logIntervalMs: 1,
+        onLog: (line) => seen.push(line.text),
+        onStatus: (update) => seen.push(`${update.secondaryStatus}: ${update.message}`),
+      });
+      return seen;
+    };
+    assert.deepEqual(await follow(), ['Training: Training in progress.', 'one', 'two']);
+    assert.deepEqual(await follow(), []);
+    events.push('three');
+    transitions.push({ Status: 'Completed', StatusMessage: 'Training job completed' });
+    assert.deepEqual(await follow(), ['Completed: Training job completed', 'three']);
   } finally {
     sagemaker.restore();
     logs.restore();
