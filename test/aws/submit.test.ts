@@ -83,8 +83,10 @@ describe('submitting against the AWS emulator', () => {
     } finally {
       emulator.s3.foreign.delete(`sagemaker-${emulator.region}-${emulator.accountId}`);
     }
-    // Every call to the default bucket says whose it must be.
+    // Every call to the default bucket says whose it must be, and the bucket is checked once.
+    const heads = operations().filter((operation) => operation === 'HeadBucket').length;
     await submitTrainingJob(clients(), loadTrainingJob(project({})));
+    assert.equal(operations().filter((operation) => operation === 'HeadBucket').length, heads + 1);
     // (CreateBucket has no such member: a bucket made by this call is this account's.)
     const toDefault = emulator.requests.filter(
       (request) =>

@@ -67,8 +67,9 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   const account = required(identity.Account, 'Account');
   const image = await imageForJob(clients, job, options);
   const storage = inputStorage(job, clients.target.region, account);
+  // One check (or creation) of the bucket, for the uploads and the default output alike.
+  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner);
   const channels = await placeInputs(clients, job, storage, options);
-  if (!job.output.s3) await ensureBucket(clients, storage.bucket, storage.owner);
   const outputPath = job.output.s3 ?? `s3://${storage.bucket}/`;
   return createJob(clients, job, { image, roleArn, channels, outputPath }, options, now);
 }
@@ -250,7 +251,6 @@ async function placeInputs(clients: AwsClients, job: TrainingJob, storage: Input
   const local = job.inputs.filter((input) => input.source.kind === 'local');
   if (local.length > 0) {
     options.onStep?.('upload', `Uploading ${local.length} input channel${local.length === 1 ? '' : 's'} to s3://${storage.bucket}/${storage.prefix}/`);
-    await ensureBucket(clients, storage.bucket, storage.owner);
   }
   for (const input of job.inputs) {
     if (input.source.kind === 's3') {
