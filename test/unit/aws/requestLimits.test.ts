@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import * as path from 'node:path';
 import { CREATE_TRAINING_JOB_LIMITS, checkTrainingJobRequest } from '../../../server/src/aws/requestLimits';
+import { createTrainingJobRequest } from '../../../server/src/aws/trainingRequest';
+import { loadTrainingJob } from '../../../server/src/job/trainingJob';
+import { tempProject } from '../../helpers/tempDir';
 import { loadModel, type ServiceModel, type Shape } from '../../aws/emulator/models';
 
 const model: ServiceModel = loadModel('sagemaker');
@@ -27,11 +31,56 @@ test('every limit checked before sending is the official model’s', () => {
   }
 });
 
-test('every string member with a pattern or length in the model is in the table', () => {
-  const covered = new Set(CREATE_TRAINING_JOB_LIMITS.map((limit) => limit.path));
-  for (const path of ['HyperParameters{value}', 'AlgorithmSpecification.ContainerArguments[]', 'InputDataConfig[].ContentType', 'CheckpointConfig.LocalPath']) {
-    assert.ok(covered.has(path), path);
+/** The model paths of every value in a request that the model constrains (length, size, range or pattern; enums left to the SDK's types). */
+function constrainedPaths(value: unknown, shapeName: string, path: string, found: Set<string>): Set<string> {
+  const shape = model.shapes[shapeName];
+  const constrained = shape.enum === undefined && (shape.max !== undefined || (shape.min ?? 0) > 0 || (shape.pattern !== undefined && shape.type === 'string'));
+  if (constrained) found.add(path);
+  const join = (step: string): string => (path ? `${path}${step}` : step.replace(/^\./, ''));
+  if (shape.type === 'structure') {
+    for (const [member, item] of Object.entries(value as object)) constrainedPaths(item, shape.members?.[member]?.shape ?? '', join(`.${member}`), found);
+  } else if (shape.type === 'list') {
+    for (const item of value as unknown[]) constrainedPaths(item, shape.member?.shape ?? '', `${path}[]`, found);
+  } else if (shape.type === 'map') {
+    for (const [key, item] of Object.entries(value as object)) {
+      constrainedPaths(key, shape.key?.shape ?? '', `${path}{key}`, found);
+      constrainedPaths(item, shape.value?.shape ?? '', `${path}{value}`, found);
+    }
   }
+  return found;
+}
+
+test('every value the request builder sets that the model constrains is in the table', () => {
+  const folder = tempProject({
+    'sagemaker-job.json': JSON.stringify({
+      baseJobName: 'full',
+      image: 'trainer:1',
+      hyperparameters: { lr: 0.1 },
+      environment: { A: '1' },
+      inputs: { train: { source: 's3://data/train/', contentType: 'text/csv', inputMode: 'FastFile' }, test: 's3://data/test/' },
+      output: { path: 's3://out/', compression: 'NONE' },
+      stopping: { maxRuntimeSeconds: 60, maxWaitSeconds: 120 },
+      spot: true,
+      checkpoints: { s3Uri: 's3://out/checkpoints/' },
+      containerEntrypoint: ['python3'],
+      containerArguments: ['--x'],
+      tags: { team: 'ml' },
+    }),
+  });
+  const request = createTrainingJobRequest(loadTrainingJob(path.join(folder, 'sagemaker-job.json')), {
+    name: 'full-job',
+    image: valid.AlgorithmSpecification?.TrainingImage ?? '',
+    roleArn: valid.RoleArn ?? '',
+    channels: { train: 's3://data/train/', test: 's3://data/test/' },
+    outputPath: 's3://out/',
+  });
+  const paths = constrainedPaths(request, model.operations.CreateTrainingJob.input?.shape ?? '', '', new Set());
+  const covered = new Set(CREATE_TRAINING_JOB_LIMITS.map((limit) => limit.path));
+  assert.ok(paths.size > 20, [...paths].join(', '));
+  assert.deepEqual(
+    [...paths].filter((found) => !covered.has(found)),
+    [],
+  );
 });
 
 test('the instance types accepted are the SDK’s, which hold every one of the model’s', () => {
