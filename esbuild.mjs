@@ -18,14 +18,14 @@ const common = {
   logLevel: 'warning',
 };
 
-// The AWS SDK is bundled apart, in dist/aws.js, which server/src/aws/load.ts requires on first use.
+// The AWS SDK is bundled apart, in dist/aws.js, which core/src/aws/load.ts requires on first use.
 const awsApart = { define: { SMCT_AWS_BUNDLE: 'true' } };
 
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], ...awsApart },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/smct.ts'], outfile: 'dist/cli.js', ...awsApart },
-  { entryPoints: ['server/src/aws/index.ts'], outfile: 'dist/aws.js' },
+  { entryPoints: ['cli/src/smct.ts'], outfile: 'dist/cli.js', ...awsApart },
+  { entryPoints: ['core/src/aws/index.ts'], outfile: 'dist/aws.js' },
 ];
 
 if (watch) {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JOB_FILE_NAME } from '../../server/src/job/trainingJob';
+import { JOB_FILE_NAME } from '../../core/src';
 
 /**
  * "Build Image" and "Run Training Job Locally" above a job file, and above a Dockerfile that has

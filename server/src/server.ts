@@ -8,15 +8,13 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analysis } from './engine/analysis';
-import { FileSystemContext } from './engine/buildContext';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
 import { DiagnosticsFeature } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
-import { RULE_IDS } from './rules';
-import { version } from '../../package.json';
+import { VERSION as version } from '../../core/src';
+import { Analysis, FileSystemContext, RULE_IDS } from '../../core/src';
 
 /** `initializationOptions` the server understands. */
 export interface InitializationOptions {

@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { AwsClients } from '../../server/src/aws/awsClients';
-import { AwsCommandError } from '../../server/src/aws/awsErrors';
-import { submitTrainingJob } from '../../server/src/aws/submit';
-import { loadTrainingJob } from '../../server/src/job/trainingJob';
+import { AwsClients } from '../../core/src/aws/awsClients';
+import { submitTrainingJob } from '../../core/src/aws/submit';
+import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { tempProject } from '../helpers/tempDir';
 import { startAwsEmulator, type AwsEmulator } from './emulator';
+import { isSmctError } from '../../core/src/errors';
 
 // The engine's submission against the emulator, without Docker: the image is already "in ECR".
 describe('submitting against the AWS emulator', () => {
@@ -47,7 +47,7 @@ describe('submitting against the AWS emulator', () => {
     const before = emulator.requests.length;
     const file = project({ resources: { instanceType: 'ml.m5.larg' }, hyperparameters: { note: 'two\nlines' } });
     await assert.rejects(submitTrainingJob(clients(), loadTrainingJob(file)), (error: unknown) => {
-      assert.ok(error instanceof AwsCommandError);
+      assert.ok(isSmctError(error));
       assert.match(
         error.message,
         /^The job cannot be submitted:\n {2}HyperParameters\["note"\] .*line break.*\n {2}ResourceConfig\.InstanceType "ml\.m5\.larg"/,

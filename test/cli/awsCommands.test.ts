@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { run } from '../../server/src/cli/smct';
+import { run } from '../../cli/src/smct';
 
 // smct's AWS commands in process, with the SDK's send() mocked: answers the emulator does not give on demand.
 async function smct(args: string[]): Promise<{ code: number | 'server'; out: string; err: string }> {

@@ -1,6 +1,6 @@
-import { DocumentText } from '../../server/src/engine/document';
-import { MemoryContext } from '../../server/src/engine/buildContext';
-import { lintDockerfile } from '../../server/src/linter';
+import { DocumentText } from '../../core/src/dockerfile/document';
+import { MemoryContext } from '../../core/src/dockerfile/buildContext';
+import { lintDockerfile } from '../../core/src/lint/linter';
 import { hover } from '../../server/src/features/hover';
 import type { Range } from 'vscode-languageserver-types';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { DocumentText } from '../../server/src/engine/document';
+import { DocumentText } from '../../core/src/dockerfile/document';
 import { TestClient } from '../helpers/lspClient';
 import { rangeInside } from './check';
 import { generateCase } from './generate';

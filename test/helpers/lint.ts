@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
-import { MemoryContext, type BuildContext } from '../../server/src/engine/buildContext';
-import type { LintSettings } from '../../server/src/engine/settings';
-import { lintDockerfile, type LintFinding } from '../../server/src/linter';
-import type { FileEdit } from '../../server/src/rules/rule';
+import { MemoryContext, type BuildContext } from '../../core/src/dockerfile/buildContext';
+import type { LintSettings } from '../../core/src/config/settings';
+import { lintDockerfile, type LintFinding } from '../../core/src/lint/linter';
+import type { FileEdit } from '../../core/src/rules/rule';
 
 export type ContextFiles = ConstructorParameters<typeof MemoryContext>[0];
 

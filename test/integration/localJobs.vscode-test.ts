@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LocalTrainingResult } from '../../server/src/local/localTraining';
+import type { LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, leftovers, TRAIN_SCRIPT } from '../local/dockerFixtures';
 import { waitFor, workspaceFile } from './helpers';
 

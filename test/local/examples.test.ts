@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as tar from 'tar';
-import { loadTrainingJob } from '../../server/src/job/trainingJob';
-import { buildImage } from '../../server/src/local/build';
-import { runLocalTraining } from '../../server/src/local/localTraining';
+import { loadTrainingJob } from '../../core/src/job/trainingJob';
+import { buildImage } from '../../core/src/local/build';
+import { runLocalTraining } from '../../core/src/local/localTraining';
 import { exampleCopy, leftovers, pythonBaseMissing } from './dockerFixtures';
 
 describe('the examples, built and trained locally', { skip: pythonBaseMissing() ?? false }, () => {

@@ -5,10 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tar from 'tar';
-import { loadTrainingJob, JobFileError } from '../../server/src/job/trainingJob';
-import { cleanUpLeftovers } from '../../server/src/local/leftovers';
-import { LocalRunError, runLocalTraining, type LocalTrainingResult } from '../../server/src/local/localTraining';
+import { loadTrainingJob } from '../../core/src/job/trainingJob';
+import { cleanUpLeftovers } from '../../core/src/local/leftovers';
+import { runLocalTraining, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+import { isSmctError } from '../../core/src/errors';
 
 const missing = dockerMissing();
 const IMAGE = 'smct-test-trainer:latest';
@@ -206,7 +207,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
 
   test('bad input gives a clear message and leaves nothing behind', async () => {
     await assert.rejects(run(project, { inputs: { training: 'no/such/folder' } }), (error: Error) => {
-      assert.ok(error instanceof LocalRunError);
+      assert.ok(isSmctError(error, 'LOCAL_RUN_FAILED'));
       assert.match(error.message, /Input channel "training": the folder .*no\/such\/folder does not exist/);
       return true;
     });
@@ -218,7 +219,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.throws(
       () => loadTrainingJob(writeJob(project, { image: IMAGE, resources: { instanceCount: 0 } })),
       (error: Error) => {
-        assert.ok(error instanceof JobFileError);
+        assert.ok(isSmctError(error, 'JOB_FILE_INVALID'));
         assert.match(error.message, /sagemaker-job\.json: resources\.instanceCount must be >= 1\./);
         return true;
       },

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CompletionItem, Hover, TextEdit } from 'vscode-languageserver-protocol';
-import { RULES } from '../../server/src/rules';
-import type { Rule } from '../../server/src/rules/rule';
+import { RULES } from '../../core/src/rules';
+import type { Rule } from '../../core/src/rules/rule';
 import { codes, TestClient } from '../helpers/lspClient';
 import { tempProject } from '../helpers/tempDir';
 

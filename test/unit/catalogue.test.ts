@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { RULES } from '../../server/src/rules';
+import { RULES } from '../../core/src/rules';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import type { AwsClients, AwsCommandError, AwsTarget } from '../../../server/src/aws/index';
-import { isAwsCommandError, loadAws } from '../../../server/src/aws/load';
-import { DockerUnavailableError } from '../../../server/src/local/docker';
+import { isCancellation, isSmctError, loadAws, type AwsClients, type AwsTarget, type SmctError } from '../../../core/src';
 
 export const AWS_SECTION = 'sagemakerContainerTools.aws';
 
@@ -11,17 +9,17 @@ export function awsSettings(): { profile?: string; region?: string } {
   return { profile: config.get<string>('profile')?.trim() || undefined, region: config.get<string>('region')?.trim() || undefined };
 }
 
-/** An engine error whose message says what to do (AwsCommandError, LintGateError, RegionMissingError). */
-export function isExplained(error: unknown): error is Error {
-  return isAwsCommandError(error);
+/** An engine error whose message says what to do: an SmctError, whichever bundle made it. */
+export function isExplained(error: unknown): error is SmctError {
+  return isSmctError(error);
 }
 
-export function isCredentialsProblem(error: unknown): error is AwsCommandError {
-  return isAwsCommandError(error) && (error as AwsCommandError).kind === 'credentials';
+export function isCredentialsProblem(error: unknown): error is SmctError {
+  return isSmctError(error, 'AWS_CREDENTIALS');
 }
 
 export function isAbort(error: unknown): boolean {
-  return (error as Error | undefined)?.name === 'AbortError';
+  return isCancellation(error);
 }
 
 export interface StatusBarSnapshot {
@@ -157,7 +155,7 @@ export class AwsSession implements vscode.Disposable {
         this.problem = error;
         this.render();
       }
-    } else if (isAwsCommandError(error) && error instanceof loadAws().RegionMissingError) {
+    } else if (isSmctError(error, 'REGION_MISSING')) {
       this.problem = error;
       this.render();
     }
@@ -174,10 +172,10 @@ export class AwsSession implements vscode.Disposable {
     const message = (error as Error)?.message ?? String(error);
     if (isCredentialsProblem(error)) {
       await this.offerCredentialFix(error, 'error');
-    } else if (isAwsCommandError(error) && error instanceof loadAws().RegionMissingError) {
+    } else if (isSmctError(error, 'REGION_MISSING')) {
       const choice = await vscode.window.showErrorMessage(message, 'Select Region');
       if (choice) await vscode.commands.executeCommand('sagemakerContainerTools.selectAwsRegion');
-    } else if (isExplained(error) || error instanceof DockerUnavailableError) {
+    } else if (isExplained(error) || isSmctError(error, 'DOCKER_UNAVAILABLE')) {
       await vscode.window.showErrorMessage(message);
     } else {
       this.output.appendLine(`${doing ? `${doing}: ` : ''}${(error as Error)?.stack ?? message}`);
@@ -225,7 +223,7 @@ export class AwsSession implements vscode.Disposable {
     return this.problem;
   }
 
-  private async offerCredentialFix(error: AwsCommandError, level: 'error' | 'warning'): Promise<void> {
+  private async offerCredentialFix(error: SmctError, level: 'error' | 'warning'): Promise<void> {
     const actions = error.fix?.startsWith('aws sso login') ? [LOGIN, PICK_PROFILE] : [PICK_PROFILE];
     const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     const choice = await show(error.message, ...actions);

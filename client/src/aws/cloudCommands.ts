@@ -1,16 +1,21 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
-import type { AwsClients, PushResult, StopOutcome, SubmittedJob } from '../../../server/src/aws/index';
-import { parseImageReference } from '../../../server/src/aws/imageReference';
-import { loadAws } from '../../../server/src/aws/load';
-import { imageExists } from '../../../server/src/local/docker';
-import type { TrainingJob } from '../../../server/src/job/trainingJob';
 import { loadJob, pickJobFile } from '../commands/jobFiles';
 import { trusted, type LocalJobs } from '../commands/localJobs';
 import { awsSettings, type AwsSession } from './awsSession';
 import type { JobRef, JobWatcher } from './jobWatcher';
 import { JobNode, relativeTime, type TrainingJobsProvider } from './trainingJobsView';
+import {
+  imageExists,
+  loadAws,
+  parseImageReference,
+  type AwsClients,
+  type PushResult,
+  type StopOutcome,
+  type SubmittedJob,
+  type TrainingJob,
+} from '../../../core/src';
 
 /** What a job command is given: a node of the view, a job (from a notification or the test API), a name (in the current region), or nothing (then it asks). */
 export type JobArgument = JobNode | JobRef | string | undefined;

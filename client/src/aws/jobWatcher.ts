@@ -1,8 +1,7 @@
 import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
-import type { FollowProgress } from '../../../server/src/aws/index';
-import { loadAws } from '../../../server/src/aws/load';
 import { isAbort, isCredentialsProblem, type AwsSession } from './awsSession';
+import { loadAws, type FollowProgress } from '../../../core/src';
 
 /** A training job as the commands name it: where it lives, and as whom it was seen. */
 export interface JobRef {
@@ -108,7 +107,7 @@ export class JobWatcher implements vscode.Disposable {
 
   /** Stops following every job (they go on in SageMaker) and keeps them in the workspace state, as a window reload does. */
   async stopFollowing(): Promise<void> {
-    const pending = [...this.logs.values()].map((log) => log.following);
+    const pending = [...this.logs.values()].flatMap((log) => (log.following ? [log.following] : []));
     for (const controller of this.controllers) controller.abort();
     await Promise.allSettled(pending);
   }

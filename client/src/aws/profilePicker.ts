@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { AwsProfile } from '../../../server/src/aws/index';
-import { loadAws } from '../../../server/src/aws/load';
 import { AWS_SECTION, awsSettings, type AwsSession } from './awsSession';
+import { loadAws, type AwsProfile } from '../../../core/src';
 
 /** The commercial regions where SageMaker training runs, with their names. */
 export const SAGEMAKER_REGIONS: Readonly<Record<string, string>> = {

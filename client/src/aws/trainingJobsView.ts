@@ -1,9 +1,8 @@
 import type { TrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
-import type { AwsClients } from '../../../server/src/aws/index';
-import { loadAws } from '../../../server/src/aws/load';
 import { isCredentialsProblem, isExplained, type AwsSession } from './awsSession';
 import type { JobRef } from './jobWatcher';
+import { isSmctError, loadAws, type AwsClients } from '../../../core/src';
 
 export const TRAINING_JOBS_VIEW = 'sagemakerContainerTools.trainingJobs';
 /** While a listed job runs or stops, the list is read again this often (ListTrainingJobs is cheap, but throttled per account). */
@@ -191,7 +190,7 @@ export class TrainingJobsProvider implements vscode.TreeDataProvider<TrainingJob
         command: 'sagemakerContainerTools.selectAwsProfile',
       });
     }
-    if (isExplained(error) && error instanceof loadAws().RegionMissingError) {
+    if (isSmctError(error, 'REGION_MISSING')) {
       return new MessageNode('No AWS region: select one', 'Click to select a region', message, warning, {
         title: 'Select AWS Region',
         command: 'sagemakerContainerTools.selectAwsRegion',

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JOB_FILE_NAME, JobFileError, loadTrainingJob, type TrainingJob } from '../../../server/src/job/trainingJob';
+import { JOB_FILE_NAME, isSmctError, loadTrainingJob, type TrainingJob } from '../../../core/src';
 
 /**
  * The job file a command acts on: the one given (from a CodeLens or the explorer), the one next
@@ -41,7 +41,7 @@ export async function loadJob(uri: vscode.Uri): Promise<TrainingJob | undefined>
   try {
     return loadTrainingJob(uri.fsPath);
   } catch (error) {
-    if (!(error instanceof JobFileError)) throw error;
+    if (!isSmctError(error, 'JOB_FILE_INVALID')) throw error;
     const open = await vscode.window.showErrorMessage(error.message, 'Open Job File');
     if (open) await vscode.window.showTextDocument(uri);
     return undefined;

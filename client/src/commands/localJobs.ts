@@ -1,13 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FileSystemContext } from '../../../server/src/engine/buildContext';
-import type { TrainingJob } from '../../../server/src/job/trainingJob';
-import { lintDockerfile } from '../../../server/src/linter';
-import { buildImage } from '../../../server/src/local/build';
-import { DockerUnavailableError, imageExists } from '../../../server/src/local/docker';
-import { LocalRunError, runLocalTraining, type LocalTrainingResult } from '../../../server/src/local/localTraining';
 import { loadJob, pickJobFile } from './jobFiles';
+import {
+  FileSystemContext,
+  buildImage,
+  imageExists,
+  isSmctError,
+  lintDockerfile,
+  runLocalTraining,
+  type LocalTrainingResult,
+  type TrainingJob,
+} from '../../../core/src';
 
 /**
  * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" and "SageMaker: Stop Local
@@ -149,7 +153,7 @@ export class LocalJobs implements vscode.Disposable {
   }
 
   private async showError(error: unknown): Promise<void> {
-    if (error instanceof DockerUnavailableError || error instanceof LocalRunError) {
+    if (isSmctError(error, 'DOCKER_UNAVAILABLE') || isSmctError(error, 'LOCAL_RUN_FAILED')) {
       await vscode.window.showErrorMessage(error.message);
     } else if ((error as Error)?.name !== 'AbortError') {
       this.output.appendLine(String((error as Error)?.stack ?? error));

@@ -1,10 +1,8 @@
 import { URI } from 'vscode-uri';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../engine/analysis';
-import type { LintResult } from '../linter';
-import type { FileEdit } from '../rules/rule';
 import { DIAGNOSTIC_SOURCE, sameRange } from './diagnosticConversion';
+import type { Analysis, FileEdit, LintResult } from '../../../core/src';
 
 /**
  * Quick fixes for our diagnostics: the rule's own fixes, then "Ignore SMxxx for this

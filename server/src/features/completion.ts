@@ -1,7 +1,7 @@
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { RULES } from '../rules';
 import { CAPABILITY_LABELS, OPT_ML_PATHS, SAGEMAKER_VARIABLES, type Term } from './sagemakerTerms';
+import { RULES } from '../../../core/src';
 
 /**
  * Completion of `/opt/ml` paths, `SAGEMAKER_*` variables (in ENV/ARG names and `$` references),

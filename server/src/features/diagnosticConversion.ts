@@ -1,7 +1,5 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { Severity } from '../engine/settings';
-import type { LintFinding } from '../linter';
-import { localRulePage } from '../ruleDocumentation';
+import { localRulePage, type LintFinding, type Severity } from '../../../core/src';
 
 /** The `source` of every diagnostic, so users can tell who reported it. */
 export const DIAGNOSTIC_SOURCE = 'SageMaker Container Tools';

@@ -2,11 +2,9 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Connection, FileEvent, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { FileSystemContext } from '../engine/buildContext';
-import { CONFIG_FILE_NAME } from '../engine/projectConfig';
-import { lintDockerfile, type LintResult } from '../linter';
 import type { DocumentSettings } from './documentSettings';
 import { toDiagnostic } from './diagnosticConversion';
+import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, type LintResult } from '../../../core/src';
 
 interface DocumentResult {
   readonly version: number;

@@ -1,8 +1,15 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Connection } from 'vscode-languageserver';
-import { findProjectConfig, loadProjectConfig, type LoadedConfig } from '../engine/projectConfig';
-import { mergeSettings, type KindSetting, type LintSettings, type SeveritySetting } from '../engine/settings';
+import {
+  findProjectConfig,
+  loadProjectConfig,
+  mergeSettings,
+  type KindSetting,
+  type LintSettings,
+  type LoadedConfig,
+  type SeveritySetting,
+} from '../../../core/src';
 
 /** The editor settings of the extension (`sagemakerContainerTools.*`). */
 export interface EditorSettings {

@@ -1,8 +1,6 @@
 import type { Hover, Position } from 'vscode-languageserver';
-import type { Analysis } from '../engine/analysis';
-import type { Verb } from '../engine/evidence';
-import { displayArgv, type StartedProgram } from '../engine/program';
 import { CAPABILITY_LABELS, optMlTerm, SAGEMAKER_VARIABLES } from './sagemakerTerms';
+import { displayArgv, type Analysis, type StartedProgram, type Verb } from '../../../core/src';
 
 /**
  * Hover: on a `/opt/ml/...` path, a `SAGEMAKER_*` name or a capability label, what SageMaker

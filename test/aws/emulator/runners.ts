@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TrainingJob } from '../../../server/src/job/trainingJob';
-import { docker, imageExists } from '../../../server/src/local/docker';
-import { LocalRunError, runLocalTraining } from '../../../server/src/local/localTraining';
+import type { TrainingJob } from '../../../core/src/job/trainingJob';
+import { docker, imageExists } from '../../../core/src/local/docker';
+import { runLocalTraining } from '../../../core/src/local/localTraining';
 import type { RegistryInfo } from './ecr';
 import type { RunnerContext, RunnerResult, TrainingJobInfo, TrainingRunner } from './training';
+import { isSmctError } from '../../../core/src/errors';
 
 export interface ScriptedRunnerOptions {
   /** The lines each host prints; by default a short training log. */
@@ -119,7 +120,7 @@ async function runImage(job: TrainingJobInfo, context: RunnerContext, options: D
     }
     return { status: result.status, failureReason: result.failureReason };
   } catch (error) {
-    if (error instanceof LocalRunError) return { status: 'Failed', failureReason: `ClientError: ${error.message}` };
+    if (isSmctError(error, 'LOCAL_RUN_FAILED')) return { status: 'Failed', failureReason: `ClientError: ${error.message}` };
     throw error;
   }
 }

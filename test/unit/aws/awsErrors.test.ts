@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AwsCommandError, explainAwsError, QUOTAS_URL } from '../../../server/src/aws/awsErrors';
+import { explainAwsError, QUOTAS_URL } from '../../../core/src/aws/awsErrors';
+import { isSmctError, SmctError } from '../../../core/src/errors';
 
 const dev = { profile: 'dev', region: 'eu-west-1' };
 
@@ -8,25 +9,25 @@ function sdkError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 }
 
-function explained(error: unknown, operation = 'CreateTrainingJob', target: { profile?: string; region: string } = dev): AwsCommandError {
+function explained(error: unknown, operation = 'CreateTrainingJob', target: { profile?: string; region: string } = dev): SmctError {
   const result = explainAwsError(error, operation, target);
-  assert.ok(result instanceof AwsCommandError, String(result));
+  assert.ok(isSmctError(result), String(result));
   return result;
 }
 
 test('expired credentials say how to log in again, for the profile in use', () => {
   const error = explained(sdkError('ExpiredTokenException', 'The security token included in the request is expired'));
-  assert.equal(error.kind, 'credentials');
+  assert.equal(error.code, 'AWS_CREDENTIALS');
   assert.equal(error.fix, 'aws sso login --profile dev');
   assert.match(error.message, /credentials of profile "dev" have expired \(CreateTrainingJob\)\. Log in again \(for SSO: aws sso login --profile dev\)/);
   const sso = explained(sdkError('CredentialsProviderError', 'The SSO session associated with this profile has expired or is otherwise invalid.'));
-  assert.equal(sso.kind, 'credentials');
+  assert.equal(sso.code, 'AWS_CREDENTIALS');
   assert.match(sso.message, /expired/);
 });
 
 test('missing credentials name the profile and the setup command', () => {
   const error = explained(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'), 'GetCallerIdentity', { region: 'us-east-1' });
-  assert.equal(error.kind, 'credentials');
+  assert.equal(error.code, 'AWS_CREDENTIALS');
   assert.match(error.message, /^No AWS credentials found for the default profile\. .*aws configure/);
 });
 
@@ -36,22 +37,22 @@ test('refused keys, access denied, quotas and validation each say what to do', (
     /did not accept the credentials/,
   );
   const denied = explained(sdkError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'));
-  assert.equal(denied.kind, 'access');
+  assert.equal(denied.code, 'AWS_ACCESS');
   assert.match(denied.message, /It needs sagemaker:CreateTrainingJob and iam:PassRole on the execution role\.$/);
   const quota = explained(sdkError('ResourceLimitExceeded', "The account-level service limit 'ml.p3.2xlarge for training job usage' is 0 Instances"));
-  assert.equal(quota.kind, 'quota');
+  assert.equal(quota.code, 'AWS_QUOTA');
   assert.ok(quota.message.endsWith(QUOTAS_URL), quota.message);
   assert.match(
     explained(sdkError('ValidationException', "Value 'local' at 'resourceConfig.instanceType' failed")).message,
     /^CreateTrainingJob was refused: Value 'local'/,
   );
-  assert.equal(explained(sdkError('ThrottlingException', 'Rate exceeded')).kind, 'throttled');
+  assert.equal(explained(sdkError('ThrottlingException', 'Rate exceeded')).code, 'AWS_THROTTLED');
   const network = explained(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
-  assert.equal(network.kind, 'network');
+  assert.equal(network.code, 'AWS_NETWORK');
 });
 
 test('our own errors and cancellations pass through unchanged', () => {
-  const own = new AwsCommandError('x', 'invalid');
+  const own = new SmctError('AWS_INVALID', 'x');
   assert.equal(explainAwsError(own, 'op', dev), own);
   const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
   assert.equal(explainAwsError(abort, 'op', dev), abort);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { listProfiles, resolveAwsTarget } from '../../../server/src/aws/awsTarget';
+import { listProfiles, resolveAwsTarget } from '../../../core/src/aws/awsTarget';
 import { tempProject } from '../../helpers/tempDir';
 
 const CONFIG = `[default]
@@ -69,6 +69,6 @@ test('the region: asked for, then the job file, then AWS_REGION, then the profil
   assert.deepEqual(await withAwsFiles({ AWS_PROFILE: 'dev' }, () => resolveAwsTarget({})), { profile: 'dev', region: 'eu-west-1' });
   await assert.rejects(
     withAwsFiles({}, () => resolveAwsTarget({ profile: 'research' })),
-    /^Error: No AWS region is set for profile "research"\. Pass --region, .*aws configure set region <region> --profile research$/,
+    /^SmctError: No AWS region is set for profile "research"\. Pass --region, .*aws configure set region <region> --profile research$/,
   );
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ECR_REPOSITORY_PATTERN, ecrRegistry, parseImageReference, repositoryNameFor } from '../../../server/src/aws/imageReference';
+import { ECR_REPOSITORY_PATTERN, ecrRegistry, parseImageReference, repositoryNameFor } from '../../../core/src/aws/imageReference';
 
 test('image references split as Docker reads them', () => {
   assert.deepEqual(parseImageReference('trainer'), { registry: undefined, repository: 'trainer', tag: undefined, digest: undefined });

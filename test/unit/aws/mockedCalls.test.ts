@@ -5,13 +5,13 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } 
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsClients } from '../../../server/src/aws/awsClients';
-import { AwsCommandError } from '../../../server/src/aws/awsErrors';
-import { FollowProgress, followTrainingJob } from '../../../server/src/aws/jobFollower';
-import { submitTrainingJob } from '../../../server/src/aws/submit';
-import { stopTrainingJob } from '../../../server/src/aws/trainingJobs';
-import { loadTrainingJob } from '../../../server/src/job/trainingJob';
+import { AwsClients } from '../../../core/src/aws/awsClients';
+import { FollowProgress, followTrainingJob } from '../../../core/src/aws/jobFollower';
+import { submitTrainingJob } from '../../../core/src/aws/submit';
+import { stopTrainingJob } from '../../../core/src/aws/trainingJobs';
+import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { tempProject } from '../../helpers/tempDir';
+import { isSmctError } from '../../../core/src/errors';
 
 // Error paths that the emulator test cannot provoke on demand, with the SDK's send() mocked.
 const target = { profile: 'dev', region: 'eu-west-1' };
@@ -85,8 +85,8 @@ test('a quota error stops the submission with the Service Quotas link; no retry'
     .rejects(sdkError('ResourceLimitExceeded', "The account-level service limit 'ml.m5.xlarge for training job usage' is 0 Instances"));
   try {
     await assert.rejects(submitTrainingJob(new AwsClients(target), remoteJob()), (error: unknown) => {
-      assert.ok(error instanceof AwsCommandError);
-      assert.equal(error.kind, 'quota');
+      assert.ok(isSmctError(error));
+      assert.equal(error.code, 'AWS_QUOTA');
       assert.match(error.message, /servicequotas/);
       return true;
     });
@@ -186,7 +186,7 @@ test('an image in ECR of another region is refused before anything is sent: Sage
     const job = { ...remoteJob(), image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/trainer:1' };
     await assert.rejects(
       submitTrainingJob(new AwsClients(target), job),
-      /^Error: 123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/trainer:1 is in Amazon ECR in us-west-2, but the job goes to eu-west-1/,
+      /^SmctError: 123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/trainer:1 is in Amazon ECR in us-west-2, but the job goes to eu-west-1/,
     );
     assert.equal(sagemaker.commandCalls(CreateTrainingJobCommand).length, 0);
   } finally {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import * as path from 'node:path';
-import { CREATE_TRAINING_JOB_LIMITS, checkTrainingJobRequest } from '../../../server/src/aws/requestLimits';
-import { createTrainingJobRequest } from '../../../server/src/aws/trainingRequest';
-import { loadTrainingJob } from '../../../server/src/job/trainingJob';
+import { CREATE_TRAINING_JOB_LIMITS, checkTrainingJobRequest } from '../../../core/src/aws/requestLimits';
+import { createTrainingJobRequest } from '../../../core/src/aws/trainingRequest';
+import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { tempProject } from '../../helpers/tempDir';
 import { loadModel, type ServiceModel, type Shape } from '../../aws/emulator/models';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkTrainingJobRequest } from '../../../server/src/aws/requestLimits';
-import { createTrainingJobRequest, type PlacedJob } from '../../../server/src/aws/trainingRequest';
-import { jobName, loadTrainingJob } from '../../../server/src/job/trainingJob';
+import { checkTrainingJobRequest } from '../../../core/src/aws/requestLimits';
+import { createTrainingJobRequest, type PlacedJob } from '../../../core/src/aws/trainingRequest';
+import { jobName, loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { validateInput } from '../../aws/emulator/modelValidator';
 import { loadModel } from '../../aws/emulator/models';
 import { tempProject } from '../../helpers/tempDir';

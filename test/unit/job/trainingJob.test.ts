@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { hyperparameterString, jobName, loadTrainingJob } from '../../../server/src/job/trainingJob';
+import { hyperparameterString, jobName, loadTrainingJob } from '../../../core/src/job/trainingJob';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FileSystemContext } from '../../../server/src/engine/buildContext';
+import { FileSystemContext } from '../../../core/src/dockerfile/buildContext';
 import { lint, ruleTable } from '../../helpers/lint';
 import { tempProject } from '../../helpers/tempDir';
 

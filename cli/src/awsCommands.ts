@@ -1,0 +1,289 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatText } from './formats/text';
+import type { Io } from './io';
+import { toReported } from './positions';
+import {
+  JOB_FILE_NAME,
+  SmctError,
+  loadAws,
+  loadTrainingJob,
+  type AwsClients,
+  type AwsTarget,
+  type LogLine,
+  type TrainingJob,
+  type UploadProgress,
+} from '../../core/src';
+
+const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
+  --region REGION      AWS region (default: the job file's, AWS_REGION, then the profile's)`;
+
+export const PUSH_USAGE = `Usage: smct push [--job FILE] [--image IMAGE] [--repository NAME] [--tag TAG] [--profile NAME] [--region REGION]
+
+Pushes the job's local image to Amazon ECR: creates the repository when missing, logs Docker in
+(the password goes through standard input, into a throwaway Docker config), tags and pushes,
+and prints the image by digest.
+${AWS_OPTIONS_HELP}
+`;
+
+export const SUBMIT_USAGE = `Usage: smct submit [--job FILE] [--role ARN] [--wait] [--force] [--profile NAME] [--region REGION]
+
+Sends the training job to SageMaker. A local image is linted, built and pushed to ECR first; local
+input folders are uploaded to s3://sagemaker-<region>-<account>/ (unchanged folders are not
+uploaded again). The request is checked against the API's limits before it is sent.
+  --wait               follow the job to its end: status, every instance's logs, summary
+  --dry-run            print the CreateTrainingJob request (000000000000 and zero digests stand in for
+                       what only AWS knows) and its problems; build, push and send nothing
+  --force              submit even when the Dockerfile has lint errors
+  --poll-interval S    seconds between log reads while following (default 5)
+${AWS_OPTIONS_HELP}
+Exit codes: 0 submitted (with --wait: Completed), 1 failed or stopped, 2 usage error.
+`;
+
+export const LOGS_USAGE = `Usage: smct logs JOB [--follow] [--profile NAME] [--region REGION]
+
+Prints a training job's CloudWatch logs, every instance's. --follow goes on until the job ends,
+then prints its summary; the exit code is then 0 for Completed, 1 for Failed or Stopped.
+  --poll-interval S    seconds between log reads (default 5)
+${AWS_OPTIONS_HELP}
+`;
+
+export const STOP_USAGE = `Usage: smct stop JOB [--profile NAME] [--region REGION]
+
+Stops a training job (SIGTERM, then SIGKILL after 120 s). A job that has already ended is left as it is.
+${AWS_OPTIONS_HELP}
+`;
+
+export const JOBS_USAGE = `Usage: smct jobs [--max N] [--name-contains TEXT] [--json] [--profile NAME] [--region REGION]
+
+Lists the most recent training jobs.
+${AWS_OPTIONS_HELP}
+`;
+
+const AWS_FLAGS = { profile: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/** Clients for the profile and region asked for; commands given no job file still take the region of the one in this folder. */
+async function clientsFor(values: { profile?: string; region?: string }, job: TrainingJob | undefined = jobFileHere()): Promise<AwsClients> {
+  const aws = loadAws();
+  const target: AwsTarget = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job?.region });
+  return new aws.AwsClients(target);
+}
+
+function jobFileHere(): TrainingJob | undefined {
+  if (!fs.existsSync(JOB_FILE_NAME)) return undefined;
+  try {
+    return loadTrainingJob(JOB_FILE_NAME);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function pushCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...AWS_FLAGS, job: { type: 'string' }, image: { type: 'string' }, repository: { type: 'string' }, tag: { type: 'string' } },
+  });
+  if (values.help) return usage(io, PUSH_USAGE);
+  const job = values.image && !values.job ? undefined : loadTrainingJob(values.job ?? JOB_FILE_NAME);
+  const image = values.image ?? job?.image ?? '';
+  const clients = await clientsFor(values, job);
+  try {
+    io.err(`Pushing ${image} to Amazon ECR (${clients.target.region})\n`);
+    const pushed = await loadAws().pushImage(clients, {
+      image,
+      repository: values.repository ?? job?.repository,
+      tag: values.tag,
+      // A job file's image is a training image; one given by --image may be for inference (arm64 allowed).
+      requiredPlatform: job ? loadAws().TRAINING_PLATFORM : undefined,
+      onProgress: (line) => io.err(`${line}\n`),
+      signal: io.signal,
+    });
+    io.out(`${pushed.digestUri}\n`);
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function submitCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      ...AWS_FLAGS,
+      job: { type: 'string', default: JOB_FILE_NAME },
+      role: { type: 'string' },
+      wait: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'poll-interval': { type: 'string' },
+    },
+  });
+  if (values.help) return usage(io, SUBMIT_USAGE);
+  const pollSeconds = pollInterval(values['poll-interval']);
+  const job = loadTrainingJob(values.job);
+  if (values['dry-run']) return dryRun(job, values, io);
+  const clients = await clientsFor(values, job);
+  const dockerfile = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
+  try {
+    const submitted = await loadAws().submitTrainingJob(clients, job, {
+      roleArn: values.role,
+      force: values.force,
+      signal: io.signal,
+      onStep: (_step, message) => io.err(`${message}\n`),
+      onOutput: (line) => io.err(`  ${line}\n`),
+      onUpload: uploadPrinter(io),
+      onWarning: (message) => io.err(`smct: warning: ${message}\n`),
+      onLint: (findings) =>
+        findings.length > 0 &&
+        io.err(
+          formatText(
+            findings.map((finding) => toReported(dockerfile, finding)),
+            1,
+          ),
+        ),
+    });
+    io.out(`Submitted training job ${submitted.name}\n${submitted.arn}\n`);
+    if (!values.wait) {
+      io.err(`Follow it with: smct logs ${submitted.name} --follow --region ${submitted.region}\n`);
+      return 0;
+    }
+    return await follow(clients, submitted.name, pollSeconds, io, job.instanceCount);
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function logsCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...AWS_FLAGS, follow: { type: 'boolean', short: 'f' }, 'poll-interval': { type: 'string' } },
+  });
+  if (values.help) return usage(io, LOGS_USAGE);
+  const name = jobArgument(positionals, 'logs');
+  const pollSeconds = pollInterval(values['poll-interval']);
+  const clients = await clientsFor(values);
+  try {
+    const aws = loadAws();
+    const job = await aws.getTrainingJob(clients, name, io.signal);
+    if (values.follow) return await follow(clients, name, pollSeconds, io, aws.instanceCount(job));
+    const print = linePrinter(io, aws.instanceCount(job));
+    const lines = await aws.awsCall("reading the job's logs", clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
+    if (lines.length === 0) io.err(`No logs yet for ${name} (${job.TrainingJobStatus}, ${job.SecondaryStatus}): its containers have not written anything.\n`);
+    lines.forEach(print);
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function stopCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: AWS_FLAGS });
+  if (values.help) return usage(io, STOP_USAGE);
+  const name = jobArgument(positionals, 'stop');
+  const clients = await clientsFor(values);
+  try {
+    const outcome = await loadAws().stopTrainingJob(clients, name);
+    io.out(
+      outcome.stopping
+        ? `Stopping training job ${name}: SageMaker sends SIGTERM, then SIGKILL after 120 s.\n`
+        : outcome.status === 'Stopping'
+          ? `Training job ${name} is already stopping.\n`
+          : `Training job ${name} has already ended: ${outcome.status}. Nothing to stop.\n`,
+    );
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function jobsCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...AWS_FLAGS, max: { type: 'string' }, 'name-contains': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (values.help) return usage(io, JOBS_USAGE);
+  const max = values.max === undefined ? 20 : Number(values.max);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new SmctError('USAGE', '--max must be a whole number from 1 to 1000.');
+  const clients = await clientsFor(values);
+  try {
+    const jobs = await loadAws().listTrainingJobs(clients, { max, nameContains: values['name-contains'] });
+    if (values.json) {
+      io.out(`${JSON.stringify(jobs, null, 2)}\n`);
+      return 0;
+    }
+    if (jobs.length === 0) io.err(`No training jobs in ${clients.target.region}.\n`);
+    const width = Math.max(4, ...jobs.map((job) => (job.TrainingJobName ?? '').length));
+    for (const job of jobs) {
+      io.out(`${(job.TrainingJobName ?? '').padEnd(width)}  ${(job.TrainingJobStatus ?? '').padEnd(10)}  ${job.CreationTime?.toISOString() ?? ''}\n`);
+    }
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** The request as it would be sent, and its problems; no AWS call but the region's resolution. */
+async function dryRun(job: TrainingJob, values: { profile?: string; region?: string; role?: string }, io: Io): Promise<number> {
+  const aws = loadAws();
+  const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job.region });
+  const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, { roleArn: values.role }), target.region);
+  io.out(`${JSON.stringify(preview.request, null, 2)}\n`);
+  for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
+  for (const error of preview.errors) io.err(`smct: ${error}\n`);
+  return preview.errors.length > 0 ? 1 : 0;
+}
+
+/** Follows a job to its end; exit code 0 only for Completed. */
+async function follow(clients: AwsClients, name: string, pollSeconds: number, io: Io, instances: number): Promise<number> {
+  const aws = loadAws();
+  const print = linePrinter(io, instances);
+  // Ctrl-C stops following, not the job: say so, and how to come back or stop it.
+  const detach = (): void => io.err(`\nStopped following ${name}; the job goes on. Follow it again: smct logs ${name} --follow; stop it: smct stop ${name}\n`);
+  io.signal?.addEventListener('abort', detach, { once: true });
+  const final = await aws.followTrainingJob(clients, name, {
+    logIntervalMs: pollSeconds * 1000,
+    // The SDK's 30 s between Describe calls, shortened with a short poll (tests, a job about to end).
+    statusIntervalMs: Math.min(30_000, pollSeconds * 6000),
+    signal: io.signal,
+    onStatus: (update) => io.err(`${aws.statusLine(update.time, update.secondaryStatus, update.message)}\n`),
+    onLog: print,
+  });
+  io.signal?.removeEventListener('abort', detach);
+  io.out(`\n${aws.summarizeTrainingJob(final).join('\n')}\n`);
+  return final.TrainingJobStatus === 'Completed' ? 0 : 1;
+}
+
+function linePrinter(io: Io, instances: number): (line: LogLine) => void {
+  const format = loadAws().logLineFormatter(instances);
+  return (line) => io.out(`${format(line)}\n`);
+}
+
+/** Upload progress in steps of a tenth, so that a big channel shows it moves and a log stays short. */
+function uploadPrinter(io: Io): (progress: UploadProgress) => void {
+  const shown = new Map<string, number>();
+  return ({ channel, bytesDone, bytesTotal }) => {
+    const tenth = bytesTotal === 0 ? 10 : Math.floor((bytesDone / bytesTotal) * 10);
+    if (tenth <= (shown.get(channel) ?? -1)) return;
+    shown.set(channel, tenth);
+    io.err(`  ${channel}: ${tenth * 10}% of ${(bytesTotal / 1024 / 1024).toFixed(1)} MB\n`);
+  };
+}
+
+function jobArgument(positionals: readonly string[], command: string): string {
+  if (positionals.length !== 1) throw new SmctError('USAGE', `smct ${command} takes one training job name (smct jobs lists them).`);
+  return positionals[0];
+}
+
+function pollInterval(value: string | undefined): number {
+  if (value === undefined) return 5;
+  const seconds = Number(value);
+  if (!(seconds >= 0.05 && seconds <= 300)) throw new SmctError('USAGE', '--poll-interval must be a number of seconds from 0.05 to 300.');
+  return seconds;
+}
+
+function usage(io: Io, text: string): number {
+  io.out(text);
+  return 0;
+}

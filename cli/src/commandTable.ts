@@ -1,0 +1,71 @@
+// smct's commands, once: the usage text, the dispatch and the unknown-command message all come from here.
+import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
+import { buildCommand, trainCommand } from './jobCommands';
+import { lintCommand } from './lint';
+import type { Io } from './io';
+import { SmctError } from '../../core/src';
+
+/** What a command ends with: an exit code, or 'server' for `smct lsp --stdio`, which hands the process to the language server. */
+export type CommandOutcome = number | 'server';
+
+export interface Command {
+  readonly name: string;
+  /** The arguments shown in the usage, after the name. */
+  readonly synopsis: string;
+  readonly summary: string;
+  run(argv: readonly string[], io: Io): Promise<CommandOutcome>;
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'lint',
+    synopsis: 'FILE...',
+    summary: 'check Dockerfiles against the SageMaker container contract',
+    run: async (argv, io) => {
+      const output = lintCommand(argv);
+      io.out(output.stdout);
+      io.err(output.stderr);
+      return output.exitCode;
+    },
+  },
+  { name: 'build', synopsis: '', summary: "lint, then build the job's image (sagemaker-job.json)", run: buildCommand },
+  { name: 'train', synopsis: '--local', summary: 'run the training job on the local Docker engine, as SageMaker would', run: trainCommand },
+  { name: 'push', synopsis: '', summary: "push the job's image to Amazon ECR", run: pushCommand },
+  { name: 'submit', synopsis: '', summary: 'build, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
+  { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },
+  { name: 'stop', synopsis: 'JOB', summary: 'stop a training job', run: stopCommand },
+  { name: 'jobs', synopsis: '', summary: 'list recent training jobs', run: jobsCommand },
+  {
+    name: 'lsp',
+    synopsis: '--stdio',
+    summary: 'run the language server over stdio (for Neovim, Helix, Emacs, …)',
+    run: async (argv) => {
+      if (argv.length !== 1 || argv[0] !== '--stdio')
+        throw new SmctError('USAGE', 'smct lsp speaks LSP over standard input and output only: run "smct lsp --stdio".');
+      return 'server';
+    },
+  },
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+export function usage(): string {
+  const left = (command: Command): string => `${command.name} ${command.synopsis}`.trim();
+  const width = Math.max(...COMMANDS.map((command) => left(command).length)) + 2;
+  const lines = COMMANDS.map((command) => `  ${left(command).padEnd(width)}${command.summary}`);
+  return `Usage: smct <command> [options]
+
+SageMaker Container Tools: catch what makes a custom SageMaker container fail, before the job starts.
+
+Commands:
+${lines.join('\n')}
+
+Run "smct <command> --help" for a command's options. smct --version prints the version.
+`;
+}
+
+export function unknownCommand(name: string): SmctError {
+  return new SmctError('USAGE', `unknown command "${name}". Commands: ${COMMANDS.map((command) => command.name).join(', ')} (see smct --help).`);
+}

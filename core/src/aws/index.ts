@@ -1,0 +1,13 @@
+// The AWS half of the engine, bundled apart (dist/aws.js) and loaded on first use through
+// load.ts: the SDK is large, and linting, the language server and activation never need it.
+export { AwsClients } from './awsClients';
+export { QUOTAS_URL, awsCall, explainAwsError } from './awsErrors';
+export { listProfiles, resolveAwsTarget, type AwsProfile, type AwsTarget } from './awsTarget';
+export { pushImage, TRAINING_PLATFORM, type PushOptions, type PushResult } from './ecrPush';
+export type { UploadProgress } from './inputUpload';
+export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
+export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
+export { logLineFormatter, TrainingLogReader, type LogLine } from './logStreams';
+export { submitTrainingJob, previewTrainingJobRequest, requireRole, type SubmitOptions, type SubmittedJob, type SubmitStep } from './submit';
+export { consoleUrl, downloadModelArtifact, getTrainingJob, listTrainingJobs, stopTrainingJob, type StopOutcome } from './trainingJobs';
+export { GetCallerIdentityCommand } from '@aws-sdk/client-sts';

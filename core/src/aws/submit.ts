@@ -1,0 +1,268 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { jobName, type TrainingJob } from '../job/trainingJob';
+import { lintErrorSummary, lintJobDockerfile } from '../job/lintJob';
+import type { LintFinding } from '../lint/linter';
+import { buildImage } from '../local/build';
+import type { AwsClients } from './awsClients';
+import { awsCall, errorName, explainAwsError, required } from './awsErrors';
+import { pushImage, TRAINING_PLATFORM } from './ecrPush';
+import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
+import { defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { checkTrainingJobRequest } from './requestLimits';
+import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
+import { SmctError } from '../errors';
+
+export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
+
+export interface SubmitOptions {
+  /** Overrides the job file's roleArn. */
+  readonly roleArn?: string;
+  /** False when the caller built the image already (the editor builds with its own prompts). Default true. */
+  readonly build?: boolean;
+  /** Submit even when the Dockerfile has lint errors. */
+  readonly force?: boolean;
+  readonly onStep?: (step: SubmitStep, message: string) => void;
+  /** Build and push output, line by line. */
+  readonly onOutput?: (line: string) => void;
+  readonly onUpload?: (progress: UploadProgress) => void;
+  readonly onWarning?: (message: string) => void;
+  /** Lint findings before the build; errors stop the submission unless `force`. */
+  readonly onLint?: (findings: readonly LintFinding[]) => void;
+  readonly signal?: AbortSignal;
+  /** For tests: the clock that names the job. */
+  readonly now?: () => Date;
+}
+
+export interface SubmittedJob {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly request: CreateTrainingJobRequest;
+}
+
+/** The Dockerfile has errors that would fail the job; nothing was built or sent. */
+
+const NAME_ATTEMPTS = 3;
+
+/**
+ * Sends a job file to SageMaker the way a person would by hand, in one go: the request is
+ * checked against the API's limits first; a local image is linted, built and pushed to ECR (and
+ * sent by digest); local input folders are uploaded (to the output path's bucket, else the
+ * caller's default bucket); a name taken by another job is replaced with a new one.
+ */
+export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions = {}): Promise<SubmittedJob> {
+  const step = options.onStep ?? (() => {});
+  const roleArn = requireRole(job, options);
+  const now = options.now ?? (() => new Date());
+  if (job.maxWaitSeconds !== undefined && !job.spot) {
+    options.onWarning?.('stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.');
+  }
+  // What can be checked without AWS is checked before minutes of building, pushing and uploading.
+  checkRequest(previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
+  step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
+  const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
+  const account = required(identity.Account, 'Account');
+  const image = await imageForJob(clients, job, options);
+  const storage = inputStorage(job, clients.target.region, account);
+  // One check (or creation) of the bucket, for the uploads and the default output alike.
+  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner);
+  const channels = await placeInputs(clients, job, storage, options);
+  const outputPath = job.output.s3 ?? `s3://${storage.bucket}/`;
+  return createJob(clients, job, { image, roleArn, channels, outputPath }, options, now);
+}
+
+export function requireRole(job: TrainingJob, options: Pick<SubmitOptions, 'roleArn'>): string {
+  const roleArn = options.roleArn ?? job.roleArn;
+  if (!roleArn) {
+    throw new SmctError(
+      'AWS_INVALID',
+      `No execution role for the job: add "roleArn": "arn:aws:iam::<account>:role/<name>" to ${path.basename(job.file)}, or pass --role. SageMaker runs the job as this role; it needs access to the image, the input data and the output path.`,
+    );
+  }
+  return roleArn;
+}
+
+/**
+ * The CreateTrainingJob request the job file makes, with stand-ins for what only AWS can tell
+ * (the account, the image digest, the upload prefixes), and what the limits say of it: what
+ * `smct submit --dry-run` shows before anything is built or sent.
+ */
+export function previewTrainingJobRequest(
+  job: TrainingJob,
+  roleArn: string,
+  region: string,
+): { request: CreateTrainingJobRequest; errors: string[]; warnings: string[] } {
+  const request = createTrainingJobRequest(job, draftPlacement(job, roleArn, region));
+  return { request, ...checkTrainingJobRequest(request) };
+}
+
+/** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
+function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
+  const draftBucket = defaultBucketName(region, '000000000000');
+  const image =
+    parseImageReference(job.image).registry !== undefined
+      ? job.image
+      : `000000000000.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@sha256:${'0'.repeat(64)}`;
+  const channels = Object.fromEntries(
+    job.inputs.map((input) => [
+      input.name,
+      input.source.kind === 's3' ? input.source.uri : `s3://${draftBucket}/smct/inputs/${job.baseJobName}/${input.name}/${'0'.repeat(32)}/`,
+    ]),
+  );
+  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
+}
+
+function checkRequest(request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
+  const problems = checkTrainingJobRequest(request);
+  if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));
+  if (problems.errors.length > 0) throw new SmctError('AWS_INVALID', `The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`);
+}
+
+async function createJob(
+  clients: AwsClients,
+  job: TrainingJob,
+  placed: Omit<PlacedJob, 'name'>,
+  options: SubmitOptions,
+  now: () => Date,
+): Promise<SubmittedJob> {
+  const startedAt = now();
+  let name = jobName(job.baseJobName, startedAt);
+  for (let attempt = 1; ; attempt++) {
+    const request = createTrainingJobRequest(job, { ...placed, name });
+    checkRequest(request, options, false);
+    options.onStep?.('submit', `Creating training job ${name}`);
+    try {
+      const created = await clients.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: options.signal });
+      return { name, arn: required(created.TrainingJobArn, 'TrainingJobArn'), region: clients.target.region, request };
+    } catch (error) {
+      if (errorName(error) !== 'ResourceInUse') throw explainAwsError(error, 'CreateTrainingJob', clients.target);
+      // The SDK retries a call whose answer was lost; the retry then finds the job its first attempt made.
+      const arn = await ourJobArn(clients, request, startedAt);
+      if (arn) return { name, arn, region: clients.target.region, request };
+      // Names are unique per account and region forever; another submission took this one.
+      if (attempt === NAME_ATTEMPTS) throw explainAwsError(error, 'CreateTrainingJob', clients.target);
+      name = jobName(job.baseJobName, now(), randomBytes(3).toString('hex'));
+    }
+  }
+}
+
+/** Clocks differ; a job this close in time, with the same image, role, hyperparameters and output, is this submission's. */
+const SAME_SUBMISSION_MS = 15 * 60 * 1000;
+
+async function ourJobArn(clients: AwsClients, request: CreateTrainingJobRequest, startedAt: Date): Promise<string | undefined> {
+  let found;
+  try {
+    found = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: request.TrainingJobName }));
+  } catch {
+    return undefined;
+  }
+  const same =
+    found !== undefined &&
+    found.AlgorithmSpecification?.TrainingImage === request.AlgorithmSpecification?.TrainingImage &&
+    found.RoleArn === request.RoleArn &&
+    found.OutputDataConfig?.S3OutputPath === request.OutputDataConfig?.S3OutputPath &&
+    sameEntries(found.HyperParameters, request.HyperParameters) &&
+    Math.abs((found.CreationTime?.getTime() ?? 0) - startedAt.getTime()) < SAME_SUBMISSION_MS;
+  return same ? found?.TrainingJobArn : undefined;
+}
+
+function sameEntries(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const sorted = (map: Record<string, string> | undefined): string => JSON.stringify(Object.entries(map ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return sorted(a) === sorted(b);
+}
+
+/** The image the job runs: one already in a registry as it is; a local one built and pushed, by digest. */
+async function imageForJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions): Promise<string> {
+  const registry = parseImageReference(job.image).registry;
+  if (registry !== undefined) {
+    checkRegistry(job.image, registry, clients.target.region, options);
+    return job.image;
+  }
+  const step = options.onStep ?? (() => {});
+  if (options.build !== false) {
+    step('lint', `Linting ${job.build.dockerfile}`);
+    const findings = lintJobDockerfile(job);
+    options.onLint?.(findings);
+    const errors = findings.filter((finding) => finding.severity === 'error').length;
+    if (errors > 0 && !options.force) {
+      throw new SmctError('LINT_ERRORS', `${lintErrorSummary(errors, path.basename(job.build.dockerfile))}. Fix them first, or submit anyway with --force.`);
+    }
+    step('build', `Building ${job.image} for ${job.build.platform}`);
+    await buildImage(job, {
+      onOutput: (chunk) =>
+        chunk
+          .split(/\r?\n|\r/)
+          .filter((line) => line.trim() !== '')
+          .forEach((line) => options.onOutput?.(line)),
+      signal: options.signal,
+    });
+  }
+  step('push', `Pushing ${job.image} to Amazon ECR`);
+  const pushed = await pushImage(clients, {
+    image: job.image,
+    repository: job.repository,
+    requiredPlatform: TRAINING_PLATFORM,
+    onProgress: options.onOutput,
+    signal: options.signal,
+  });
+  step('push', `Pushed ${pushed.digestUri}`);
+  return pushed.digestUri;
+}
+
+/** SageMaker pulls a training image from ECR in the job's own region (or a private registry in a VPC, which smct does not set up). */
+function checkRegistry(image: string, registry: string, region: string, options: SubmitOptions): void {
+  const ecr = ecrRegistry(registry);
+  if (ecr && ecr.region !== region) {
+    throw new SmctError(
+      'AWS_INVALID',
+      `${image} is in Amazon ECR in ${ecr.region}, but the job goes to ${region}, and SageMaker pulls training images from its own region. Push the image there (smct push --region ${region}) or submit in ${ecr.region}.`,
+    );
+  }
+  if (!ecr) {
+    options.onWarning?.(
+      `${image} is not in Amazon ECR: SageMaker pulls training images from ECR, or from a private registry in your VPC (TrainingImageConfig, which smct does not set). Use a local image name and smct pushes it to ECR.`,
+    );
+  }
+}
+
+/**
+ * Where local input folders go: under the output path's bucket when the job file gives one (the
+ * user's own, with its policies), else the default bucket, which must be the caller's: its name is
+ * predictable, so another account could have made it first.
+ */
+interface InputStorage {
+  readonly bucket: string;
+  readonly prefix: string;
+  /** The account that must own the bucket; checked on every call to it. */
+  readonly owner?: string;
+}
+
+function inputStorage(job: TrainingJob, region: string, account: string): InputStorage {
+  const output = job.output.s3 ? /^s3:\/\/([^/]+)\/?(.*?)\/*$/.exec(job.output.s3) : null;
+  if (output) return { bucket: output[1], prefix: [output[2], 'smct-inputs', job.baseJobName].filter(Boolean).join('/') };
+  return { bucket: defaultBucketName(region, account), prefix: `smct/inputs/${job.baseJobName}`, owner: account };
+}
+
+async function placeInputs(clients: AwsClients, job: TrainingJob, storage: InputStorage, options: SubmitOptions): Promise<Record<string, string>> {
+  const channels: Record<string, string> = {};
+  const local = job.inputs.filter((input) => input.source.kind === 'local');
+  if (local.length > 0) {
+    options.onStep?.('upload', `Uploading ${local.length} input channel${local.length === 1 ? '' : 's'} to s3://${storage.bucket}/${storage.prefix}/`);
+  }
+  for (const input of job.inputs) {
+    if (input.source.kind === 's3') {
+      channels[input.name] = input.source.uri;
+      continue;
+    }
+    const upload = await uploadChannel(clients, { channel: input.name, folder: input.source.path, ...storage }, options.onUpload, options.signal);
+    options.onStep?.(
+      'upload',
+      `${input.name}: ${upload.uploaded ? 'uploaded' : 'unchanged, already'} at ${upload.s3Uri} (${upload.files} files, ${upload.bytes} bytes)`,
+    );
+    channels[input.name] = upload.s3Uri;
+  }
+  return channels;
+}

@@ -1,0 +1,101 @@
+// The one error type of every expected failure. It is recognised by its `code`, never by class
+// identity: the AWS half is bundled apart (dist/aws.js) and carries its own copy of this class.
+
+/** What went wrong, by kind; the exit code each kind ends `smct` with is in EXIT_CODES. */
+export type SmctErrorCode =
+  /** A command line smct cannot read: an unknown command or flag, a missing value. */
+  | 'USAGE'
+  /** A file the command needs is missing or unreadable (a Dockerfile, a folder). */
+  | 'FILE_UNREADABLE'
+  /** `.smct.json` is not valid. */
+  | 'CONFIG_INVALID'
+  /** The job file is missing or not valid. */
+  | 'JOB_FILE_INVALID'
+  /** No AWS region is given anywhere (flag, job file, environment, profile). */
+  | 'REGION_MISSING'
+  /** The request the job file makes is one SageMaker refuses (role, region, limits). */
+  | 'REQUEST_INVALID'
+  /** The Dockerfile has errors, so it is not built. */
+  | 'LINT_ERRORS'
+  /** No Docker command, or its daemon does not answer. */
+  | 'DOCKER_UNAVAILABLE'
+  /** `docker build` (or another Docker step) failed. */
+  | 'BUILD_FAILED'
+  /** A local job could not run (its container could not start, a folder could not be made). */
+  | 'LOCAL_RUN_FAILED'
+  /** AWS: credentials missing, expired or refused. */
+  | 'AWS_CREDENTIALS'
+  /** AWS: a permission is missing. */
+  | 'AWS_ACCESS'
+  /** AWS: a quota is used up. */
+  | 'AWS_QUOTA'
+  /** AWS: the request or the resource it names is refused (validation, not found). */
+  | 'AWS_INVALID'
+  /** AWS: throttled after the SDK's retries. */
+  | 'AWS_THROTTLED'
+  /** AWS: the endpoint cannot be reached. */
+  | 'AWS_NETWORK'
+  /** AWS: any other refusal, explained. */
+  | 'AWS_OTHER'
+  /** The user pressed Ctrl-C or cancelled. */
+  | 'CANCELLED';
+
+/** 2: the input (command line, files) is wrong; 1: the work was done and failed, or could not be; 130: Ctrl-C. */
+export const EXIT_CODES: Readonly<Record<SmctErrorCode, number>> = {
+  USAGE: 2,
+  FILE_UNREADABLE: 2,
+  CONFIG_INVALID: 2,
+  JOB_FILE_INVALID: 2,
+  REGION_MISSING: 2,
+  REQUEST_INVALID: 2,
+  LINT_ERRORS: 1,
+  DOCKER_UNAVAILABLE: 1,
+  BUILD_FAILED: 1,
+  LOCAL_RUN_FAILED: 1,
+  AWS_CREDENTIALS: 1,
+  AWS_ACCESS: 1,
+  AWS_QUOTA: 1,
+  AWS_INVALID: 1,
+  AWS_THROTTLED: 1,
+  AWS_NETWORK: 1,
+  AWS_OTHER: 1,
+  // As a shell reports a command ended by SIGINT.
+  CANCELLED: 130,
+};
+
+/** The property that marks an SmctError whichever bundle made it. */
+const BRAND = 'smctErrorCode';
+
+/** An expected failure: its message is one line that says what is wrong and what to do. */
+export class SmctError extends Error {
+  readonly [BRAND]: SmctErrorCode;
+
+  constructor(
+    readonly code: SmctErrorCode,
+    message: string,
+    /** A command line that fixes it, such as `aws sso login --profile dev`. */
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'SmctError';
+    this[BRAND] = code;
+  }
+}
+
+/** Whether `error` is an SmctError (of one of `codes`, when given), from this bundle or another. */
+export function isSmctError(error: unknown, ...codes: SmctErrorCode[]): error is SmctError {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as Record<string, unknown>)[BRAND];
+  return typeof code === 'string' && code in EXIT_CODES && (codes.length === 0 || codes.includes(code as SmctErrorCode));
+}
+
+/** An abort (Ctrl-C, a cancelled VS Code progress), as Node and the AWS SDK signal it. */
+export function isCancellation(error: unknown): boolean {
+  return isSmctError(error, 'CANCELLED') || (typeof error === 'object' && error !== null && (error as Error).name === 'AbortError');
+}
+
+/** The exit code for a failure: an SmctError's own, 130 for a cancellation, else 1. */
+export function exitCodeOf(error: unknown): number {
+  if (isSmctError(error)) return EXIT_CODES[error.code];
+  return isCancellation(error) ? 130 : 1;
+}

@@ -1,0 +1,31 @@
+// The engine's one public entry point: the language server, smct and the VS Code extension import
+// from here and nowhere deeper. The AWS half is not exported as code: it is bundled apart
+// (dist/aws.js) and loaded on first use with loadAws(); only its types are re-exported.
+export { VERSION } from './version';
+export { SmctError, isSmctError, isCancellation, exitCodeOf, EXIT_CODES, type SmctErrorCode } from './errors';
+
+export { CONFIG_FILE_NAME, findProjectConfig, loadProjectConfig, type LoadedConfig } from './config/projectConfig';
+export { KIND_SETTINGS, mergeSettings, severityRank, type KindSetting, type LintSettings, type Severity, type SeveritySetting } from './config/settings';
+
+export { Analysis } from './dockerfile/analysis';
+export { FileSystemContext } from './dockerfile/buildContext';
+export type { Verb } from './dockerfile/evidence';
+export { displayArgv, type StartedProgram } from './dockerfile/program';
+
+export { lintDockerfile, type LintFinding, type LintResult } from './lint/linter';
+export { readDockerfile } from './lint/readDockerfile';
+export { RULES, RULE_IDS } from './rules';
+export type { FileEdit } from './rules/rule';
+export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';
+
+export { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from './job/trainingJob';
+export { lintErrorSummary, lintJobDockerfile } from './job/lintJob';
+
+export { buildImage } from './local/build';
+export { imageExists } from './local/docker';
+export { killOwnContainers } from './local/leftovers';
+export { runLocalTraining, type LocalTrainingResult } from './local/localTraining';
+
+export { loadAws, type Aws } from './aws/load';
+export { parseImageReference } from './aws/imageReference';
+export type { AwsClients, AwsProfile, AwsTarget, FollowProgress, LogLine, PushResult, StopOutcome, SubmittedJob, UploadProgress } from './aws/index';

@@ -1,0 +1,169 @@
+import type { Instruction, JSONInstruction } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
+import type { Analysis } from '../dockerfile/analysis';
+import type { CommandInstruction } from '../dockerfile/commandForm';
+import type { CopyOperation } from '../dockerfile/copies';
+import type { Verb } from '../dockerfile/evidence';
+import { displayArgv } from '../dockerfile/program';
+import { isPlainWordList, programWords } from '../dockerfile/shellWords';
+import type { Fix } from './rule';
+
+/** The instruction's arguments, the narrowest range that still names the whole instruction. */
+export function argumentsRange(instruction: Instruction): Range {
+  return instruction.getArgumentsRange() ?? instruction.getRange();
+}
+
+export interface CommandWord {
+  readonly text: string;
+  readonly range: Range;
+}
+
+/**
+ * The words of a command instruction with their document ranges: the JSON strings of the exec
+ * form, or the shell words of the shell form.
+ */
+export function commandWords(analysis: Analysis, instruction: Instruction): CommandWord[][] {
+  const logical = analysis.model.logical(instruction);
+  const text = logical.text.replace(/^[ \t\r\n]+/, '');
+  if (text.startsWith('[')) {
+    const argv = execArgv(analysis, instruction);
+    if (argv) return [argv];
+  }
+  return analysis.model.shellCommands(instruction).map((words) => words.map((word) => ({ text: word.text, range: logical.rangeOf(word.start, word.end) })));
+}
+
+/** A command's words from its program on (leading `VAR=value`, `sudo`, `env` … dropped). */
+export function fromProgram(command: readonly CommandWord[]): CommandWord[] {
+  return programWords(command.map((word, i) => ({ text: word.text, start: i, end: i + 1 }))).map((word) => command[word.start]);
+}
+
+/** The exec-form argv with each string's range inside its quotes, when dockerfile-ast's strings agree with JSON. */
+export function execArgv(analysis: Analysis, instruction: Instruction): CommandWord[] | undefined {
+  let argv: unknown;
+  try {
+    argv = JSON.parse(analysis.model.logical(instruction).text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(argv) || !argv.every((item) => typeof item === 'string')) return undefined;
+  const strings = (instruction as JSONInstruction).getJSONStrings?.() ?? [];
+  // dockerfile-ast's string values drop blanks ("cd /x" reads "cd/x"), so compare the document's text.
+  const document = analysis.model.document;
+  const written = (range: Range): string => document.text.slice(document.offsetAt(range.start), document.offsetAt(range.end));
+  const aligned = strings.length === argv.length && strings.every((string, i) => sameString(`"${written(string.getJSONRange())}"`, argv[i] as string));
+  const whole = argumentsRange(instruction);
+  return (argv as string[]).map((text, i) => ({ text, range: aligned ? strings[i].getJSONRange() : whole }));
+}
+
+function sameString(quoted: string, value: string): boolean {
+  try {
+    return JSON.parse(quoted) === value;
+  } catch {
+    return false;
+  }
+}
+
+export function verbList(verbs: readonly Verb[]): string {
+  return verbs.map((verb) => `"${verb}"`).join(' or ');
+}
+
+/** A JSON array in the layout Docker's documentation uses: `["python", "train.py"]`. */
+export function jsonArray(argv: readonly string[]): string {
+  return `[${argv.map((arg) => JSON.stringify(arg)).join(', ')}]`;
+}
+
+/** The words a CMD supplies as its program, or undefined when it cannot be turned into exec form safely. */
+export function commandArgv(command: CommandInstruction): string[] | undefined {
+  if (command.form.kind === 'exec') return command.form.argv;
+  if (command.form.kind === 'shell' && isPlainWordList(command.form.command)) return command.form.command.split(/\s+/);
+  return undefined;
+}
+
+export function describeCommand(command: CommandInstruction): string {
+  if (command.form.kind === 'exec') return displayArgv(command.form.argv);
+  return command.form.kind === 'shell' ? command.form.command : command.logical.text.trim();
+}
+
+/** Same-case keyword for an edit: `cmd` becomes `entrypoint`, `CMD` becomes `ENTRYPOINT`. */
+function keywordLike(instruction: Instruction, keyword: string): string {
+  const written = instruction.getInstruction();
+  return written === written.toLowerCase() ? keyword.toLowerCase() : keyword;
+}
+
+/**
+ * "Convert CMD to ENTRYPOINT (exec form)". With an init-wrapper ENTRYPOINT (tini) the wrapper is
+ * kept in front. Offered only when the new ENTRYPOINT will be the effective one and the CMD's
+ * words keep their meaning in exec form.
+ */
+export function cmdToEntrypointFix(analysis: Analysis, cmd: CommandInstruction, wrapper: readonly string[]): Fix[] {
+  const argv = commandArgv(cmd);
+  if (!argv || argv.length === 0) return [];
+  const entrypoint = analysis.model.entrypoint;
+  if (entrypoint && stepIndex(analysis, entrypoint.instruction) > stepIndex(analysis, cmd.instruction)) return [];
+  const instruction = cmd.instruction;
+  const keyword = keywordLike(instruction, 'ENTRYPOINT');
+  const edits =
+    cmd.form.kind === 'exec' && wrapper.length === 0
+      ? [{ range: instruction.getInstructionRange(), newText: keyword }]
+      : [
+          {
+            range: { start: instruction.getInstructionRange().start, end: argumentsRange(instruction).end },
+            newText: `${keyword} ${jsonArray([...wrapper, ...argv])}`,
+          },
+        ];
+  return [{ title: 'Convert CMD to ENTRYPOINT (exec form)', edits }];
+}
+
+export function stepIndex(analysis: Analysis, instruction: Instruction): number {
+  return analysis.model.steps.findIndex((step) => step.instruction === instruction);
+}
+
+/** The source argument of a copy that brings in this context file (for ranges on the COPY). */
+export function sourceRange(copy: CopyOperation, contextPath: string): Range {
+  const normalized = (text: string): string => text.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  const source = copy.sources.find((candidate) => {
+    const prefix = normalized(candidate.text);
+    return prefix === '' || prefix === '.' || contextPath === prefix || contextPath.startsWith(prefix + '/');
+  });
+  return source?.range ?? copy.sources[0]?.range ?? argumentsRange(copy.step.instruction);
+}
+
+/** Insert a new line after an instruction, in the file's own line ending. */
+export function insertLineAfter(analysis: Analysis, instruction: Instruction, line: string): { range: Range; newText: string } {
+  const end = instruction.getRange().end;
+  return { range: { start: end, end }, newText: analysis.model.document.eol + line };
+}
+
+/** A build-context file that SageMaker's process executes or hands to an interpreter. */
+export interface ExecutedContextFile {
+  readonly verb: Verb;
+  readonly imagePath: string;
+  readonly contextPath: string;
+  readonly copy: CopyOperation;
+  /** How it runs: executed directly (needs a mode and a shebang), or by a shell or Python. */
+  readonly runBy: 'exec' | 'shell' | 'python';
+}
+
+/** The files SageMaker runs that come from the build context, once each, train before serve. */
+export function executedContextFiles(analysis: Analysis): ExecutedContextFile[] {
+  const seen = new Map<string, ExecutedContextFile>();
+  for (const verb of analysis.verbs) {
+    const program = analysis.program(verb);
+    const candidates = [
+      program.mode !== 'shell' ? { file: program.executable, runBy: 'exec' as const } : undefined,
+      program.script ? { file: program.script, runBy: program.script.interpreter } : undefined,
+    ];
+    for (const candidate of candidates) {
+      const placement = candidate?.file?.placement;
+      if (!candidate?.file || !placement?.certain || placement.contextPath === undefined || seen.has(candidate.file.imagePath)) continue;
+      seen.set(candidate.file.imagePath, {
+        verb,
+        imagePath: candidate.file.imagePath,
+        contextPath: placement.contextPath,
+        copy: placement.copy,
+        runBy: candidate.runBy,
+      });
+    }
+  }
+  return [...seen.values()];
+}
