@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatText } from './formats/text';
+import { printFindings } from './jobCommands';
 import type { Io } from './io';
-import { toReported } from './positions';
 import {
+  displayPath,
+  isCancellation,
+  isSmctError,
   JOB_FILE_NAME,
   SmctError,
   loadAws,
@@ -33,12 +34,14 @@ Sends the training job to SageMaker. A local image is linted, built and pushed t
 input folders are uploaded to s3://sagemaker-<region>-<account>/ (unchanged folders are not
 uploaded again). The request is checked against the API's limits before it is sent.
   --wait               follow the job to its end: status, every instance's logs, summary
-  --dry-run            print the CreateTrainingJob request (000000000000 and zero digests stand in for
-                       what only AWS knows) and its problems; build, push and send nothing
+  --dry-run            print the CreateTrainingJob request submit would send (000000000000 and zeros
+                       stand in for what only AWS knows) and every problem it would stop at (lint
+                       errors, role, region, limits); build, push and send nothing; exit 1 on a problem
   --force              submit even when the Dockerfile has lint errors
   --poll-interval S    seconds between log reads while following (default 5)
 ${AWS_OPTIONS_HELP}
-Exit codes: 0 submitted (with --wait: Completed), 1 failed or stopped, 2 usage error.
+Exit codes: 0 submitted (with --wait: Completed), 1 failed, stopped or refused, 2 usage or job file
+error, 130 Ctrl-C (while following, the job goes on).
 `;
 
 export const LOGS_USAGE = `Usage: smct logs JOB [--follow] [--profile NAME] [--region REGION]
@@ -121,10 +124,10 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
   });
   if (values.help) return usage(io, SUBMIT_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
+  if (values['dry-run']) return dryRun(values.job, values, io);
   const job = loadTrainingJob(values.job);
-  if (values['dry-run']) return dryRun(job, values, io);
   const clients = await clientsFor(values, job);
-  const dockerfile = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
+  const dockerfile = displayPath(job.build.dockerfile);
   try {
     const submitted = await loadAws().submitTrainingJob(clients, job, {
       roleArn: values.role,
@@ -134,14 +137,7 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       onOutput: (line) => io.err(`  ${line}\n`),
       onUpload: uploadPrinter(io),
       onWarning: (message) => io.err(`smct: warning: ${message}\n`),
-      onLint: (findings) =>
-        findings.length > 0 &&
-        io.err(
-          formatText(
-            findings.map((finding) => toReported(dockerfile, finding)),
-            1,
-          ),
-        ),
+      onLint: (findings) => printFindings(io, dockerfile, findings),
     });
     io.out(`Submitted training job ${submitted.name}\n${submitted.arn}\n`);
     if (!values.wait) {
@@ -224,33 +220,49 @@ export async function jobsCommand(argv: readonly string[], io: Io): Promise<numb
   }
 }
 
-/** The request as it would be sent, and its problems; no AWS call but the region's resolution. */
-async function dryRun(job: TrainingJob, values: { profile?: string; region?: string; role?: string }, io: Io): Promise<number> {
-  const aws = loadAws();
-  const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job.region });
-  const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, { roleArn: values.role }), target.region);
+/**
+ * The request `submit` would send and every problem it would stop at, with no AWS call: exit 1
+ * when there is a problem, as `smct lint` does for a finding. A job file that cannot be read is one.
+ */
+async function dryRun(file: string, values: { profile?: string; region?: string; role?: string; force?: boolean }, io: Io): Promise<number> {
+  let job: TrainingJob;
+  try {
+    job = loadTrainingJob(file);
+  } catch (error) {
+    if (!isSmctError(error, 'JOB_FILE_INVALID')) throw error;
+    io.err(`smct: ${error.message}\n`);
+    return 1;
+  }
+  const preview = await loadAws().previewSubmission(job, { roleArn: values.role, profile: values.profile, region: values.region, force: values.force });
+  printFindings(io, displayPath(job.build.dockerfile), preview.lint);
   io.out(`${JSON.stringify(preview.request, null, 2)}\n`);
   for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
-  for (const error of preview.errors) io.err(`smct: ${error}\n`);
-  return preview.errors.length > 0 ? 1 : 0;
+  for (const problem of preview.problems) io.err(`smct: ${problem}\n`);
+  return preview.problems.length > 0 ? 1 : 0;
 }
 
 /** Follows a job to its end; exit code 0 only for Completed. */
 async function follow(clients: AwsClients, name: string, pollSeconds: number, io: Io, instances: number): Promise<number> {
   const aws = loadAws();
   const print = linePrinter(io, instances);
-  // Ctrl-C stops following, not the job: say so, and how to come back or stop it.
-  const detach = (): void => io.err(`\nStopped following ${name}; the job goes on. Follow it again: smct logs ${name} --follow; stop it: smct stop ${name}\n`);
-  io.signal?.addEventListener('abort', detach, { once: true });
-  const final = await aws.followTrainingJob(clients, name, {
-    logIntervalMs: pollSeconds * 1000,
-    // The SDK's 30 s between Describe calls, shortened with a short poll (tests, a job about to end).
-    statusIntervalMs: Math.min(30_000, pollSeconds * 6000),
-    signal: io.signal,
-    onStatus: (update) => io.err(`${aws.statusLine(update.time, update.secondaryStatus, update.message)}\n`),
-    onLog: print,
-  });
-  io.signal?.removeEventListener('abort', detach);
+  let final: Awaited<ReturnType<typeof aws.followTrainingJob>>;
+  try {
+    final = await aws.followTrainingJob(clients, name, {
+      logIntervalMs: pollSeconds * 1000,
+      // The SDK's 30 s between Describe calls, shortened with a short poll (tests, a job about to end).
+      statusIntervalMs: Math.min(30_000, pollSeconds * 6000),
+      signal: io.signal,
+      onStatus: (update) => io.err(`${aws.statusLine(update.time, update.secondaryStatus, update.message)}\n`),
+      onLog: print,
+    });
+  } catch (error) {
+    // Ctrl-C stops following, not the job: say so, and how to come back or stop it.
+    if (!isCancellation(error)) throw error;
+    throw new SmctError(
+      'CANCELLED',
+      `stopped following ${name}; the job goes on in SageMaker. Follow it again: smct logs ${name} --follow; stop it: smct stop ${name}`,
+    );
+  }
   io.out(`\n${aws.summarizeTrainingJob(final).join('\n')}\n`);
   return final.TrainingJobStatus === 'Completed' ? 0 : 1;
 }

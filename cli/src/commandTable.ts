@@ -40,8 +40,9 @@ export const COMMANDS: readonly Command[] = [
     synopsis: '--stdio',
     summary: 'run the language server over stdio (for Neovim, Helix, Emacs, …)',
     run: async (argv) => {
-      if (argv.length !== 1 || argv[0] !== '--stdio')
+      if (argv.length !== 1 || argv[0] !== '--stdio') {
         throw new SmctError('USAGE', 'smct lsp speaks LSP over standard input and output only: run "smct lsp --stdio".');
+      }
       return 'server';
     },
   },

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatText } from './formats/text';
 import { toReported } from './positions';
 import type { Io } from './io';
-import { JOB_FILE_NAME, SmctError, buildImage, lintErrorSummary, lintJobDockerfile, loadTrainingJob, runLocalTraining } from '../../core/src';
+import { JOB_FILE_NAME, SmctError, buildImage, displayPath, passLintGate, loadTrainingJob, runLocalTraining, type LintFinding } from '../../core/src';
 
 export const BUILD_USAGE = `Usage: smct build [--job FILE] [--force]
 
@@ -29,21 +29,8 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
     return 0;
   }
   const job = loadTrainingJob(values.job as string);
-  const findings = lintJobDockerfile(job);
-  const relative = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
-  const errors = findings.filter((finding) => finding.severity === 'error');
-  if (findings.length > 0) {
-    io.err(
-      formatText(
-        findings.map((finding) => toReported(relative, finding)),
-        1,
-      ),
-    );
-  }
-  if (errors.length > 0 && !values.force) {
-    io.err(`smct: ${lintErrorSummary(errors.length, relative)}. Fix ${errors.length === 1 ? 'it' : 'them'} first, or build anyway with --force.\n`);
-    return 1;
-  }
+  const relative = displayPath(job.build.dockerfile);
+  passLintGate(job, { force: values.force, action: 'build', onFindings: (findings) => printFindings(io, relative, findings) });
   io.out(`Building ${job.image} for ${job.build.platform} from ${relative}\n`);
   await buildImage(job, { onOutput: (chunk) => io.out(chunk), signal: io.signal });
   io.out(`Built ${job.image}.\n`);
@@ -82,4 +69,15 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   if (result.failureReason) io.out(`FailureReason: ${result.failureReason}\n`);
   if (result.artifacts) io.out(`Model artifacts: ${result.artifacts.model}\nOutput data: ${result.artifacts.output}\n`);
   return result.status === 'Completed' ? 0 : 1;
+}
+
+/** Lint findings as `smct lint` prints them, on stderr: the build's own output goes to stdout. */
+export function printFindings(io: Io, dockerfile: string, findings: readonly LintFinding[]): void {
+  if (findings.length === 0) return;
+  io.err(
+    formatText(
+      findings.map((finding) => toReported(dockerfile, finding)),
+      1,
+    ),
+  );
 }

@@ -87,7 +87,7 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
       }
       reported.push(...result.findings.map((finding) => toReported(file, finding)));
     } catch (error) {
-      if (!isSmctError(error, 'USAGE')) throw error;
+      if (!isSmctError(error, 'USAGE', 'FILE_UNREADABLE')) throw error;
       errors.push(`smct: ${error.message}`);
     }
   }

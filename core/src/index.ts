@@ -19,7 +19,7 @@ export type { FileEdit } from './rules/rule';
 export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';
 
 export { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from './job/trainingJob';
-export { lintErrorSummary, lintJobDockerfile } from './job/lintJob';
+export { displayPath, lintErrorSummary, lintJobDockerfile, passLintGate, type LintGateResult } from './lint/lintGate';
 
 export { buildImage } from './local/build';
 export { imageExists } from './local/docker';

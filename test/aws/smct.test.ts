@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +14,13 @@ import { dockerRunner, startAwsEmulator, type AwsEmulator } from './emulator';
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 const IMAGE = 'smct-cloud-test:latest';
 
+/** A running smct: its process, its output so far, and its end. */
+interface Started {
+  readonly child: ChildProcess;
+  readonly stdout: string;
+  readonly done: Promise<Run>;
+}
+
 interface Run {
   code: number;
   stdout: string;
@@ -27,16 +34,30 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
   // No ~/.aws of the developer's: the emulator's keys only.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
 
-  const smct = (args: string[], cwd = project): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [SMCT, ...args], { cwd, env: { ...process.env, ...emulator.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  /** smct as a user runs it, with the emulator's endpoint and keys; `child` lets a test press Ctrl-C. */
+  const start = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Started => {
+    const child = spawn(process.execPath, [SMCT, ...args], {
+      cwd: options.cwd ?? project,
+      env: { ...process.env, ...emulator.env, HOME: home, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const done = new Promise<Run>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    });
+    return {
+      child,
+      done,
+      get stdout() {
+        return stdout;
+      },
+    };
+  };
+  const smct = (args: string[], cwd = project): Promise<Run> => start(args, { cwd }).done;
 
   /** Nothing secret in anything smct printed. */
   const assertNoSecrets = (run: Run): void => {
@@ -234,7 +255,7 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     }
     job({ roleArn: undefined });
     const noRole = await smct(['submit']);
-    assert.equal(noRole.code, 1);
+    assert.equal(noRole.code, 2);
     assert.match(noRole.stderr, /^smct: No execution role for the job: add "roleArn"/m);
     job();
     // The image already in ECR: no build, no push; the faults come from the emulator as AWS sends them.
@@ -265,6 +286,80 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     const unknown = await smct(['logs', 'no-such-job']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^smct: No training job named no-such-job in eu-west-1/m);
+  });
+
+  test('the dry run shows exactly the request submit sends, but for the stand-ins of what only AWS knows', async () => {
+    // An s3:// output path moves the uploads to its bucket: the preview must say so too.
+    job({ output: { path: 's3://team-models/cloud-test' } });
+    const preview = await smct(['submit', '--dry-run']);
+    assert.equal(preview.code, 0, preview.stderr);
+    const run = await smct(['submit']);
+    assert.equal(run.code, 0, run.stderr);
+    const name = /^Submitted training job (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+    const sent = emulator.requests.find(
+      (request) => request.operation === 'CreateTrainingJob' && (request.input as { TrainingJobName?: string }).TrainingJobName === name,
+    );
+    assert.ok(sent, `no CreateTrainingJob for ${name}`);
+    const shown = JSON.parse(preview.stdout) as { TrainingJobName: string; AlgorithmSpecification: { TrainingImage: string } };
+    assert.match(shown.TrainingJobName, /^cloud-test-\d{4}(-\d{2}){5}-\d{3}$/);
+    assert.equal(shown.AlgorithmSpecification.TrainingImage, `000000000000.dkr.ecr.eu-west-1.amazonaws.com/smct-cloud-test@sha256:${'0'.repeat(64)}`);
+    // What only AWS knows, put in the preview's place: the name's time, the registry and digest, the content hash.
+    const real = JSON.parse(JSON.stringify(sent.input)) as typeof shown & { InputDataConfig: { DataSource: { S3DataSource: { S3Uri: string } } }[] };
+    assert.match(real.AlgorithmSpecification.TrainingImage, new RegExp(`^${registry.endpoint}/smct-cloud-test@sha256:[0-9a-f]{64}$`));
+    real.TrainingJobName = shown.TrainingJobName;
+    real.AlgorithmSpecification.TrainingImage = shown.AlgorithmSpecification.TrainingImage;
+    const uri = real.InputDataConfig[0].DataSource.S3DataSource;
+    assert.match(uri.S3Uri, /^s3:\/\/team-models\/cloud-test\/smct-inputs\/cloud-test\/training\/[0-9a-f]{32}\/$/);
+    uri.S3Uri = uri.S3Uri.replace(/[0-9a-f]{32}\/$/, `${'0'.repeat(32)}/`);
+    assert.deepEqual(real, shown);
+    job();
+  });
+
+  test('Ctrl-C while following (submit --wait, logs --follow) says the job goes on and how to come back; exit 130, no stack trace', async () => {
+    job({ hyperparameters: { mode: 'term' } });
+    const submit = start(['submit', '--wait', '--poll-interval', '0.2']);
+    await waitFor(() => /^READY$/m.test(submit.stdout));
+    const name = /^Submitted training job (\S+)$/m.exec(submit.stdout)?.[1] ?? '';
+    submit.child.kill('SIGINT');
+    const submitted = await submit.done;
+    const says = (run: Run): void => {
+      assert.equal(run.code, 130, run.stderr);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `^smct: stopped following ${name}; the job goes on in SageMaker\\. Follow it again: smct logs ${name} --follow; stop it: smct stop ${name}$`,
+          'm',
+        ),
+      );
+      assert.doesNotMatch(run.stderr, /internal error|TypeError|^\s+at /m);
+    };
+    says(submitted);
+    assert.equal(emulator.trainingJob(name).status, 'InProgress', 'Ctrl-C stopped the job itself');
+    const logs = start(['logs', name, '--follow', '--poll-interval', '0.2']);
+    await waitFor(() => /^READY$/m.test(logs.stdout));
+    logs.child.kill('SIGINT');
+    says(await logs.done);
+    assert.equal((await smct(['stop', name])).code, 0);
+    await emulator.waitForJob(name);
+    job();
+  });
+
+  test('submit with a missing Dockerfile, and push or submit with the Docker daemon down: one line that says what to do', async () => {
+    job({ build: { dockerfile: 'Missing.Dockerfile' } });
+    const missing = await smct(['submit']);
+    assert.equal(missing.code, 2);
+    assert.equal(
+      missing.stderr.split('\n').filter(Boolean).pop(),
+      'smct: Missing.Dockerfile: no such Dockerfile ("build.dockerfile" in sagemaker-job.json). Fix the path.',
+    );
+    job();
+    const down = { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } };
+    for (const args of [['push'], ['submit']]) {
+      const run = await start(args, down).done;
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /^smct: The Docker daemon is not running\. Start it .*, then try again\.$/m);
+      assert.doesNotMatch(run.stderr, /internal error|^\s+at /m);
+    }
   });
 });
 

@@ -49,3 +49,40 @@ test('a dry run without a role says how to give one', () => {
   assert.equal(run.status, 1);
   assert.match(run.stderr, /^smct: No execution role for the job: add "roleArn"/);
 });
+
+test('a dry run lists every problem submit would stop at, all at once: region, role, lint errors, limits', () => {
+  const folder = tempProject({
+    Dockerfile: 'FROM python:3.11-slim@sha256:' + 'a'.repeat(64) + '\nCOPY train.py /opt/program/train.py\nCMD ["python", "/opt/program/train.py"]\n',
+    'train.py': 'print("hi")\n',
+    'sagemaker-job.json': JSON.stringify({ image: 'trainer', resources: { instanceType: 'ml.m5.larg' } }),
+  });
+  const run = smct(['submit', '--dry-run'], folder);
+  assert.equal(run.status, 1);
+  const problems = run.stderr.split('\n').filter((line) => line.startsWith('smct: '));
+  assert.match(problems[0], /^smct: No AWS region is set/);
+  assert.match(problems[1], /^smct: No execution role for the job/);
+  assert.match(problems[2], /^smct: 1 error in Dockerfile will make the job fail on SageMaker\. Fix it first, or submit anyway with --force\.$/);
+  assert.match(problems[3], /^smct: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type/);
+  assert.equal(problems.length, 4, run.stderr);
+  // The lint finding itself, as smct lint prints it, and the request all the same.
+  assert.match(run.stderr, /^Dockerfile:3:5: error SM101 /m);
+  assert.equal(JSON.parse(run.stdout).ResourceConfig.InstanceType, 'ml.m5.larg');
+  // --force submits despite lint errors, so the dry run no longer lists them.
+  const forced = smct(['submit', '--dry-run', '--force', '--region', 'us-east-1', '--role', 'arn:aws:iam::123456789012:role/R'], folder);
+  assert.deepEqual(
+    forced.stderr.split('\n').filter((line) => line.startsWith('smct: ')),
+    [problems[3]],
+  );
+});
+
+test('a dry run of a job whose Dockerfile is missing, or whose job file is invalid, says so and exits 1', () => {
+  const folder = tempProject({ 'sagemaker-job.json': JSON.stringify({ image: 'trainer', roleArn: 'arn:aws:iam::123456789012:role/R' }) });
+  const missing = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
+  assert.equal(missing.status, 1);
+  assert.equal(missing.stderr, 'smct: Dockerfile: no such Dockerfile ("build.dockerfile" in sagemaker-job.json). Fix the path.\n');
+  const invalid = tempProject({ 'other.json': '{"image": 3}' });
+  const bad = smct(['submit', '--dry-run', '--job', 'other.json', '--region', 'us-east-1'], invalid);
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stdout, '');
+  assert.match(bad.stderr, /^smct: .*other\.json/);
+});

@@ -37,6 +37,18 @@ suite('Local training from VS Code', () => {
     assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });
 
+  test('"Build Image" builds what the editor shows: an open Dockerfile with unsaved changes is saved first, then linted and built from disk', async () => {
+    const job = writeJobProject('busybox-unsaved', {});
+    const dockerfile = vscode.Uri.file(path.join(path.dirname(job.fsPath), 'Dockerfile'));
+    const editor = await vscode.window.showTextDocument(dockerfile);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '# edited in the editor, not saved\n'));
+    assert.equal(editor.document.isDirty, true);
+    assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', job), true);
+    assert.equal(editor.document.isDirty, false, 'the Dockerfile was saved before the build');
+    assert.match(fs.readFileSync(dockerfile.fsPath, 'utf8'), /^# edited in the editor, not saved\n/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('"Stop Local Training Job" stops a running job: SIGTERM reaches the program and the job is Stopped', async () => {
     const job = writeJobProject('busybox-stop', { mode: 'term' });
     const running = vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);

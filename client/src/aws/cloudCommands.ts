@@ -47,14 +47,12 @@ export class CloudCommands {
     const job = await jobFile(target);
     if (!job) return undefined;
     try {
-      const aws = loadAws();
-      const target = await aws.resolveAwsTarget({ ...awsSettings(), jobRegion: job.region });
-      const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, {}), target.region);
+      const preview = await loadAws().previewSubmission(job, awsSettings());
       const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(preview.request, null, 2)}\n` });
       await vscode.window.showTextDocument(document, { preview: true });
-      const problems = [...preview.errors, ...preview.warnings];
-      if (preview.errors.length > 0) void vscode.window.showErrorMessage(`The job cannot be submitted: ${problems.join(' ')}`);
-      else if (problems.length > 0) void vscode.window.showWarningMessage(problems.join(' '));
+      if (preview.problems.length > 0) {
+        void vscode.window.showErrorMessage(`The job cannot be submitted: ${[...preview.problems, ...preview.warnings].join(' ')}`);
+      } else if (preview.warnings.length > 0) void vscode.window.showWarningMessage(preview.warnings.join(' '));
       // The request, not the document: a TextDocument does not travel back through executeCommand.
       return preview.request;
     } catch (error) {

@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadJob, pickJobFile } from './jobFiles';
 import {
-  FileSystemContext,
   buildImage,
   imageExists,
   isSmctError,
-  lintDockerfile,
+  lintErrorSummary,
+  lintJobDockerfile,
   runLocalTraining,
   type LocalTrainingResult,
   type TrainingJob,
@@ -85,20 +85,28 @@ export class LocalJobs implements vscode.Disposable {
     }
   }
 
-  /** Errors in the Dockerfile: fix first (the default) or build anyway. */
+  /**
+   * The one lint gate, on the file `docker build` reads: an open Dockerfile with unsaved changes is
+   * saved first, as VS Code saves before a task or a debug run. Errors: fix first (the default) or build anyway.
+   */
   private async lintBeforeBuild(job: TrainingJob): Promise<boolean> {
-    const document = await vscode.workspace.openTextDocument(job.build.dockerfile);
-    const result = lintDockerfile(document.getText(), { context: new FileSystemContext(job.build.context), settings: { target: job.build.target } });
-    const errors = result.findings.filter((finding) => finding.severity === 'error');
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.fsPath === job.build.dockerfile);
+    if (open?.isDirty && !(await open.save())) {
+      await vscode.window.showErrorMessage(
+        `${path.basename(job.build.dockerfile)} could not be saved, so it is not built: docker build reads the file on disk.`,
+      );
+      return false;
+    }
+    const { errors } = lintJobDockerfile(job);
     if (errors.length === 0) return true;
     const choice = await vscode.window.showWarningMessage(
-      `${errors.length} error${errors.length === 1 ? '' : 's'} in ${path.basename(job.build.dockerfile)} will make the job fail on SageMaker: ${errors[0].message}`,
+      `${lintErrorSummary(errors.length, path.basename(job.build.dockerfile))}: ${errors[0].message}`,
       'Fix First',
       'Build Anyway',
     );
     if (choice === 'Build Anyway') return true;
     if (choice === 'Fix First') {
-      const editor = await vscode.window.showTextDocument(document);
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(job.build.dockerfile));
       const start = errors[0].range.start;
       editor.selection = new vscode.Selection(start.line, start.character, start.line, start.character);
     }

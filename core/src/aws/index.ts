@@ -8,6 +8,15 @@ export type { UploadProgress } from './inputUpload';
 export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { logLineFormatter, TrainingLogReader, type LogLine } from './logStreams';
-export { submitTrainingJob, previewTrainingJobRequest, requireRole, type SubmitOptions, type SubmittedJob, type SubmitStep } from './submit';
+export {
+  submitTrainingJob,
+  previewSubmission,
+  previewTrainingJobRequest,
+  requireRole,
+  type SubmissionPreview,
+  type SubmitOptions,
+  type SubmittedJob,
+  type SubmitStep,
+} from './submit';
 export { consoleUrl, downloadModelArtifact, getTrainingJob, listTrainingJobs, stopTrainingJob, type StopOutcome } from './trainingJobs';
 export { GetCallerIdentityCommand } from '@aws-sdk/client-sts';

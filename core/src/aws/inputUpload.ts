@@ -76,6 +76,11 @@ export interface ChannelPlacement {
 
 const PARALLEL_FILES = 4;
 
+/** `<prefix>/<channel>/<content hash>`: where a channel's files go, for the upload and the preview alike. */
+export function channelKeyPrefix(prefix: string, channel: string, hash: string): string {
+  return `${prefix.replace(/\/+$/, '')}/${channel}/${hash}`;
+}
+
 /**
  * Uploads an input channel's folder under `s3://<bucket>/<prefix>/<channel>/<content hash>/`.
  * The hash covers every file's path and bytes, so an unchanged folder is found by a marker
@@ -93,7 +98,7 @@ export async function uploadChannel(
   const files = listFiles(placement.folder, channel);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const hash = await contentHash(files, signal);
-  const base = `${placement.prefix.replace(/\/+$/, '')}/${channel}/${hash}`;
+  const base = channelKeyPrefix(placement.prefix, channel, hash);
   const s3Uri = `s3://${bucket}/${base}/`;
   const marker = `${base}.complete`;
   if (await exists(clients, bucket, marker, owner)) return { s3Uri, uploaded: false, files: files.length, bytes };

@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { jobName, type TrainingJob } from '../job/trainingJob';
-import { lintErrorSummary, lintJobDockerfile } from '../job/lintJob';
+import { displayPath, lintGateRefusal, lintJobDockerfile, passLintGate } from '../lint/lintGate';
 import type { LintFinding } from '../lint/linter';
 import { buildImage } from '../local/build';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage, TRAINING_PLATFORM } from './ecrPush';
 import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
-import { defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { channelKeyPrefix, defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
 import { checkTrainingJobRequest } from './requestLimits';
 import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
-import { SmctError } from '../errors';
+import { isSmctError, SmctError } from '../errors';
+import { resolveAwsTarget } from './awsTarget';
 
 export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
 
@@ -57,9 +57,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   const step = options.onStep ?? (() => {});
   const roleArn = requireRole(job, options);
   const now = options.now ?? (() => new Date());
-  if (job.maxWaitSeconds !== undefined && !job.spot) {
-    options.onWarning?.('stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.');
-  }
+  spotWarnings(job).forEach((warning) => options.onWarning?.(warning));
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
   checkRequest(previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
@@ -70,25 +68,32 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   // One check (or creation) of the bucket, for the uploads and the default output alike.
   if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner);
   const channels = await placeInputs(clients, job, storage, options);
-  const outputPath = job.output.s3 ?? `s3://${storage.bucket}/`;
-  return createJob(clients, job, { image, roleArn, channels, outputPath }, options, now);
+  return createJob(clients, job, { image, roleArn, channels, outputPath: outputPath(job, storage) }, options, now);
 }
 
 export function requireRole(job: TrainingJob, options: Pick<SubmitOptions, 'roleArn'>): string {
   const roleArn = options.roleArn ?? job.roleArn;
-  if (!roleArn) {
-    throw new SmctError(
-      'AWS_INVALID',
-      `No execution role for the job: add "roleArn": "arn:aws:iam::<account>:role/<name>" to ${path.basename(job.file)}, or pass --role. SageMaker runs the job as this role; it needs access to the image, the input data and the output path.`,
-    );
-  }
+  if (!roleArn) throw new SmctError('REQUEST_INVALID', noRoleMessage(job));
   return roleArn;
 }
 
+function noRoleMessage(job: TrainingJob): string {
+  return `No execution role for the job: add "roleArn": "arn:aws:iam::<account>:role/<name>" to ${displayPath(job.file)}, or pass --role. SageMaker runs the job as this role; it needs access to the image, the input data and the output path.`;
+}
+
+/** What only AWS knows until the submission runs, in the preview: each stands in with zeros, as long as the real value. */
+export const STAND_IN_ACCOUNT = '000000000000';
+const STAND_IN_DIGEST = `sha256:${'0'.repeat(64)}`;
+const STAND_IN_HASH = '0'.repeat(32);
+/** A job file without a role (a problem of its own) still previews a request the limits can check. */
+const STAND_IN_ROLE = `arn:aws:iam::${STAND_IN_ACCOUNT}:role/no-role-given`;
+/** A region is needed to name buckets and registries; without one (a problem of its own) this stands in. */
+const STAND_IN_REGION = 'no-region-given';
+
 /**
  * The CreateTrainingJob request the job file makes, with stand-ins for what only AWS can tell
- * (the account, the image digest, the upload prefixes), and what the limits say of it: what
- * `smct submit --dry-run` shows before anything is built or sent.
+ * (the account, the image digest, the upload hashes), and what the limits say of it: what
+ * `smct submit` checks before anything is built or sent.
  */
 export function previewTrainingJobRequest(
   job: TrainingJob,
@@ -99,26 +104,87 @@ export function previewTrainingJobRequest(
   return { request, ...checkTrainingJobRequest(request) };
 }
 
-/** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
+export interface SubmissionPreview {
+  /** The request `smct submit` would send, but for the stand-ins. */
+  readonly request: CreateTrainingJobRequest;
+  /** Every reason the submission would be refused: lint errors, no role, no region, limits. */
+  readonly problems: readonly string[];
+  readonly warnings: readonly string[];
+  /** The Dockerfile's findings, when the submission would build the image. */
+  readonly lint: readonly LintFinding[];
+}
+
+/**
+ * `smct submit --dry-run` and "Preview Training Job Request": the request the submission would
+ * send and every problem it would stop at, all at once, with no AWS call. The request is built by
+ * the same code as the real one; only the stand-ins differ.
+ */
+export async function previewSubmission(
+  job: TrainingJob,
+  options: { readonly roleArn?: string; readonly profile?: string; readonly region?: string; readonly force?: boolean },
+): Promise<SubmissionPreview> {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const region = await resolveAwsTarget({ profile: options.profile, region: options.region, jobRegion: job.region }).then(
+    (target) => target.region,
+    (error: unknown) => {
+      if (!isSmctError(error, 'REGION_MISSING')) throw error;
+      problems.push(error.message);
+      return STAND_IN_REGION;
+    },
+  );
+  const roleArn = options.roleArn ?? job.roleArn;
+  if (!roleArn) problems.push(noRoleMessage(job));
+  let lint: readonly LintFinding[] = [];
+  if (willBuild(job) && !options.force) {
+    try {
+      const gate = lintJobDockerfile(job);
+      lint = gate.findings;
+      if (gate.errors.length > 0) problems.push(lintGateRefusal(gate.errors.length, job.build.dockerfile, 'submit'));
+    } catch (error) {
+      if (!isSmctError(error)) throw error;
+      problems.push(error.message);
+    }
+  }
+  const preview = previewTrainingJobRequest(job, roleArn ?? STAND_IN_ROLE, region);
+  problems.push(...preview.errors);
+  warnings.push(...spotWarnings(job), ...preview.warnings);
+  return { request: preview.request, problems, warnings, lint };
+}
+
+/** A local image name (no registry) is built and pushed; an image in a registry is used as it is. */
+function willBuild(job: TrainingJob): boolean {
+  return parseImageReference(job.image).registry === undefined;
+}
+
+function spotWarnings(job: TrainingJob): string[] {
+  return job.maxWaitSeconds !== undefined && !job.spot ? ['stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.'] : [];
+}
+
+/** The placement the submission will make, with stand-ins for the account, the digest and the upload hashes. */
 function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
-  const draftBucket = defaultBucketName(region, '000000000000');
-  const image =
-    parseImageReference(job.image).registry !== undefined
-      ? job.image
-      : `000000000000.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@sha256:${'0'.repeat(64)}`;
+  const storage = inputStorage(job, region, STAND_IN_ACCOUNT);
+  const image = willBuild(job)
+    ? `${STAND_IN_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@${STAND_IN_DIGEST}`
+    : job.image;
   const channels = Object.fromEntries(
     job.inputs.map((input) => [
       input.name,
-      input.source.kind === 's3' ? input.source.uri : `s3://${draftBucket}/smct/inputs/${job.baseJobName}/${input.name}/${'0'.repeat(32)}/`,
+      input.source.kind === 's3' ? input.source.uri : `s3://${storage.bucket}/${channelKeyPrefix(storage.prefix, input.name, STAND_IN_HASH)}/`,
     ]),
   );
-  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
+  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: outputPath(job, storage) };
+}
+
+/** The job file's s3:// output, else the bucket the inputs go to (the caller's default bucket), as the Python SDK does. */
+function outputPath(job: TrainingJob, storage: InputStorage): string {
+  return job.output.s3 ?? `s3://${storage.bucket}/`;
 }
 
 function checkRequest(request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
   const problems = checkTrainingJobRequest(request);
   if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));
-  if (problems.errors.length > 0) throw new SmctError('AWS_INVALID', `The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`);
+  if (problems.errors.length > 0) throw new SmctError('REQUEST_INVALID', `The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`);
 }
 
 async function createJob(
@@ -176,20 +242,14 @@ function sameEntries(a: Record<string, string> | undefined, b: Record<string, st
 
 /** The image the job runs: one already in a registry as it is; a local one built and pushed, by digest. */
 async function imageForJob(clients: AwsClients, job: TrainingJob, options: SubmitOptions): Promise<string> {
-  const registry = parseImageReference(job.image).registry;
-  if (registry !== undefined) {
-    checkRegistry(job.image, registry, clients.target.region, options);
+  if (!willBuild(job)) {
+    checkRegistry(job.image, parseImageReference(job.image).registry ?? '', clients.target.region, options);
     return job.image;
   }
   const step = options.onStep ?? (() => {});
   if (options.build !== false) {
     step('lint', `Linting ${job.build.dockerfile}`);
-    const findings = lintJobDockerfile(job);
-    options.onLint?.(findings);
-    const errors = findings.filter((finding) => finding.severity === 'error').length;
-    if (errors > 0 && !options.force) {
-      throw new SmctError('LINT_ERRORS', `${lintErrorSummary(errors, path.basename(job.build.dockerfile))}. Fix them first, or submit anyway with --force.`);
-    }
+    passLintGate(job, { force: options.force, action: 'submit', onFindings: options.onLint });
     step('build', `Building ${job.image} for ${job.build.platform}`);
     await buildImage(job, {
       onOutput: (chunk) =>

@@ -11,10 +11,11 @@ export function readDockerfile(file: string): string {
     stat = fs.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SmctError('USAGE', code === 'ENOENT' ? `${file}: no such file. Check the path.` : `${file}: cannot be read (${code ?? String(error)}).`);
+    throw new SmctError('FILE_UNREADABLE', code === 'ENOENT' ? `${file}: no such file. Check the path.` : `${file}: cannot be read (${code ?? String(error)}).`);
   }
-  if (stat.isDirectory())
-    throw new SmctError('USAGE', `${file} is a folder: give the path of the Dockerfile inside it, e.g. ${file.replace(/\/+$/, '')}/Dockerfile.`);
+  if (stat.isDirectory()) {
+    throw new SmctError('FILE_UNREADABLE', `${file} is a folder: give the path of the Dockerfile inside it, e.g. ${file.replace(/\/+$/, '')}/Dockerfile.`);
+  }
   if (stat.size > MAX_DOCKERFILE_BYTES) {
     throw new SmctError(
       'USAGE',
@@ -25,12 +26,12 @@ export function readDockerfile(file: string): string {
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
-    throw new SmctError('USAGE', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw new SmctError('FILE_UNREADABLE', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
   }
-  if (bytes.includes(0)) throw new SmctError('USAGE', `${file} is a binary file, not a Dockerfile.`);
+  if (bytes.includes(0)) throw new SmctError('FILE_UNREADABLE', `${file} is a binary file, not a Dockerfile.`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new SmctError('USAGE', `${file} is not valid UTF-8 text: save it as UTF-8 and try again.`);
+    throw new SmctError('FILE_UNREADABLE', `${file} is not valid UTF-8 text: save it as UTF-8 and try again.`);
   }
 }

@@ -1,0 +1,66 @@
+// The one lint gate before an image is built: `smct build`, `smct submit` and VS Code all pass
+// through it, and it lints the file that `docker build` will read (the one on disk).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FileSystemContext } from '../dockerfile/buildContext';
+import { SmctError } from '../errors';
+import type { TrainingJob } from '../job/trainingJob';
+import { lintDockerfile, type LintFinding } from './linter';
+import { readDockerfile } from './readDockerfile';
+
+export interface LintGateResult {
+  readonly findings: readonly LintFinding[];
+  /** The findings of severity error: any of them stops the build unless forced. */
+  readonly errors: readonly LintFinding[];
+}
+
+/** The job's Dockerfile linted as it will be built: the file on disk, its context, its target stage. */
+export function lintJobDockerfile(job: TrainingJob): LintGateResult {
+  if (!fs.existsSync(job.build.dockerfile)) {
+    throw new SmctError(
+      'FILE_UNREADABLE',
+      `${displayPath(job.build.dockerfile)}: no such Dockerfile ("build.dockerfile" in ${displayPath(job.file)}). Fix the path.`,
+    );
+  }
+  const text = readDockerfile(job.build.dockerfile);
+  const findings = lintDockerfile(text, { context: new FileSystemContext(job.build.context), settings: { target: job.build.target } }).findings;
+  return { findings, errors: findings.filter((finding) => finding.severity === 'error') };
+}
+
+export interface LintGateOptions {
+  /** Go on despite errors (`--force`, "Build Anyway"). */
+  readonly force?: boolean;
+  /** What the refusal says to do anyway. */
+  readonly action: 'build' | 'submit';
+  /** Every finding, shown before the verdict. */
+  readonly onFindings?: (findings: readonly LintFinding[]) => void;
+}
+
+/**
+ * Lints the job's Dockerfile and refuses to go on when it has errors, unless `force`:
+ * "2 errors in Dockerfile will make the job fail on SageMaker. Fix them first, or build anyway with --force."
+ */
+export function passLintGate(job: TrainingJob, options: LintGateOptions): LintGateResult {
+  const result = lintJobDockerfile(job);
+  options.onFindings?.(result.findings);
+  if (result.errors.length > 0 && !options.force) {
+    throw new SmctError('LINT_ERRORS', lintGateRefusal(result.errors.length, job.build.dockerfile, options.action));
+  }
+  return result;
+}
+
+/** Why the gate stops, and how to go on anyway. */
+export function lintGateRefusal(errors: number, dockerfile: string, action: LintGateOptions['action']): string {
+  return `${lintErrorSummary(errors, dockerfile)}. Fix ${errors === 1 ? 'it' : 'them'} first, or ${action} anyway with --force.`;
+}
+
+/** "2 errors in Dockerfile will make the job fail on SageMaker" */
+export function lintErrorSummary(errors: number, dockerfile: string): string {
+  return `${errors} error${errors === 1 ? '' : 's'} in ${displayPath(dockerfile)} will make the job fail on SageMaker`;
+}
+
+/** A path as the user would type it from here: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
