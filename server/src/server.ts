@@ -13,8 +13,7 @@ import { completion } from './features/completion';
 import { DiagnosticsFeature } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
-import { VERSION as version } from '../../core/src';
-import { Analysis, FileSystemContext, RULE_IDS } from '../../core/src';
+import { VERSION as version, Analysis, FileSystemContext, RULE_IDS } from '../../core/src';
 
 /** `initializationOptions` the server understands. */
 export interface InitializationOptions {

@@ -1,6 +1,5 @@
 import type { ReportedFinding } from '../positions';
-import { VERSION as version } from '../../../core/src';
-import { PROJECT_HOME, RULES, rulePageMarkdown, webRulePage, type Severity } from '../../../core/src';
+import { VERSION as version, PROJECT_HOME, RULES, rulePageMarkdown, webRulePage, type Severity } from '../../../core/src';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
