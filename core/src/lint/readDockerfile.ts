@@ -11,7 +11,10 @@ export function readDockerfile(file: string): string {
     stat = fs.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SmctError('FILE_UNREADABLE', code === 'ENOENT' ? `${file}: no such file. Check the path.` : `${file}: cannot be read (${code ?? String(error)}).`);
+    throw new SmctError(
+      'FILE_UNREADABLE',
+      code === 'ENOENT' ? `${file}: no such file. Check the path.` : `${file}: cannot be read (${code ?? String(error)}).`,
+    );
   }
   if (stat.isDirectory()) {
     throw new SmctError('FILE_UNREADABLE', `${file} is a folder: give the path of the Dockerfile inside it, e.g. ${file.replace(/\/+$/, '')}/Dockerfile.`);
