@@ -19,6 +19,7 @@ test('the extension packages as a .vsix holding the bundles, rule pages, grammar
     'syntaxes/sagemaker-dockerfile.injection.tmLanguage.json',
     'schemas/smct.schema.json',
     'README.md',
+    'CHANGELOG.md',
     'LICENSE',
   ]) {
     assert.ok(files.includes(expected), `${expected} is packaged`);
