@@ -8,7 +8,7 @@ import { tempProject } from '../helpers/tempDir';
 const ROOT = path.resolve(__dirname, '../../..');
 const VSCE = require.resolve('@vscode/vsce/vsce');
 
-test('the extension packages as a .vsix holding the bundles, rule pages, grammar and schema, and no sources', () => {
+test('the extension packages as a .vsix holding the bundles, rule pages, grammar and schema, and no sources or editor setup', () => {
   const listed = spawnSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(listed.status, 0, listed.stderr);
   const files = listed.stdout.trim().split('\n').sort();
@@ -19,14 +19,15 @@ test('the extension packages as a .vsix holding the bundles, rule pages, grammar
     'syntaxes/sagemaker-dockerfile.injection.tmLanguage.json',
     'schemas/smct.schema.json',
     'README.md',
+    'CHANGELOG.md',
     'LICENSE',
   ]) {
     assert.ok(files.includes(expected), `${expected} is packaged`);
   }
   assert.deepEqual(
-    files.filter((file) => /\.ts$|^node_modules\/|^test\/|^out\//.test(file)),
+    files.filter((file) => /\.ts$|^node_modules\/|^test\/|^out\/|^\./.test(file)),
     [],
-    'no sources, tests or dependencies',
+    'no sources, tests, dependencies or development files (.vscode/, .editorconfig, …)',
   );
 
   const out = path.join(tempProject({}), 'sagemaker-container-tools.vsix');

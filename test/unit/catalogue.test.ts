@@ -26,3 +26,20 @@ test('the contributed severity setting names every rule', () => {
   const names = manifest.contributes.configuration.properties['sagemakerContainerTools.rules'].propertyNames.enum;
   assert.deepEqual([...names].sort(), RULES.map((rule) => rule.id).sort());
 });
+
+test('every rule has its table of tests, test/unit/rules/<ID>.test.ts', () => {
+  const tables = new Set(fs.readdirSync(path.join(ROOT, 'test', 'unit', 'rules')));
+  const missing = RULES.map((rule) => `${rule.id}.test.ts`).filter((name) => !tables.has(name));
+  assert.deepEqual(missing, [], 'a rule without its test file');
+});
+
+test('every rule file of core/src/rules is in the catalogue (core/src/rules/index.ts)', () => {
+  const ids = new Set(RULES.map((rule) => rule.id));
+  const files = fs.readdirSync(path.join(ROOT, 'core', 'src', 'rules')).filter((name) => /^sm\d{3}-.+\.ts$/.test(name));
+  assert.ok(files.length > 0, 'rule files found');
+  assert.deepEqual(
+    files.filter((name) => !ids.has(name.slice(0, 5).toUpperCase())),
+    [],
+    'a rule file that RULES does not list',
+  );
+});
