@@ -16,8 +16,6 @@ export interface AwsProfile {
   readonly region?: string;
 }
 
-/** No region is known; the message says the ways to give one. */
-
 /** Every profile of the shared config and credentials files, as `aws configure list-profiles` lists them. */
 export async function listProfiles(): Promise<AwsProfile[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });

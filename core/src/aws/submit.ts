@@ -43,8 +43,6 @@ export interface SubmittedJob {
   readonly request: CreateTrainingJobRequest;
 }
 
-/** The Dockerfile has errors that would fail the job; nothing was built or sent. */
-
 const NAME_ATTEMPTS = 3;
 
 /**

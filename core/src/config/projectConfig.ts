@@ -18,8 +18,6 @@ export interface LoadedConfig {
   readonly config: ProjectConfig;
 }
 
-/** A config file that cannot be used; the message names the file and the key. */
-
 /** The nearest `.smct.json` in the Dockerfile's folder or above it, or undefined when there is none. */
 export function findProjectConfig(startDirectory: string): string | undefined {
   let directory = path.resolve(startDirectory);

@@ -50,8 +50,6 @@ export interface TrainingJob {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** A job file that cannot be used; the message names the file and the key. */
-
 interface JobFileJson {
   baseJobName?: string;
   image: string;

@@ -22,8 +22,6 @@ export async function buildArguments(job: TrainingJob): Promise<string[]> {
   return args;
 }
 
-/** Docker could not build the image; the message holds Docker's last lines. */
-
 /** Builds the job's image, streaming Docker's output; rejects with Docker's last words on failure. */
 export async function buildImage(job: TrainingJob, options: BuildOptions = {}): Promise<void> {
   // Asked first, so that a stopped daemon gets its own message rather than a failed build.

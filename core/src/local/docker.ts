@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import { SmctError } from '../errors';
 
-/** Docker cannot be used: not installed, its daemon not running, or no access to it. The message says what to do. */
-
 export interface DockerResult {
   readonly code: number;
   /** The output; for streamed calls only its last 64 KB (the stream itself went to the handlers). */

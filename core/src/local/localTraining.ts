@@ -34,8 +34,6 @@ export interface LocalTrainingOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-/** The job cannot be run locally as described: a missing input folder, an S3 channel, a missing image. */
-
 const FAILURE_REASON_LIMIT = 1024;
 const ACCOUNT = '000000000000';
 
