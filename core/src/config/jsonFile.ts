@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
+import { parseJson } from './jsonText';
 import { describeSchemaError } from './schemaErrors';
 
 /**
@@ -24,14 +25,10 @@ export class SchemaFile<T> {
       const code = (error as NodeJS.ErrnoException).code;
       throw this.makeError(code === 'ENOENT' ? this.whenMissing(file) : `Cannot read ${file}: ${code ?? String(error)}.`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw this.makeError(`${file} is not valid JSON: ${(error as Error).message}.`);
-    }
+    const parsed = parseJson(text);
+    if ('syntaxError' in parsed) throw this.makeError(`${file}: ${parsed.syntaxError.message}`);
     this.validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<T>(this.schema);
-    if (!this.validate(parsed)) throw this.makeError(describeSchemaError(file, this.validate.errors));
-    return parsed;
+    if (!this.validate(parsed.value)) throw this.makeError(describeSchemaError(file, this.validate.errors));
+    return parsed.value;
   }
 }
