@@ -1,15 +1,26 @@
 import * as fs from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { parseJson } from './jsonText';
-import { describeSchemaError } from './schemaErrors';
+import { describeProblems, type FileProblem, type LocatedProblem } from './fileProblems';
+import { parseJson, type JsonText } from './jsonText';
+import { schemaProblems } from './schemaProblems';
+
+/** A file's text read as JSON and checked against the schema, before anything else is asked of it. */
+export type CheckedJson =
+  | { readonly syntaxError: LocatedProblem }
+  | {
+      readonly value: unknown;
+      /** Every schema problem, not yet in file order: the caller may add its own before locating them all. */
+      readonly problems: readonly FileProblem[];
+      readonly text: JsonText;
+    };
 
 /**
  * A JSON file checked against a JSON Schema (compiled on first use: compiling costs more than
- * the rest of `smct lint`'s start). Every problem is thrown as `makeError(message)`, one line
- * naming the file and the key.
+ * the rest of `smct lint`'s start). Every problem of the file is thrown at once as
+ * `makeError(message)`: the file's name, then one line per problem naming its key.
  */
 export class SchemaFile<T> {
-  private validate: ValidateFunction<T> | undefined;
+  private compiled: ValidateFunction<T> | undefined;
 
   constructor(
     private readonly schema: object,
@@ -17,18 +28,41 @@ export class SchemaFile<T> {
     private readonly whenMissing: (file: string) => string = (file) => `${file}: no such file.`,
   ) {}
 
+  /** The file as a valid value, or an error naming `file` (as the caller gave it) and listing every problem. */
   load(file: string): T {
-    let text: string;
+    const checked = this.check(this.read(file));
+    const problems = 'syntaxError' in checked ? [checked.syntaxError] : checked.text.locate(checked.problems);
+    if (problems.length > 0) throw this.fail(file, problems);
+    return (checked as { value: T }).value;
+  }
+
+  read(file: string): string {
     try {
-      text = fs.readFileSync(file, 'utf8');
+      return fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw this.makeError(code === 'ENOENT' ? this.whenMissing(file) : `Cannot read ${file}: ${code ?? String(error)}.`);
     }
-    const parsed = parseJson(text);
-    if ('syntaxError' in parsed) throw this.makeError(`${file}: ${parsed.syntaxError.message}`);
-    this.validate ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<T>(this.schema);
-    if (!this.validate(parsed.value)) throw this.makeError(describeSchemaError(file, this.validate.errors));
-    return parsed.value;
+  }
+
+  check(source: string): CheckedJson {
+    const parsed = parseJson(source);
+    if ('syntaxError' in parsed) return parsed;
+    const validate = this.validator();
+    const problems = validate(parsed.value) ? [] : schemaProblems(validate.errors ?? []);
+    return { value: parsed.value, problems, text: parsed.text };
+  }
+
+  fail(file: string, problems: readonly FileProblem[]): Error {
+    return this.makeError(describeProblems(file, problems));
+  }
+
+  private validator(): ValidateFunction<T> {
+    // verbose: each error carries the value and the schema it checked, which the messages quote.
+    // patternErrorMessage is VS Code's keyword for a pattern's words; ajv is told it is one.
+    this.compiled ??= new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true })
+      .addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' })
+      .compile<T>(this.schema);
+    return this.compiled;
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import schema from '../../../schemas/sagemaker-job.schema.json';
+import type { LocatedProblem } from '../config/fileProblems';
 import { SchemaFile } from '../config/jsonFile';
 import { SmctError } from '../errors';
 
@@ -50,8 +51,6 @@ export interface TrainingJob {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** A job file that cannot be used; the message names the file and the key. */
-
 interface JobFileJson {
   baseJobName?: string;
   image: string;
@@ -81,8 +80,22 @@ const jobFile = new SchemaFile<JobFileJson>(
   (file) => `${file}: no such job file. Create one (see the README, "Build and train locally").`,
 );
 
+/**
+ * The job file at `file` (a path as the user gave it, which every message names), with its
+ * defaults applied and paths made absolute. Every problem is thrown at once: its first syntax
+ * error, or every schema problem.
+ */
 export function loadTrainingJob(file: string): TrainingJob {
-  return normalize(path.resolve(file), jobFile.load(file));
+  const text = jobFile.read(file);
+  const problems = checkJobFileText(text);
+  if (problems.length > 0) throw jobFile.fail(file, problems);
+  return normalize(path.resolve(file), JSON.parse(text) as JobFileJson);
+}
+
+/** Every problem of a job file's text, in file order, each with its key path and the place of that key (for an editor's diagnostics). */
+export function checkJobFileText(text: string): LocatedProblem[] {
+  const checked = jobFile.check(text);
+  return 'syntaxError' in checked ? [checked.syntaxError] : checked.text.locate(checked.problems);
 }
 
 function normalize(file: string, json: JobFileJson): TrainingJob {

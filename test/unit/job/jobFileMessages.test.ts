@@ -1,18 +1,107 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { loadTrainingJob } from '../../../core/src/job/trainingJob';
+import { keyPath } from '../../../core/src/config/fileProblems';
+import { loadProjectConfig } from '../../../core/src/config/projectConfig';
+import { isSmctError } from '../../../core/src/errors';
+import { checkJobFileText } from '../../../core/src/job/trainingJob';
 import { tempProject } from '../../helpers/tempDir';
 
-/** The message of a job file's text, without the file's name in front. */
-function message(text: string): string {
-  const file = path.join(tempProject({ 'sagemaker-job.json': text }), 'sagemaker-job.json');
-  try {
-    loadTrainingJob(file);
-  } catch (error) {
-    return (error as Error).message.replace(`${file}: `, '');
-  }
-  return 'no problem';
+/** The messages of a job file's text, in the order they are reported. */
+function messages(job: unknown): string[] {
+  return checkJobFileText(typeof job === 'string' ? job : JSON.stringify(job, null, 2)).map((problem) => problem.message);
+}
+
+const schemaCases: { name: string; job: unknown; expected: string[] }[] = [
+  {
+    name: 'a nested unknown key names the key path and the keys allowed there',
+    job: { image: 'x', inputs: { training: { souce: 'data' } } },
+    expected: [
+      '`inputs.training.source` is required',
+      'unknown key `souce` in `inputs.training`; the keys allowed there: source, contentType, inputMode, distribution',
+    ],
+  },
+  {
+    name: 'an unknown key with nothing close lists the keys allowed there',
+    job: { image: 'x', build: { foo: 1 } },
+    expected: ['unknown key `foo` in `build`; the keys allowed there: dockerfile, context, target, buildArgs, platform'],
+  },
+  {
+    name: 'an unknown key at the top level, nothing close (too many keys to list)',
+    job: { image: 'x', colour: 'blue' },
+    expected: ['unknown key `colour`'],
+  },
+  { name: 'a missing required key', job: {}, expected: ['`image` is required'] },
+  {
+    name: 'a missing required nested key',
+    job: { image: 'x', checkpoints: { localPath: '/opt/ml/checkpoints' } },
+    expected: ['`checkpoints.s3Uri` is required'],
+  },
+  {
+    name: 'an environment variable name',
+    job: { image: 'x', environment: { '1BAD': 'x' } },
+    expected: ['`environment` key `1BAD` is not a valid environment variable name (letters, digits and _, not starting with a digit)'],
+  },
+  {
+    name: 'a channel name',
+    job: { image: 'x', inputs: { 'train data': 'data' } },
+    expected: ['`inputs` key `train data` is not a valid channel name (1 to 64 letters, digits, dots, hyphens and underscores)'],
+  },
+  {
+    name: 'a value that does not match its pattern, in the schema’s words',
+    job: { image: 'x', region: 'eu-west' },
+    expected: ['`region` is "eu-west", which is not an AWS region code such as us-east-1'],
+  },
+  {
+    name: 'a wrong type, in words',
+    job: { image: 'x', resources: { instanceCount: 'two' } },
+    expected: ['`resources.instanceCount` must be a whole number, got "two"'],
+  },
+  { name: 'a number where true or false goes', job: { image: 'x', spot: 1 }, expected: ['`spot` must be true or false, got 1'] },
+  { name: 'an object where a string goes', job: { image: { name: 'x' } }, expected: ['`image` must be a string, got an object'] },
+  {
+    name: 'an enum lists its values',
+    job: { image: 'x', inputs: { training: { source: 'data', inputMode: 'Stream' } } },
+    expected: ['`inputs.training.inputMode` must be one of File, FastFile, Pipe, got "Stream"'],
+  },
+  {
+    name: 'a channel given as an object is told about the object only, not that it is not a string',
+    job: { image: 'x', inputs: { training: { source: 5 } } },
+    expected: ['`inputs.training.source` must be a string, got 5'],
+  },
+  {
+    name: 'a channel of neither form is told both forms',
+    job: { image: 'x', inputs: { training: 5 } },
+    expected: ['`inputs.training` must be a string or an object ({…}), got 5'],
+  },
+  { name: 'a channel given as an empty string', job: { image: 'x', inputs: { training: '' } }, expected: ['`inputs.training` must not be empty'] },
+  {
+    name: 'numbers out of range',
+    job: { image: 'x', resources: { volumeSizeGB: 0 }, stopping: { maxRuntimeSeconds: 2419201 } },
+    expected: ['`resources.volumeSizeGB` must be at least 1, got 0', '`stopping.maxRuntimeSeconds` must be at most 2419200, got 2419201'],
+  },
+  { name: 'an empty list', job: { image: 'x', containerEntrypoint: [] }, expected: ['`containerEntrypoint` must not be empty'] },
+  {
+    name: 'a list item',
+    job: { image: 'x', containerArguments: ['--a', 7] },
+    expected: ['`containerArguments[1]` must be a string, got 7'],
+  },
+  { name: 'a file that is not an object', job: [], expected: ['the file must be an object ({…}), got a list'] },
+  {
+    name: 'several problems at once, in the order of the file',
+    job: { spot: 'yes', environment: { OK: 3 }, image: 'x', build: { dockerfile: 'Dockerfile', debug: true } },
+    expected: [
+      '`spot` must be true or false, got "yes"',
+      '`environment.OK` must be a string, got 3',
+      'unknown key `debug` in `build`; the keys allowed there: dockerfile, context, target, buildArgs, platform',
+    ],
+  },
+];
+
+for (const { name, job, expected } of schemaCases) {
+  test(`job file message: ${name}`, () => {
+    assert.deepEqual(messages(job), expected);
+  });
 }
 
 const syntaxCases: { name: string; text: string; expected: string }[] = [
@@ -35,6 +124,56 @@ const syntaxCases: { name: string; text: string; expected: string }[] = [
 
 for (const { name, text, expected } of syntaxCases) {
   test(`a JSON syntax error gives its line and column: ${name}`, () => {
-    assert.equal(message(text), expected);
+    assert.deepEqual(messages(text), [expected]);
   });
 }
+
+test('each problem has its key path and the place of that key in the text', () => {
+  const text = '{\n  "image": "x",\n  "inputs": {\n    "training": { "source": "data", "mode": "File" }\n  },\n  "checkpoints": {}\n}\n';
+  const problems = checkJobFileText(text);
+  assert.deepEqual(
+    problems.map(({ path, range }) => ({ path, range })),
+    [
+      // The nested key itself: line 4, the characters of "mode" with its quotes.
+      { path: ['inputs', 'training', 'mode'], range: { start: { line: 3, character: 36 }, end: { line: 3, character: 42 } } },
+      // A missing key is shown at the object that lacks it.
+      { path: ['checkpoints', 's3Uri'], range: { start: { line: 5, character: 2 }, end: { line: 5, character: 15 } } },
+    ],
+  );
+  const missingImage = checkJobFileText('  {}');
+  assert.deepEqual(missingImage[0].range, { start: { line: 0, character: 2 }, end: { line: 0, character: 3 } });
+  const syntax = checkJobFileText('{\n  "image": "x",\n}');
+  assert.deepEqual(syntax[0], {
+    path: [],
+    message: 'not valid JSON at line 2, column 15: a comma before `}`, which JSON does not allow',
+    range: { start: { line: 1, character: 14 }, end: { line: 1, character: 15 } },
+  });
+});
+
+test('.smct.json is checked with the same messages', () => {
+  const folder = tempProject({ '.smct.json': JSON.stringify({ kind: 'trainign', rules: { SM101: 'loud', SM1: 'off' } }) });
+  const file = path.join(folder, '.smct.json');
+  assert.throws(
+    () => loadProjectConfig(file),
+    (error: unknown) => {
+      assert.ok(isSmctError(error, 'CONFIG_INVALID'));
+      assert.equal(
+        error.message,
+        [
+          `${file}: 3 problems:`,
+          '  `kind` must be one of auto, training, inference, both, got "trainign"',
+          '  `rules.SM101` must be one of off, info, warning, error, got "loud"',
+          '  `rules` key `SM1` is not a rule id such as SM101',
+        ].join('\n'),
+      );
+      return true;
+    },
+  );
+});
+
+test('key paths read as they would be written in JavaScript', () => {
+  assert.equal(keyPath(['inputs', 'training', 'souce']), 'inputs.training.souce');
+  assert.equal(keyPath(['containerEntrypoint', '0']), 'containerEntrypoint[0]');
+  assert.equal(keyPath(['inputs', 'train data']), 'inputs["train data"]');
+  assert.equal(keyPath(['hyperparameters', 'model.lr']), 'hyperparameters["model.lr"]');
+});
