@@ -1,9 +1,10 @@
 // ajv's errors turned into problems a person can act on: each names its key path and says what
 // is wrong in words ("`resources.instanceCount` must be a whole number, got \"two\""). It needs
 // ajv's `allErrors` (every problem of a run at once) and `verbose` (each error carries the value
-// and the schema it checked: the value for "got …", the schema for the keys allowed).
+// and the schema it checked: the value for "got …", the schema for the keys a typo could mean).
 // Schemas here use no $ref: a oneOf's branches are found by their schema paths.
 import type { ErrorObject } from 'ajv';
+import { closestMatch } from './closestMatch';
 import { quotedKeyPath, type FileProblem } from './fileProblems';
 
 /** Unknown keys are followed by the keys allowed there when there are no more than this. */
@@ -13,7 +14,7 @@ const MAX_VALUE_LENGTH = 40;
 
 /** One problem per mistake, in the order ajv found them (the caller sorts them in file order). */
 export function schemaProblems(errors: readonly ErrorObject[]): FileProblem[] {
-  const relevant = withoutPropertyNamesSummaries(withoutOtherBranches(errors));
+  const relevant = withoutTyposRequirements(withoutPropertyNamesSummaries(withoutOtherBranches(errors)));
   return relevant.map(describe);
 }
 
@@ -87,6 +88,16 @@ function withoutPropertyNamesSummaries(errors: readonly ErrorObject[]): ErrorObj
   );
 }
 
+/** `souce` for `source` is one mistake: the suggestion says it, so "`source` is required" beside it would say it twice. */
+function withoutTyposRequirements(errors: readonly ErrorObject[]): ErrorObject[] {
+  const suggested = new Set(
+    errors
+      .filter((error) => error.keyword === 'additionalProperties')
+      .map((error) => `${error.instancePath}/${closestMatch(String(error.params.additionalProperty), allowedKeys(error)) ?? ''}`),
+  );
+  return errors.filter((error) => error.keyword !== 'required' || !suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`));
+}
+
 /** The keys an object may have, from the schema that refused one (ajv's verbose `parentSchema`); `$schema` and the like left out. */
 function allowedKeys(error: ErrorObject): string[] {
   const properties = (error.parentSchema as { properties?: object } | undefined)?.properties ?? {};
@@ -123,6 +134,8 @@ function subject(path: readonly string[]): string {
 
 function unknownKey(key: string, where: readonly string[], allowed: readonly string[]): string {
   const place = where.length === 0 ? '' : ` in ${quotedKeyPath(where)}`;
+  const meant = closestMatch(key, allowed);
+  if (meant !== undefined) return `unknown key ${keyWords(key)}${place}: did you mean \`${meant}\`?`;
   if (allowed.length > 0 && allowed.length <= MAX_KEYS_LISTED) return `unknown key ${keyWords(key)}${place}; the keys allowed there: ${allowed.join(', ')}`;
   return `unknown key ${keyWords(key)}${place}`;
 }
@@ -196,7 +209,14 @@ function valueRule(error: ErrorObject): string {
 
 function enumRule(allowed: readonly unknown[], value: unknown): string {
   const listed = allowed.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ');
-  return `must be one of ${listed}, got ${valueWords(value)}`;
+  const meant =
+    typeof value === 'string'
+      ? closestMatch(
+          value,
+          allowed.filter((item): item is string => typeof item === 'string'),
+        )
+      : undefined;
+  return `must be one of ${listed}, got ${valueWords(value)}${meant === undefined ? '' : `: did you mean ${meant}?`}`;
 }
 
 /**

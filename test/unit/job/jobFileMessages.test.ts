@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { closestMatch } from '../../../core/src/config/closestMatch';
 import { keyPath } from '../../../core/src/config/fileProblems';
 import { loadProjectConfig } from '../../../core/src/config/projectConfig';
 import { isSmctError } from '../../../core/src/errors';
@@ -14,12 +15,15 @@ function messages(job: unknown): string[] {
 
 const schemaCases: { name: string; job: unknown; expected: string[] }[] = [
   {
-    name: 'a nested unknown key names the key path and the keys allowed there',
+    name: 'a nested typo names the key path and the key it probably meant',
     job: { image: 'x', inputs: { training: { souce: 'data' } } },
-    expected: [
-      '`inputs.training.source` is required',
-      'unknown key `souce` in `inputs.training`; the keys allowed there: source, contentType, inputMode, distribution',
-    ],
+    expected: ['unknown key `souce` in `inputs.training`: did you mean `source`?'],
+  },
+  {
+    // One mistake, one message: not also "`image` is required".
+    name: 'a typo of a required key, its letters swapped',
+    job: { imgae: 'x' },
+    expected: ['unknown key `imgae`: did you mean `image`?'],
   },
   {
     name: 'an unknown key with nothing close lists the keys allowed there',
@@ -65,6 +69,11 @@ const schemaCases: { name: string; job: unknown; expected: string[] }[] = [
     expected: ['`inputs.training.inputMode` must be one of File, FastFile, Pipe, got "Stream"'],
   },
   {
+    name: 'an enum value in the wrong case is suggested',
+    job: { image: 'x', output: { compression: 'gzip' } },
+    expected: ['`output.compression` must be one of GZIP, NONE, got "gzip": did you mean GZIP?'],
+  },
+  {
     name: 'a channel given as an object is told about the object only, not that it is not a string',
     job: { image: 'x', inputs: { training: { source: 5 } } },
     expected: ['`inputs.training.source` must be a string, got 5'],
@@ -89,11 +98,11 @@ const schemaCases: { name: string; job: unknown; expected: string[] }[] = [
   { name: 'a file that is not an object', job: [], expected: ['the file must be an object ({…}), got a list'] },
   {
     name: 'several problems at once, in the order of the file',
-    job: { spot: 'yes', environment: { OK: 3 }, image: 'x', build: { dockerfile: 'Dockerfile', debug: true } },
+    job: { spot: 'yes', environment: { OK: 3 }, image: 'x', build: { dockerfil: 'Dockerfile' } },
     expected: [
       '`spot` must be true or false, got "yes"',
       '`environment.OK` must be a string, got 3',
-      'unknown key `debug` in `build`; the keys allowed there: dockerfile, context, target, buildArgs, platform',
+      'unknown key `dockerfil` in `build`: did you mean `dockerfile`?',
     ],
   },
 ];
@@ -161,7 +170,7 @@ test('.smct.json is checked with the same messages', () => {
         error.message,
         [
           `${file}: 3 problems:`,
-          '  `kind` must be one of auto, training, inference, both, got "trainign"',
+          '  `kind` must be one of auto, training, inference, both, got "trainign": did you mean training?',
           '  `rules.SM101` must be one of off, info, warning, error, got "loud"',
           '  `rules` key `SM1` is not a rule id such as SM101',
         ].join('\n'),
@@ -170,6 +179,25 @@ test('.smct.json is checked with the same messages', () => {
     },
   );
 });
+
+const suggestions: [string, string[], string | undefined][] = [
+  ['souce', ['source', 'contentType', 'inputMode'], 'source'],
+  ['imgae', ['baseJobName', 'image', 'repository'], 'image'],
+  ['Image', ['image'], 'image'],
+  ['env', ['region', 'environment'], 'environment'],
+  ['volumeSize', ['instanceCount', 'volumeSizeGB'], 'volumeSizeGB'],
+  // Both are close enough to suggest; the closer one wins.
+  ['instanceCont', ['instanceType', 'instanceCount'], 'instanceCount'],
+  ['hyperparams', ['hyperparameters', 'environment'], 'hyperparameters'],
+  ['foo', ['tags', 'spot', 'image'], undefined],
+  ['lr', ['region', 'roleArn'], undefined],
+];
+
+for (const [typed, candidates, expected] of suggestions) {
+  test(`the closest key to "${typed}" is ${expected ?? 'none'}`, () => {
+    assert.equal(closestMatch(typed, candidates), expected);
+  });
+}
 
 test('key paths read as they would be written in JavaScript', () => {
   assert.equal(keyPath(['inputs', 'training', 'souce']), 'inputs.training.souce');
