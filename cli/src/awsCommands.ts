@@ -7,6 +7,7 @@ import { toReported } from './positions';
 import {
   JOB_FILE_NAME,
   SmctError,
+  describeProblems,
   loadAws,
   loadTrainingJob,
   type AwsClients,
@@ -225,13 +226,13 @@ export async function jobsCommand(argv: readonly string[], io: Io): Promise<numb
 }
 
 /** The request as it would be sent, and its problems; no AWS call but the region's resolution. */
-async function dryRun(job: TrainingJob, values: { profile?: string; region?: string; role?: string }, io: Io): Promise<number> {
+async function dryRun(job: TrainingJob, values: { job: string; profile?: string; region?: string; role?: string }, io: Io): Promise<number> {
   const aws = loadAws();
   const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job.region });
   const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, { roleArn: values.role }), target.region);
   io.out(`${JSON.stringify(preview.request, null, 2)}\n`);
   for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
-  for (const error of preview.errors) io.err(`smct: ${error}\n`);
+  if (preview.errors.length > 0) io.err(`smct: ${describeProblems(values.job, preview.errors)}\n`);
   return preview.errors.length > 0 ? 1 : 0;
 }
 

@@ -18,6 +18,7 @@ export { RULES, RULE_IDS } from './rules';
 export type { FileEdit } from './rules/rule';
 export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';
 
+export { describeProblems, keyPath, type FileProblem, type LocatedProblem } from './config/fileProblems';
 export { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from './job/trainingJob';
 export { lintErrorSummary, lintJobDockerfile } from './job/lintJob';
 

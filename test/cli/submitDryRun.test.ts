@@ -40,7 +40,32 @@ test('a dry run of a job that cannot be sent lists every problem and exits 1', (
   assert.equal(run.status, 1);
   assert.equal(JSON.parse(run.stdout).ResourceConfig.InstanceType, 'ml.m5.larg');
   assert.match(run.stderr, /^smct: warning: Environment\["DB_PASSWORD"\] looks like a secret/m);
-  assert.match(run.stderr, /^smct: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on/m);
+  assert.match(
+    run.stderr,
+    /^smct: sagemaker-job\.json: `resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on; did you mean ml\.m5\.large\?$/m,
+  );
+});
+
+test('the problems of a dry run of --job other.json name other.json, not sagemaker-job.json', () => {
+  const folder = tempProject({
+    'jobs/other.json': JSON.stringify({
+      image: 'trainer',
+      roleArn: 'arn:aws:iam::123456789012:role/R',
+      tags: { team: 'a;b' },
+      hyperparameters: { note: 'a\nb' },
+    }),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1', '--job', 'jobs/other.json'], folder);
+  assert.equal(run.status, 1);
+  assert.equal(
+    run.stderr,
+    [
+      'smct: jobs/other.json: 2 problems:',
+      '  `hyperparameters.note`: HyperParameters["note"] "a\\nb" does not match the pattern .* (it may not hold a line break)',
+      '  `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('a dry run without a role says how to give one', () => {

@@ -52,7 +52,7 @@ export class CloudCommands {
       const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, {}), target.region);
       const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(preview.request, null, 2)}\n` });
       await vscode.window.showTextDocument(document, { preview: true });
-      const problems = [...preview.errors, ...preview.warnings];
+      const problems = [...preview.errors.map((error) => error.message), ...preview.warnings];
       if (preview.errors.length > 0) void vscode.window.showErrorMessage(`The job cannot be submitted: ${problems.join(' ')}`);
       else if (problems.length > 0) void vscode.window.showWarningMessage(problems.join(' '));
       // The request, not the document: a TextDocument does not travel back through executeCommand.

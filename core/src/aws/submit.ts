@@ -11,8 +11,10 @@ import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage, TRAINING_PLATFORM } from './ecrPush';
 import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
 import { defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 import { checkTrainingJobRequest } from './requestLimits';
 import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
+import { describeProblems, type FileProblem } from '../config/fileProblems';
 import { SmctError } from '../errors';
 
 export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
@@ -61,7 +63,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
     options.onWarning?.('stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.');
   }
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
-  checkRequest(previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
+  checkRequest(job, previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
   const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
   const account = required(identity.Account, 'Account');
@@ -94,9 +96,9 @@ export function previewTrainingJobRequest(
   job: TrainingJob,
   roleArn: string,
   region: string,
-): { request: CreateTrainingJobRequest; errors: string[]; warnings: string[] } {
+): { request: CreateTrainingJobRequest; errors: FileProblem[]; warnings: string[] } {
   const request = createTrainingJobRequest(job, draftPlacement(job, roleArn, region));
-  return { request, ...checkTrainingJobRequest(request) };
+  return { request, ...checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES) };
 }
 
 /** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
@@ -115,10 +117,11 @@ function draftPlacement(job: TrainingJob, roleArn: string, region: string): Plac
   return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
 }
 
-function checkRequest(request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
-  const problems = checkTrainingJobRequest(request);
+/** The job's problems are its file's: reported as the loading of the file reports them. */
+function checkRequest(job: TrainingJob, request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
+  const problems = checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES);
   if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));
-  if (problems.errors.length > 0) throw new SmctError('AWS_INVALID', `The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`);
+  if (problems.errors.length > 0) throw new SmctError('JOB_FILE_INVALID', describeProblems(path.basename(job.file), problems.errors));
 }
 
 async function createJob(
@@ -132,7 +135,7 @@ async function createJob(
   let name = jobName(job.baseJobName, startedAt);
   for (let attempt = 1; ; attempt++) {
     const request = createTrainingJobRequest(job, { ...placed, name });
-    checkRequest(request, options, false);
+    checkRequest(job, request, options, false);
     options.onStep?.('submit', `Creating training job ${name}`);
     try {
       const created = await clients.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: options.signal });
