@@ -10,6 +10,7 @@ import {
   describeProblems,
   loadAws,
   loadTrainingJob,
+  sageMakerLimits,
   type AwsClients,
   type AwsTarget,
   type LogLine,
@@ -35,11 +36,12 @@ input folders are uploaded to s3://sagemaker-<region>-<account>/ (unchanged fold
 uploaded again). The request is checked against the API's limits before it is sent.
   --wait               follow the job to its end: status, every instance's logs, summary
   --dry-run            print the CreateTrainingJob request (000000000000 and zero digests stand in for
-                       what only AWS knows) and its problems; build, push and send nothing
+                       what only AWS knows) and its warnings; build, push and send nothing
   --force              submit even when the Dockerfile has lint errors
   --poll-interval S    seconds between log reads while following (default 5)
 ${AWS_OPTIONS_HELP}
-Exit codes: 0 submitted (with --wait: Completed), 1 failed or stopped, 2 usage error.
+A job file SageMaker would refuse is not sent: every problem it has is listed, with exit code 2.
+Exit codes: 0 submitted (with --wait: Completed), 1 failed or stopped, 2 usage error or job file problems.
 `;
 
 export const LOGS_USAGE = `Usage: smct logs JOB [--follow] [--profile NAME] [--region REGION]
@@ -122,7 +124,9 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
   });
   if (values.help) return usage(io, SUBMIT_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
-  const job = loadTrainingJob(values.job);
+  // What SageMaker would refuse is reported with the file's other problems, all in one run.
+  const limits = sageMakerLimits({ roleArn: values.role, region: values.region, instanceTypes: loadAws().TRAINING_INSTANCE_TYPES });
+  const job = loadTrainingJob(values.job, limits);
   if (values['dry-run']) return dryRun(job, values, io);
   const clients = await clientsFor(values, job);
   const dockerfile = path.relative(process.cwd(), job.build.dockerfile) || job.build.dockerfile;
@@ -232,6 +236,7 @@ async function dryRun(job: TrainingJob, values: { job: string; profile?: string;
   const preview = aws.previewTrainingJobRequest(job, aws.requireRole(job, { roleArn: values.role }), target.region);
   io.out(`${JSON.stringify(preview.request, null, 2)}\n`);
   for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
+  // The file was checked as it was loaded; what is left is what the resolved region changes.
   if (preview.errors.length > 0) io.err(`smct: ${describeProblems(values.job, preview.errors)}\n`);
   return preview.errors.length > 0 ? 1 : 0;
 }

@@ -19,7 +19,8 @@ export type { FileEdit } from './rules/rule';
 export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';
 
 export { describeProblems, keyPath, type FileProblem, type LocatedProblem } from './config/fileProblems';
-export { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from './job/trainingJob';
+export { JOB_FILE_NAME, checkJobFileText, loadTrainingJob, type JobFileRule, type TrainingJob } from './job/trainingJob';
+export { jobFileProblems, sageMakerLimits, type SageMakerCheckOptions } from './job/sageMakerChecks';
 export { lintErrorSummary, lintJobDockerfile } from './job/lintJob';
 
 export { buildImage } from './local/build';

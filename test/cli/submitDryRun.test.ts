@@ -27,45 +27,65 @@ test('the example’s dry run prints a request the official model accepts, with 
   assert.equal(run.stderr, '');
 });
 
-test('a dry run of a job that cannot be sent lists every problem and exits 1', () => {
+test('a dry run of a job SageMaker would refuse prints no request: every problem of the file, at once, and exit 2', () => {
   const folder = tempProject({
     'sagemaker-job.json': JSON.stringify({
       image: 'trainer',
       roleArn: 'arn:aws:iam::123456789012:role/R',
       resources: { instanceType: 'ml.m5.larg' },
-      environment: { DB_PASSWORD: 'x' },
+      tags: { team: 'a;b' },
     }),
   });
   const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
-  assert.equal(run.status, 1);
-  assert.equal(JSON.parse(run.stdout).ResourceConfig.InstanceType, 'ml.m5.larg');
-  assert.match(run.stderr, /^smct: warning: Environment\["DB_PASSWORD"\] looks like a secret/m);
-  assert.match(
-    run.stderr,
-    /^smct: sagemaker-job\.json: `resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on; did you mean ml\.m5\.large\?$/m,
-  );
-});
-
-test('the problems of a dry run of --job other.json name other.json, not sagemaker-job.json', () => {
-  const folder = tempProject({
-    'jobs/other.json': JSON.stringify({
-      image: 'trainer',
-      roleArn: 'arn:aws:iam::123456789012:role/R',
-      tags: { team: 'a;b' },
-      hyperparameters: { note: 'a\nb' },
-    }),
-  });
-  const run = smct(['submit', '--dry-run', '--region', 'us-east-1', '--job', 'jobs/other.json'], folder);
-  assert.equal(run.status, 1);
+  assert.equal(run.status, 2);
+  assert.equal(run.stdout, '');
   assert.equal(
     run.stderr,
     [
-      'smct: jobs/other.json: 2 problems:',
-      '  `hyperparameters.note`: HyperParameters["note"] "a\\nb" does not match the pattern .* (it may not hold a line break)',
+      'smct: sagemaker-job.json: 2 problems:',
+      '  `resources.instanceType`: ResourceConfig.InstanceType "ml.m5.larg" is not an instance type SageMaker trains on; did you mean ml.m5.large?',
       '  `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
       '',
     ].join('\n'),
   );
+});
+
+test('a dry run of a valid job warns of what looks like a secret and prints the request', () => {
+  const folder = tempProject({
+    'sagemaker-job.json': JSON.stringify({ image: 'trainer', roleArn: 'arn:aws:iam::123456789012:role/R', environment: { DB_PASSWORD: 'x' } }),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).Environment, { DB_PASSWORD: 'x' });
+  assert.match(run.stderr, /^smct: warning: Environment\["DB_PASSWORD"\] looks like a secret/m);
+});
+
+test('--job other.json: its schema and limit problems together, in file order, naming other.json', () => {
+  const folder = tempProject({
+    'jobs/other.json': JSON.stringify(
+      {
+        image: 'trainer',
+        inputs: { training: { souce: 'data' } },
+        tags: { team: 'a;b' },
+        resources: { instanceCount: 'two' },
+      },
+      null,
+      2,
+    ),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1', '--job', 'jobs/other.json'], folder);
+  assert.equal(run.status, 2);
+  assert.equal(
+    run.stderr,
+    [
+      'smct: jobs/other.json: 3 problems:',
+      '  unknown key `souce` in `inputs.training`: did you mean `source`?',
+      '  `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+      '  `resources.instanceCount` must be a whole number, got "two"',
+      '',
+    ].join('\n'),
+  );
+  assert.doesNotMatch(run.stderr, /sagemaker-job\.json/);
 });
 
 test('a dry run without a role says how to give one', () => {

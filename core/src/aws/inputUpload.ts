@@ -7,11 +7,6 @@ import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError } from './awsErrors';
 import { SmctError } from '../errors';
 
-/** The bucket the SageMaker SDKs use by default: `sagemaker-<region>-<account>`. */
-export function defaultBucketName(region: string, account: string): string {
-  return `sagemaker-${region}-${account}`;
-}
-
 /**
  * Creates the bucket when it does not exist. With `owner`, the bucket must be that account's: a
  * bucket of another account (or one that denies access) is an error, never a place for the data.

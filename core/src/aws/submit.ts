@@ -9,11 +9,11 @@ import { buildImage } from '../local/build';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage, TRAINING_PLATFORM } from './ecrPush';
-import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
-import { defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { ecrRegistry, parseImageReference } from './imageReference';
+import { ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
 import { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 import { checkTrainingJobRequest } from './requestLimits';
-import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
+import { createTrainingJobRequest, defaultBucketName, draftPlacement, type PlacedJob } from './trainingRequest';
 import { describeProblems, type FileProblem } from '../config/fileProblems';
 import { SmctError } from '../errors';
 
@@ -101,23 +101,7 @@ export function previewTrainingJobRequest(
   return { request, ...checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES) };
 }
 
-/** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
-function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
-  const draftBucket = defaultBucketName(region, '000000000000');
-  const image =
-    parseImageReference(job.image).registry !== undefined
-      ? job.image
-      : `000000000000.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@sha256:${'0'.repeat(64)}`;
-  const channels = Object.fromEntries(
-    job.inputs.map((input) => [
-      input.name,
-      input.source.kind === 's3' ? input.source.uri : `s3://${draftBucket}/smct/inputs/${job.baseJobName}/${input.name}/${'0'.repeat(32)}/`,
-    ]),
-  );
-  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
-}
-
-/** The job's problems are its file's: reported as the loading of the file reports them. */
+/** The job's problems are its file's: reported as the loading of the file reports them, with the region now known. */
 function checkRequest(job: TrainingJob, request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
   const problems = checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES);
   if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));

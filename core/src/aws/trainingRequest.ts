@@ -1,5 +1,8 @@
+// No value of the SDK is imported here: the job file's checks build a draft request before the
+// AWS half is loaded (see load.ts).
 import type { Channel, CreateTrainingJobRequest, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
-import type { TrainingJob } from '../job/trainingJob';
+import { jobName, type TrainingJob } from '../job/trainingJob';
+import { parseImageReference, repositoryNameFor } from './imageReference';
 
 /** Where the job's parts are in AWS once pushed and uploaded. */
 export interface PlacedJob {
@@ -48,4 +51,25 @@ export function createTrainingJobRequest(job: TrainingJob, placed: PlacedJob): C
     ...(job.checkpoints ? { CheckpointConfig: { S3Uri: job.checkpoints.s3Uri, LocalPath: job.checkpoints.localPath } } : {}),
     ...(Object.keys(job.tags).length > 0 ? { Tags: Object.entries(job.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
   };
+}
+
+/** The bucket the SageMaker SDKs use by default: `sagemaker-<region>-<account>`. */
+export function defaultBucketName(region: string, account: string): string {
+  return `sagemaker-${region}-${account}`;
+}
+
+/** Stand-ins for what AWS decides later (the digest, the upload prefixes), as long as theirs, for the early check. */
+export function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
+  const draftBucket = defaultBucketName(region, '000000000000');
+  const image =
+    parseImageReference(job.image).registry !== undefined
+      ? job.image
+      : `000000000000.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@sha256:${'0'.repeat(64)}`;
+  const channels = Object.fromEntries(
+    job.inputs.map((input) => [
+      input.name,
+      input.source.kind === 's3' ? input.source.uri : `s3://${draftBucket}/smct/inputs/${job.baseJobName}/${input.name}/${'0'.repeat(32)}/`,
+    ]),
+  );
+  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: job.output.s3 ?? `s3://${draftBucket}/` };
 }

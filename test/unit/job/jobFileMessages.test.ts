@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { TRAINING_INSTANCE_TYPES } from '../../../core/src/aws/instanceTypes';
 import { closestMatch } from '../../../core/src/config/closestMatch';
 import { keyPath } from '../../../core/src/config/fileProblems';
 import { loadProjectConfig } from '../../../core/src/config/projectConfig';
 import { isSmctError } from '../../../core/src/errors';
-import { checkJobFileText } from '../../../core/src/job/trainingJob';
+import { jobFileProblems, sageMakerLimits } from '../../../core/src/job/sageMakerChecks';
+import { checkJobFileText, loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { tempProject } from '../../helpers/tempDir';
 
-/** The messages of a job file's text, in the order they are reported. */
+/** The messages of a job file's text, schema checks only, in the order they are reported. */
 function messages(job: unknown): string[] {
   return checkJobFileText(typeof job === 'string' ? job : JSON.stringify(job, null, 2)).map((problem) => problem.message);
 }
@@ -137,9 +139,64 @@ for (const { name, text, expected } of syntaxCases) {
   });
 }
 
+test('schema problems and SageMaker limit problems come together, each once, in file order', () => {
+  const text = JSON.stringify(
+    {
+      image: 'trainer',
+      hyperparameters: { note: 'two\nlines' },
+      environment: { '1BAD': 'x' },
+      resources: { instanceType: 'ml.m5.larg', instanceCount: 'two' },
+      tags: { team: 'a;b' },
+    },
+    null,
+    2,
+  );
+  assert.deepEqual(
+    jobFileProblems(text, { instanceTypes: TRAINING_INSTANCE_TYPES }).map((problem) => problem.message),
+    [
+      '`hyperparameters.note`: HyperParameters["note"] "two\\nlines" does not match the pattern .* (it may not hold a line break)',
+      // Once: the schema's words, not also the limit's (the schema's refused parts are not checked again).
+      '`environment` key `1BAD` is not a valid environment variable name (letters, digits and _, not starting with a digit)',
+      '`resources.instanceType`: ResourceConfig.InstanceType "ml.m5.larg" is not an instance type SageMaker trains on; did you mean ml.m5.large?',
+      '`resources.instanceCount` must be a whole number, got "two"',
+      '`tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+    ],
+  );
+});
+
+test('loadTrainingJob throws every problem at once, naming the file as it was given (other.json, not sagemaker-job.json)', () => {
+  const folder = tempProject({
+    'other.json': JSON.stringify({ inputs: { training: { souce: 'data' } }, tags: { team: 'a;b' } }, null, 2),
+    'single.json': JSON.stringify({ image: 'x', tags: { team: 'a;b' } }),
+  });
+  const given = path.relative(process.cwd(), path.join(folder, 'other.json'));
+  assert.throws(
+    () => loadTrainingJob(given, sageMakerLimits()),
+    (error: unknown) => {
+      assert.ok(isSmctError(error, 'JOB_FILE_INVALID'));
+      assert.equal(
+        error.message,
+        [
+          `${given}: 3 problems:`,
+          '  `image` is required',
+          '  unknown key `souce` in `inputs.training`: did you mean `source`?',
+          '  `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+        ].join('\n'),
+      );
+      return true;
+    },
+  );
+  const single = path.join(folder, 'single.json');
+  assert.throws(() => loadTrainingJob(single, sageMakerLimits()), {
+    message: `${single}: \`tags.team\`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)`,
+  });
+  // Without the SageMaker checks (a local run), the limits are not the file's problem.
+  assert.equal(loadTrainingJob(single).tags.team, 'a;b');
+});
+
 test('each problem has its key path and the place of that key in the text', () => {
   const text = '{\n  "image": "x",\n  "inputs": {\n    "training": { "source": "data", "mode": "File" }\n  },\n  "checkpoints": {}\n}\n';
-  const problems = checkJobFileText(text);
+  const problems = jobFileProblems(text);
   assert.deepEqual(
     problems.map(({ path, range }) => ({ path, range })),
     [
@@ -149,9 +206,9 @@ test('each problem has its key path and the place of that key in the text', () =
       { path: ['checkpoints', 's3Uri'], range: { start: { line: 5, character: 2 }, end: { line: 5, character: 15 } } },
     ],
   );
-  const missingImage = checkJobFileText('  {}');
+  const missingImage = jobFileProblems('  {}');
   assert.deepEqual(missingImage[0].range, { start: { line: 0, character: 2 }, end: { line: 0, character: 3 } });
-  const syntax = checkJobFileText('{\n  "image": "x",\n}');
+  const syntax = jobFileProblems('{\n  "image": "x",\n}');
   assert.deepEqual(syntax[0], {
     path: [],
     message: 'not valid JSON at line 2, column 15: a comma before `}`, which JSON does not allow',
