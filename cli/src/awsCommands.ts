@@ -10,6 +10,7 @@ import {
   SmctError,
   loadAws,
   loadTrainingJob,
+  sageMakerLimits,
   type AwsClients,
   type AwsTarget,
   type LogLine,
@@ -40,8 +41,9 @@ uploaded again). The request is checked against the API's limits before it is se
   --force              submit even when the Dockerfile has lint errors
   --poll-interval S    seconds between log reads while following (default 5)
 ${AWS_OPTIONS_HELP}
+A job file SageMaker would refuse is not sent: every problem it has is listed, with exit code 2.
 Exit codes: 0 submitted (with --wait: Completed), 1 failed, stopped or refused, 2 usage or job file
-error, 130 Ctrl-C (while following, the job goes on).
+problems, 130 Ctrl-C (while following, the job goes on).
 `;
 
 export const LOGS_USAGE = `Usage: smct logs JOB [--follow] [--profile NAME] [--region REGION]
@@ -125,7 +127,9 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
   if (values.help) return usage(io, SUBMIT_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
   if (values['dry-run']) return dryRun(values.job, values, io);
-  const job = loadTrainingJob(values.job);
+  // What SageMaker would refuse is reported with the file's other problems, all in one run.
+  const limits = sageMakerLimits({ roleArn: values.role, region: values.region, instanceTypes: loadAws().TRAINING_INSTANCE_TYPES });
+  const job = loadTrainingJob(values.job, limits);
   const clients = await clientsFor(values, job);
   const dockerfile = displayPath(job.build.dockerfile);
   try {
@@ -230,7 +234,8 @@ async function dryRun(file: string, values: { profile?: string; region?: string;
     job = loadTrainingJob(file);
   } catch (error) {
     if (!isSmctError(error, 'JOB_FILE_INVALID')) throw error;
-    io.err(`smct: ${error.message}\n`);
+    // No request can be built from this file; say all that is wrong with it, the limits too.
+    io.err(`smct: ${jobFileProblemsMessage(file, values) ?? error.message}\n`);
     return 1;
   }
   const preview = await loadAws().previewSubmission(job, { roleArn: values.role, profile: values.profile, region: values.region, force: values.force });
@@ -239,6 +244,16 @@ async function dryRun(file: string, values: { profile?: string; region?: string;
   for (const warning of preview.warnings) io.err(`smct: warning: ${warning}\n`);
   for (const problem of preview.problems) io.err(`smct: ${problem}\n`);
   return preview.problems.length > 0 ? 1 : 0;
+}
+
+/** The file's schema and SageMaker limit problems together, as loading it for a submission reports them. */
+function jobFileProblemsMessage(file: string, values: { role?: string; region?: string }): string | undefined {
+  try {
+    loadTrainingJob(file, sageMakerLimits({ roleArn: values.role, region: values.region, instanceTypes: loadAws().TRAINING_INSTANCE_TYPES }));
+    return undefined;
+  } catch (error) {
+    return isSmctError(error, 'JOB_FILE_INVALID') ? error.message : undefined;
+  }
 }
 
 /** Follows a job to its end; exit code 0 only for Completed. */

@@ -18,7 +18,9 @@ export { RULES, RULE_IDS } from './rules';
 export type { FileEdit } from './rules/rule';
 export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';
 
-export { JOB_FILE_NAME, loadTrainingJob, type TrainingJob } from './job/trainingJob';
+export { describeProblems, keyPath, type FileProblem, type LocatedProblem } from './config/fileProblems';
+export { JOB_FILE_NAME, checkJobFileText, loadTrainingJob, type JobFileRule, type TrainingJob } from './job/trainingJob';
+export { jobFileProblems, sageMakerLimits, type SageMakerCheckOptions } from './job/sageMakerChecks';
 export { displayPath, lintErrorSummary, lintJobDockerfile, passLintGate, type LintGateResult } from './lint/lintGate';
 
 export { buildImage } from './local/build';

@@ -47,10 +47,10 @@ describe('submitting against the AWS emulator', () => {
     const before = emulator.requests.length;
     const file = project({ resources: { instanceType: 'ml.m5.larg' }, hyperparameters: { note: 'two\nlines' } });
     await assert.rejects(submitTrainingJob(clients(), loadTrainingJob(file)), (error: unknown) => {
-      assert.ok(isSmctError(error));
+      assert.ok(isSmctError(error, 'JOB_FILE_INVALID'));
       assert.match(
         error.message,
-        /^The job cannot be submitted:\n {2}HyperParameters\["note"\] .*line break.*\n {2}ResourceConfig\.InstanceType "ml\.m5\.larg"/,
+        /^sagemaker-job\.json: 2 problems:\n {2}`hyperparameters\.note`: HyperParameters\["note"\] .*line break.*\n {2}`resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg"/,
       );
       return true;
     });

@@ -99,7 +99,7 @@ const badInputs: [string, string[], RegExp][] = [
   [
     'an invalid config file',
     ['lint', 'badconfig/Dockerfile'],
-    /^smct: .*badconfig\/\.smct\.json: rules\.SM101 must be equal to one of the allowed values: use one of off, info, warning, error\.\n$/,
+    /^smct: .*badconfig\/\.smct\.json: `rules\.SM101` must be one of off, info, warning, error, got "loud"\n$/,
   ],
   [
     'a missing target stage',

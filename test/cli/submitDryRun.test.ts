@@ -27,20 +27,69 @@ test('the example’s dry run prints a request the official model accepts, with 
   assert.equal(run.stderr, '');
 });
 
-test('a dry run of a job that cannot be sent lists every problem and exits 1', () => {
+test('a dry run of a job SageMaker would refuse prints the request and each refused value at its key, and exits 1', () => {
   const folder = tempProject({
     'sagemaker-job.json': JSON.stringify({
-      image: 'trainer',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1',
       roleArn: 'arn:aws:iam::123456789012:role/R',
       resources: { instanceType: 'ml.m5.larg' },
-      environment: { DB_PASSWORD: 'x' },
+      tags: { team: 'a;b' },
     }),
   });
   const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
   assert.equal(run.status, 1);
   assert.equal(JSON.parse(run.stdout).ResourceConfig.InstanceType, 'ml.m5.larg');
+  assert.equal(
+    run.stderr,
+    [
+      'smct: sagemaker-job.json: `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+      'smct: sagemaker-job.json: `resources.instanceType`: ResourceConfig.InstanceType "ml.m5.larg" is not an instance type SageMaker trains on; did you mean ml.m5.large?',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a dry run of a valid job warns of what looks like a secret and prints the request', () => {
+  const folder = tempProject({
+    'sagemaker-job.json': JSON.stringify({
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1',
+      roleArn: 'arn:aws:iam::123456789012:role/R',
+      environment: { DB_PASSWORD: 'x' },
+    }),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1'], folder);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).Environment, { DB_PASSWORD: 'x' });
   assert.match(run.stderr, /^smct: warning: Environment\["DB_PASSWORD"\] looks like a secret/m);
-  assert.match(run.stderr, /^smct: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on/m);
+});
+
+test('--job other.json: its schema and limit problems together, in file order, naming other.json', () => {
+  const folder = tempProject({
+    'jobs/other.json': JSON.stringify(
+      {
+        image: 'trainer',
+        inputs: { training: { souce: 'data' } },
+        tags: { team: 'a;b' },
+        resources: { instanceCount: 'two' },
+      },
+      null,
+      2,
+    ),
+  });
+  const run = smct(['submit', '--dry-run', '--region', 'us-east-1', '--job', 'jobs/other.json'], folder);
+  assert.equal(run.status, 1);
+  assert.equal(run.stdout, '', 'no request can be built from a file the schema refuses');
+  assert.equal(
+    run.stderr,
+    [
+      'smct: jobs/other.json: 3 problems:',
+      '  unknown key `souce` in `inputs.training`: did you mean `source`?',
+      '  `tags.team`: Tags[0].Value "a;b" does not match the pattern ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)',
+      '  `resources.instanceCount` must be a whole number, got "two"',
+      '',
+    ].join('\n'),
+  );
+  assert.doesNotMatch(run.stderr, /sagemaker-job\.json/);
 });
 
 test('a dry run without a role says how to give one', () => {
@@ -62,7 +111,7 @@ test('a dry run lists every problem submit would stop at, all at once: region, r
   assert.match(problems[0], /^smct: No AWS region is set/);
   assert.match(problems[1], /^smct: No execution role for the job/);
   assert.match(problems[2], /^smct: 1 error in Dockerfile will make the job fail on SageMaker\. Fix it first, or submit anyway with --force\.$/);
-  assert.match(problems[3], /^smct: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type/);
+  assert.match(problems[3], /^smct: sagemaker-job\.json: `resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type/);
   assert.equal(problems.length, 4, run.stderr);
   // The lint finding itself, as smct lint prints it, and the request all the same.
   assert.match(run.stderr, /^Dockerfile:3:5: error SM101 /m);
@@ -84,5 +133,5 @@ test('a dry run of a job whose Dockerfile is missing, or whose job file is inval
   const bad = smct(['submit', '--dry-run', '--job', 'other.json', '--region', 'us-east-1'], invalid);
   assert.equal(bad.status, 1);
   assert.equal(bad.stdout, '');
-  assert.match(bad.stderr, /^smct: .*other\.json/);
+  assert.equal(bad.stderr, 'smct: other.json: `image` must be a string, got 3\n');
 });

@@ -99,7 +99,7 @@ describe('smct build and smct train --local as child processes', { skip: missing
     writeJob(project, { image: 'x', inputs: { training: { source: 'data', inputMode: 'Stream' } } });
     const badJob = smct(['train', '--local'], project);
     assert.equal(badJob.status, 2);
-    assert.match(badJob.stderr, /inputs\.training\.inputMode must be equal to one of the allowed values: use one of File, FastFile, Pipe\./);
+    assert.match(badJob.stderr, /^smct: sagemaker-job\.json: `inputs\.training\.inputMode` must be one of File, FastFile, Pipe, got "Stream"\n$/);
     assert.doesNotMatch(badJob.stderr, /\n\s+at /);
     assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
   });

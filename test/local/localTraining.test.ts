@@ -220,7 +220,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
       () => loadTrainingJob(writeJob(project, { image: IMAGE, resources: { instanceCount: 0 } })),
       (error: Error) => {
         assert.ok(isSmctError(error, 'JOB_FILE_INVALID'));
-        assert.match(error.message, /sagemaker-job\.json: resources\.instanceCount must be >= 1\./);
+        assert.match(error.message, /sagemaker-job\.json: `resources\.instanceCount` must be at least 1, got 0$/);
         return true;
       },
     );

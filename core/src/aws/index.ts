@@ -5,6 +5,7 @@ export { QUOTAS_URL, awsCall, explainAwsError } from './awsErrors';
 export { listProfiles, resolveAwsTarget, type AwsProfile, type AwsTarget } from './awsTarget';
 export { pushImage, TRAINING_PLATFORM, type PushOptions, type PushResult } from './ecrPush';
 export type { UploadProgress } from './inputUpload';
+export { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { logLineFormatter, TrainingLogReader, type LogLine } from './logStreams';

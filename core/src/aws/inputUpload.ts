@@ -6,11 +6,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError } from './awsErrors';
 import { SmctError } from '../errors';
-
-/** The bucket the SageMaker SDKs use by default: `sagemaker-<region>-<account>`. */
-export function defaultBucketName(region: string, account: string): string {
-  return `sagemaker-${region}-${account}`;
-}
+import { channelKeyPrefix } from './placement';
 
 /**
  * Creates the bucket when it does not exist. With `owner`, the bucket must be that account's: a
@@ -75,11 +71,6 @@ export interface ChannelPlacement {
 }
 
 const PARALLEL_FILES = 4;
-
-/** `<prefix>/<channel>/<content hash>`: where a channel's files go, for the upload and the preview alike. */
-export function channelKeyPrefix(prefix: string, channel: string, hash: string): string {
-  return `${prefix.replace(/\/+$/, '')}/${channel}/${hash}`;
-}
 
 /**
  * Uploads an input channel's folder under `s3://<bucket>/<prefix>/<channel>/<content hash>/`.

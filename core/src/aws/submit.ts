@@ -2,16 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { jobName, type TrainingJob } from '../job/trainingJob';
+import type { FileProblem } from '../config/fileProblems';
 import { displayPath, lintGateRefusal, lintJobDockerfile, passLintGate } from '../lint/lintGate';
 import type { LintFinding } from '../lint/linter';
 import { buildImage } from '../local/build';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage, TRAINING_PLATFORM } from './ecrPush';
-import { ecrRegistry, parseImageReference, repositoryNameFor } from './imageReference';
-import { channelKeyPrefix, defaultBucketName, ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { ecrRegistry, parseImageReference } from './imageReference';
+import { ensureBucket, uploadChannel, type UploadProgress } from './inputUpload';
+import { TRAINING_INSTANCE_TYPES } from './instanceTypes';
+import { draftPlacement, inputStorage, outputPath, STAND_IN_ACCOUNT, willBuild, type InputStorage } from './placement';
 import { checkTrainingJobRequest } from './requestLimits';
 import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
+import { describeProblems } from '../config/fileProblems';
 import { isSmctError, SmctError } from '../errors';
 import { resolveAwsTarget } from './awsTarget';
 
@@ -57,7 +61,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   const now = options.now ?? (() => new Date());
   spotWarnings(job).forEach((warning) => options.onWarning?.(warning));
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
-  checkRequest(previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
+  checkRequest(job, previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
   const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
   const account = required(identity.Account, 'Account');
@@ -79,10 +83,6 @@ function noRoleMessage(job: TrainingJob): string {
   return `No execution role for the job: add "roleArn": "arn:aws:iam::<account>:role/<name>" to ${displayPath(job.file)}, or pass --role. SageMaker runs the job as this role; it needs access to the image, the input data and the output path.`;
 }
 
-/** What only AWS knows until the submission runs, in the preview: each stands in with zeros, as long as the real value. */
-export const STAND_IN_ACCOUNT = '000000000000';
-const STAND_IN_DIGEST = `sha256:${'0'.repeat(64)}`;
-const STAND_IN_HASH = '0'.repeat(32);
 /** A job file without a role (a problem of its own) still previews a request the limits can check. */
 const STAND_IN_ROLE = `arn:aws:iam::${STAND_IN_ACCOUNT}:role/no-role-given`;
 /** A region is needed to name buckets and registries; without one (a problem of its own) this stands in. */
@@ -97,9 +97,9 @@ export function previewTrainingJobRequest(
   job: TrainingJob,
   roleArn: string,
   region: string,
-): { request: CreateTrainingJobRequest; errors: string[]; warnings: string[] } {
+): { request: CreateTrainingJobRequest; errors: FileProblem[]; warnings: string[] } {
   const request = createTrainingJobRequest(job, draftPlacement(job, roleArn, region));
-  return { request, ...checkTrainingJobRequest(request) };
+  return { request, ...checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES) };
 }
 
 export interface SubmissionPreview {
@@ -145,44 +145,21 @@ export async function previewSubmission(
     }
   }
   const preview = previewTrainingJobRequest(job, roleArn ?? STAND_IN_ROLE, region);
-  problems.push(...preview.errors);
+  // A limit is a problem of the job file, at its key: said as loading the file says it.
+  problems.push(...preview.errors.map((problem) => describeProblems(displayPath(job.file), [problem])));
   warnings.push(...spotWarnings(job), ...preview.warnings);
   return { request: preview.request, problems, warnings, lint };
-}
-
-/** A local image name (no registry) is built and pushed; an image in a registry is used as it is. */
-function willBuild(job: TrainingJob): boolean {
-  return parseImageReference(job.image).registry === undefined;
 }
 
 function spotWarnings(job: TrainingJob): string[] {
   return job.maxWaitSeconds !== undefined && !job.spot ? ['stopping.maxWaitSeconds applies to spot training only; without "spot": true it is not sent.'] : [];
 }
 
-/** The placement the submission will make, with stand-ins for the account, the digest and the upload hashes. */
-function draftPlacement(job: TrainingJob, roleArn: string, region: string): PlacedJob {
-  const storage = inputStorage(job, region, STAND_IN_ACCOUNT);
-  const image = willBuild(job)
-    ? `${STAND_IN_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${job.repository ?? repositoryNameFor(job.image)}@${STAND_IN_DIGEST}`
-    : job.image;
-  const channels = Object.fromEntries(
-    job.inputs.map((input) => [
-      input.name,
-      input.source.kind === 's3' ? input.source.uri : `s3://${storage.bucket}/${channelKeyPrefix(storage.prefix, input.name, STAND_IN_HASH)}/`,
-    ]),
-  );
-  return { name: jobName(job.baseJobName), image, roleArn, channels, outputPath: outputPath(job, storage) };
-}
-
-/** The job file's s3:// output, else the bucket the inputs go to (the caller's default bucket), as the Python SDK does. */
-function outputPath(job: TrainingJob, storage: InputStorage): string {
-  return job.output.s3 ?? `s3://${storage.bucket}/`;
-}
-
-function checkRequest(request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
-  const problems = checkTrainingJobRequest(request);
+/** The job's problems are its file's: reported as the loading of the file reports them, with the region now known. */
+function checkRequest(job: TrainingJob, request: CreateTrainingJobRequest, options: SubmitOptions, draft: boolean): void {
+  const problems = checkTrainingJobRequest(request, TRAINING_INSTANCE_TYPES);
   if (draft) problems.warnings.forEach((warning) => options.onWarning?.(warning));
-  if (problems.errors.length > 0) throw new SmctError('REQUEST_INVALID', `The job cannot be submitted:\n  ${problems.errors.join('\n  ')}`);
+  if (problems.errors.length > 0) throw new SmctError('JOB_FILE_INVALID', describeProblems(displayPath(job.file), problems.errors));
 }
 
 async function createJob(
@@ -196,7 +173,7 @@ async function createJob(
   let name = jobName(job.baseJobName, startedAt);
   for (let attempt = 1; ; attempt++) {
     const request = createTrainingJobRequest(job, { ...placed, name });
-    checkRequest(request, options, false);
+    checkRequest(job, request, options, false);
     options.onStep?.('submit', `Creating training job ${name}`);
     try {
       const created = await clients.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: options.signal });
@@ -284,24 +261,6 @@ function checkRegistry(image: string, registry: string, region: string, options:
       `${image} is not in Amazon ECR: SageMaker pulls training images from ECR, or from a private registry in your VPC (TrainingImageConfig, which smct does not set). Use a local image name and smct pushes it to ECR.`,
     );
   }
-}
-
-/**
- * Where local input folders go: under the output path's bucket when the job file gives one (the
- * user's own, with its policies), else the default bucket, which must be the caller's: its name is
- * predictable, so another account could have made it first.
- */
-interface InputStorage {
-  readonly bucket: string;
-  readonly prefix: string;
-  /** The account that must own the bucket; checked on every call to it. */
-  readonly owner?: string;
-}
-
-function inputStorage(job: TrainingJob, region: string, account: string): InputStorage {
-  const output = job.output.s3 ? /^s3:\/\/([^/]+)\/?(.*?)\/*$/.exec(job.output.s3) : null;
-  if (output) return { bucket: output[1], prefix: [output[2], 'smct-inputs', job.baseJobName].filter(Boolean).join('/') };
-  return { bucket: defaultBucketName(region, account), prefix: `smct/inputs/${job.baseJobName}`, owner: account };
 }
 
 async function placeInputs(clients: AwsClients, job: TrainingJob, storage: InputStorage, options: SubmitOptions): Promise<Record<string, string>> {

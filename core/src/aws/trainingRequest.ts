@@ -1,3 +1,5 @@
+// No value of the SDK is imported here: the job file's checks build a draft request before the
+// AWS half is loaded (see load.ts).
 import type { Channel, CreateTrainingJobRequest, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 import type { TrainingJob } from '../job/trainingJob';
 

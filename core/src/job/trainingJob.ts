@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import schema from '../../../schemas/sagemaker-job.schema.json';
+import type { FileProblem, LocatedProblem } from '../config/fileProblems';
 import { SchemaFile } from '../config/jsonFile';
 import { SmctError } from '../errors';
 
@@ -52,7 +53,8 @@ export interface TrainingJob {
 
 interface JobFileJson {
   baseJobName?: string;
-  image: string;
+  /** Required; absent only in the valid part of a file that failed its schema (see checkJobFileText). */
+  image?: string;
   repository?: string;
   build?: { dockerfile?: string; context?: string; target?: string; buildArgs?: Record<string, string>; platform?: string };
   hyperparameters?: Record<string, unknown>;
@@ -79,8 +81,41 @@ const jobFile = new SchemaFile<JobFileJson>(
   (file) => `${file}: no such job file. Create one (see the README, "Build and train locally").`,
 );
 
-export function loadTrainingJob(file: string): TrainingJob {
-  return normalize(path.resolve(file), jobFile.load(file));
+/**
+ * More checks of a job file, on the job it describes, such as SageMaker's limits (see
+ * sageMakerChecks.ts). They see only the parts the schema accepts, so that a run reports the
+ * schema's problems and theirs together, each once.
+ */
+export type JobFileRule = (job: TrainingJob) => readonly FileProblem[];
+
+/**
+ * The job file at `file` (a path as the user gave it, which every message names), with its
+ * defaults applied and paths made absolute. Every problem is thrown at once: its first syntax
+ * error, or every schema problem and every problem `rule` finds.
+ */
+export function loadTrainingJob(file: string, rule?: JobFileRule): TrainingJob {
+  const text = jobFile.read(file);
+  const problems = checkJobFileText(text, rule, file);
+  if (problems.length > 0) throw jobFile.fail(file, problems);
+  return normalize(path.resolve(file), JSON.parse(text) as JobFileJson);
+}
+
+/**
+ * Every problem of a job file's text, in file order, each with its key path and the place of
+ * that key (for an editor's diagnostics); `file` only resolves the job's relative paths.
+ */
+export function checkJobFileText(text: string, rule?: JobFileRule, file: string = JOB_FILE_NAME): LocatedProblem[] {
+  const checked = jobFile.check(text);
+  if ('syntaxError' in checked) return [checked.syntaxError];
+  const ruled = rule ? ruleProblems(rule, jobFile.validPart(checked.value), file) : [];
+  return checked.text.locate([...checked.problems, ...ruled]);
+}
+
+/** What the rule finds in the parts of the file the schema accepts. */
+function ruleProblems(rule: JobFileRule, valid: unknown, file: string): readonly FileProblem[] {
+  // The rule reads a job; a file whose top is not an object has only that problem.
+  if (typeof valid !== 'object' || valid === null || Array.isArray(valid)) return [];
+  return rule(normalize(path.resolve(file), valid as JobFileJson));
 }
 
 function normalize(file: string, json: JobFileJson): TrainingJob {
@@ -89,8 +124,8 @@ function normalize(file: string, json: JobFileJson): TrainingJob {
   const outputPath = json.output?.path ?? 'output';
   return {
     file,
-    baseJobName: json.baseJobName ?? baseNameFromImage(json.image),
-    image: json.image,
+    baseJobName: json.baseJobName ?? baseNameFromImage(json.image ?? ''),
+    image: json.image ?? '',
     repository: json.repository,
     build: {
       dockerfile: json.build?.dockerfile ? path.resolve(folder, json.build.dockerfile) : path.join(context, 'Dockerfile'),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import * as path from 'node:path';
+import { TRAINING_INSTANCE_TYPES } from '../../../core/src/aws/instanceTypes';
 import { CREATE_TRAINING_JOB_LIMITS, checkTrainingJobRequest } from '../../../core/src/aws/requestLimits';
 import { createTrainingJobRequest } from '../../../core/src/aws/trainingRequest';
 import { loadTrainingJob } from '../../../core/src/job/trainingJob';
@@ -87,7 +88,9 @@ test('the instance types accepted are the SDK’s, which hold every one of the m
   const modelTypes = shapeAt('ResourceConfig.InstanceType').enum ?? [];
   assert.ok(modelTypes.length > 100);
   const refused = modelTypes.filter(
-    (type) => checkTrainingJobRequest({ ...valid, ResourceConfig: { ...valid.ResourceConfig, InstanceType: type as never } }).errors.length > 0,
+    (type) =>
+      checkTrainingJobRequest({ ...valid, ResourceConfig: { ...valid.ResourceConfig, InstanceType: type as never } }, TRAINING_INSTANCE_TYPES).errors.length >
+      0,
   );
   assert.deepEqual(refused, []);
 });
@@ -106,79 +109,132 @@ const valid: CreateTrainingJobRequest = {
   StoppingCondition: { MaxRuntimeInSeconds: 3600 },
 };
 
-const cases: { name: string; change: Partial<CreateTrainingJobRequest>; error: RegExp }[] = [
+/** Each problem is at the job file's key that sets the field, and names that key and the field. */
+const cases: { name: string; change: Partial<CreateTrainingJobRequest>; path: string[]; error: RegExp }[] = [
   {
     name: 'underscore in the name',
     change: { TrainingJobName: 'my_job' },
-    error: /^TrainingJobName "my_job" does not match the pattern .*\(sagemaker-job\.json: baseJobName\)\.$/,
+    path: ['baseJobName'],
+    error: /^`baseJobName`: TrainingJobName "my_job" does not match the pattern \[a-zA-Z0-9\]\(-\*\[a-zA-Z0-9\]\)\{0,62\}$/,
   },
-  { name: '64-character name', change: { TrainingJobName: 'a'.repeat(64) }, error: /^TrainingJobName has 64 characters; at most 63 allowed/ },
-  { name: 'bad role', change: { RoleArn: 'arn:aws:iam::123:user/me' }, error: /^RoleArn "arn:aws:iam::123:user\/me" does not match.*roleArn \(or --role\)/ },
+  {
+    name: '64-character name',
+    change: { TrainingJobName: 'a'.repeat(64) },
+    path: ['baseJobName'],
+    error: /^`baseJobName`: TrainingJobName has 64 characters; at most 63 allowed$/,
+  },
+  {
+    name: 'bad role',
+    change: { RoleArn: 'arn:aws:iam::123:user/me' },
+    path: ['roleArn'],
+    error: /^`roleArn` \(or --role\): RoleArn "arn:aws:iam::123:user\/me" does not match/,
+  },
   {
     name: '101 hyperparameters',
     change: { HyperParameters: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) },
-    error: /^HyperParameters has 101 entries; at most 100 allowed \(sagemaker-job\.json: hyperparameters\)\.$/,
+    path: ['hyperparameters'],
+    error: /^`hyperparameters`: HyperParameters has 101 entries; at most 100 allowed$/,
   },
   {
     name: 'long hyperparameter',
     change: { HyperParameters: { config: 'x'.repeat(2501) } },
-    error: /^HyperParameters\["config"\] has 2501 characters; at most 2500/,
+    path: ['hyperparameters', 'config'],
+    error: /^`hyperparameters\.config`: HyperParameters\["config"\] has 2501 characters; at most 2500/,
   },
-  { name: 'environment name', change: { Environment: { '1BAD': 'x' } }, error: /^Environment key "1BAD" does not match the pattern/ },
-  { name: 'empty channels', change: { InputDataConfig: [] }, error: /^InputDataConfig has 0 entries; at least 1 needed \(sagemaker-job\.json: inputs\)/ },
+  {
+    name: 'environment name',
+    change: { Environment: { '1BAD': 'x' } },
+    path: ['environment', '1BAD'],
+    error: /^`environment\.1BAD`: Environment key "1BAD" does not match the pattern/,
+  },
+  { name: 'empty channels', change: { InputDataConfig: [] }, path: ['inputs'], error: /^`inputs`: InputDataConfig has 0 entries; at least 1 needed$/ },
   {
     name: 'channel name',
     change: { InputDataConfig: [{ ChannelName: 'train data', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/p/' } } }] },
-    error: /^InputDataConfig\[0\]\.ChannelName "train data" does not match/,
+    path: ['inputs', 'train data'],
+    error: /^`inputs\["train data"\]`: InputDataConfig\[0\]\.ChannelName "train data" does not match/,
   },
   {
     name: 'output path',
     change: { OutputDataConfig: { S3OutputPath: 'output/' } },
-    error: /^OutputDataConfig\.S3OutputPath "output\/" does not match.*output\.path/,
+    path: ['output', 'path'],
+    error: /^`output\.path`: OutputDataConfig\.S3OutputPath "output\/" does not match/,
   },
-  { name: 'runtime past 28 days', change: { StoppingCondition: { MaxRuntimeInSeconds: 28 * 86400 + 1 } }, error: /at most 28 days/ },
-  { name: 'spot without a wait', change: { EnableManagedSpotTraining: true }, error: /^Spot training needs StoppingCondition\.MaxWaitTimeInSeconds/ },
+  {
+    name: 'runtime past 28 days',
+    change: { StoppingCondition: { MaxRuntimeInSeconds: 28 * 86400 + 1 } },
+    path: ['stopping', 'maxRuntimeSeconds'],
+    error: /^`stopping\.maxRuntimeSeconds`: .*at most 28 days/,
+  },
+  {
+    name: 'spot without a wait',
+    change: { EnableManagedSpotTraining: true },
+    path: ['stopping', 'maxWaitSeconds'],
+    error: /^`stopping\.maxWaitSeconds`: spot training needs StoppingCondition\.MaxWaitTimeInSeconds/,
+  },
   {
     name: 'spot wait shorter than the run',
     change: { EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 60 } },
-    error: /MaxWaitTimeInSeconds \(60\) must be at least MaxRuntimeInSeconds \(3600\)/,
+    path: ['stopping', 'maxWaitSeconds'],
+    error: /MaxWaitTimeInSeconds \(60\) must be at least MaxRuntimeInSeconds \(3600\)$/,
   },
-  { name: 'tag value', change: { Tags: [{ Key: 'team', Value: 'a;b' }] }, error: /^Tags\[0\]\.Value "a;b" does not match/ },
-  { name: 'tag key empty', change: { Tags: [{ Key: '', Value: 'x' }] }, error: /^Tags\[0\]\.Key has 0 characters; at least 1 needed/ },
+  {
+    name: 'tag value',
+    change: { Tags: [{ Key: 'team', Value: 'a;b' }] },
+    path: ['tags', 'team'],
+    error: /^`tags\.team`: Tags\[0\]\.Value "a;b" does not match/,
+  },
+  { name: 'tag key empty', change: { Tags: [{ Key: '', Value: 'x' }] }, path: ['tags', ''], error: /: Tags\[0\]\.Key has 0 characters; at least 1 needed$/ },
   {
     name: 'a line break in a hyperparameter',
     change: { HyperParameters: { note: 'line one\nline two' } },
-    error: /^HyperParameters\["note"\] "line one\\nline two" does not match the pattern \.\* \(it may not hold a line break\)/,
+    path: ['hyperparameters', 'note'],
+    error: /^`hyperparameters\.note`: HyperParameters\["note"\] "line one\\nline two" does not match the pattern \.\* \(it may not hold a line break\)$/,
   },
   {
     name: 'NEL in a content type',
     change: {
       InputDataConfig: [{ ChannelName: 't', ContentType: 'text/csv\u0085', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/p/' } } }],
     },
-    error: /^InputDataConfig\[0\]\.ContentType/,
+    path: ['inputs', 't', 'contentType'],
+    error: /^`inputs\.t\.contentType`: InputDataConfig\[0\]\.ContentType/,
   },
   {
-    name: 'unknown instance type',
+    name: 'unknown instance type, with the closest known one',
     change: { ResourceConfig: { InstanceType: 'ml.m5.larg' as never, InstanceCount: 1, VolumeSizeInGB: 30 } },
-    error: /^ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on/,
+    path: ['resources', 'instanceType'],
+    error: /^`resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg" is not an instance type SageMaker trains on; did you mean ml\.m5\.large\?$/,
+  },
+  {
+    name: 'unknown instance type, nothing close',
+    change: { ResourceConfig: { InstanceType: 'ml.quantum.huge' as never, InstanceCount: 1, VolumeSizeInGB: 30 } },
+    path: ['resources', 'instanceType'],
+    error: /is not an instance type SageMaker trains on, such as ml\.m5\.xlarge or ml\.g5\.2xlarge$/,
   },
   {
     name: 'entrypoint item',
     change: { AlgorithmSpecification: { TrainingInputMode: 'File', ContainerEntrypoint: ['x'.repeat(257)] } },
-    error: /ContainerEntrypoint\[0\] has 257/,
+    path: ['containerEntrypoint', '0'],
+    error: /^`containerEntrypoint\[0\]`: AlgorithmSpecification\.ContainerEntrypoint\[0\] has 257/,
   },
 ];
 
-for (const { name, change, error } of cases) {
+for (const { name, change, path: keyPath, error } of cases) {
   test(`refused before sending: ${name}`, () => {
-    const problems = checkTrainingJobRequest({ ...valid, ...change });
-    assert.equal(problems.errors.length, 1, problems.errors.join('\n'));
-    assert.match(problems.errors[0], error);
+    const problems = checkTrainingJobRequest({ ...valid, ...change }, TRAINING_INSTANCE_TYPES);
+    assert.equal(problems.errors.length, 1, problems.errors.map((problem) => problem.message).join('\n'));
+    assert.match(problems.errors[0].message, error);
+    assert.deepEqual(problems.errors[0].path, keyPath);
   });
 }
 
+test('without the list of instance types (no SDK loaded), the instance type is left to the schema', () => {
+  const unknownType = { ...valid, ResourceConfig: { InstanceType: 'ml.m5.larg' as never, InstanceCount: 1, VolumeSizeInGB: 30 } };
+  assert.deepEqual(checkTrainingJobRequest(unknownType).errors, []);
+});
+
 test('a valid request has no problems; a value past the documented 256 characters is a warning', () => {
-  assert.deepEqual(checkTrainingJobRequest(valid), { errors: [], warnings: [] });
+  assert.deepEqual(checkTrainingJobRequest(valid, TRAINING_INSTANCE_TYPES), { errors: [], warnings: [] });
   const long = checkTrainingJobRequest({ ...valid, HyperParameters: { config: 'x'.repeat(300), tag: 'ünïcödé €' } });
   assert.deepEqual(long.errors, []);
   assert.deepEqual(long.warnings, ['HyperParameters["config"] is 300 characters; the API accepts 2500, but SageMaker\'s documentation promises only 256.']);
