@@ -262,6 +262,9 @@ describe('the official models', () => {
     assert.equal(javaPattern('arn:[\\p{Alnum}\\-]+:x').test('arn:aws-cn:x'), true);
     assert.equal(javaPattern('arn:[\\p{Alnum}\\-]+:x').test('arn:awsé:x'), false);
     assert.equal(javaPattern('[a-zA-Z0-9\\ \\_\\.]+').test('a b_c.d'), true);
+    // A `-` after a class escape is the character itself.
+    assert.equal(javaPattern('[\\w-_]*').test('log-group_1'), true);
+    assert.equal(javaPattern('[\\w-_]*').test('a.b'), false);
     // A quantified end anchor (`${1,128}`) is the anchor to Java.
     assert.equal(javaPattern('([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,128}').test('key:value'), true);
     // A surrogate pair range is the supplementary planes in both languages.
