@@ -19,7 +19,8 @@ export const BUSYBOX = '/bin/busybox';
  * The test training program: dumps what SageMaker's contract says it should see (argv, host
  * name, environment, the /opt/ml tree and config files, the other hosts), then behaves as the
  * "mode" hyperparameter asks: succeed, fail with a failure file, exit with a code, or wait for
- * SIGTERM (handling it, or ignoring it).
+ * SIGTERM (handling it, or ignoring it). A host that waits prints READY once its trap is set;
+ * in "hostfail", algo-2 fails once every other host is ready (listens on port 8080).
  */
 export const TRAIN_SCRIPT = `#!/bin/sh
 echo "ARGV0=$0"
@@ -32,7 +33,8 @@ echo "CUSTOM=$CUSTOM"
 echo "TTY=$(if [ -t 1 ]; then echo yes; else echo no; fi)"
 for f in /opt/ml/input/config/*.json; do echo "CONFIG $(basename $f) $(cat $f)"; done
 find /opt/ml | sort | sed 's/^/TREE /'
-for host in $(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' '); do
+hosts=$(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' ')
+for host in $hosts; do
   # As SageMaker advises, retry: a host's name may resolve a moment after the container starts.
   reached=no
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
@@ -51,7 +53,25 @@ case "$mode" in
   exit) exit 7 ;;
   term) trap 'echo "GOT SIGTERM"; echo saved > /opt/ml/model/on-term.txt; exit 0' TERM; echo READY; sleep 1000 & wait ;;
   ignore) trap '' TERM; echo READY; sleep 1000 & wait; sleep 1000 ;;
-  hostfail) if [ "$(hostname)" = algo-2 ]; then exit 5; fi; trap 'echo "GOT SIGTERM"; exit 0' TERM; sleep 1000 & wait ;;
+  hostfail)
+    if [ "$(hostname)" = algo-2 ]; then
+      # Fail only once every other host can take SIGTERM (its trap is set): PID 1 without a trap ignores it.
+      for host in $hosts; do
+        [ "$host" = algo-2 ] && continue
+        tries=0
+        until nc -w 1 "$host" 8080 </dev/null >/dev/null 2>&1; do
+          tries=$((tries + 1))
+          if [ $tries -ge 600 ]; then echo "$host never became ready"; exit 6; fi
+          sleep 0.1
+        done
+      done
+      exit 5
+    fi
+    trap 'echo "GOT SIGTERM"; exit 0' TERM
+    # Ready: listen on a port, which the failing host polls (busybox httpd goes to the background).
+    httpd -p 8080 -h /opt/ml/input/config
+    echo READY
+    sleep 1000 & wait ;;
   nonewline) printf 'last line without a newline'; exit 0 ;;
 esac
 echo DONE
