@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -107,13 +108,46 @@ export function dockerBuild(project: string, tag: string): void {
   if (built.status !== 0) throw new Error(`docker build of the test image failed: ${built.stderr}`);
 }
 
-/** Everything a local run might leave behind, to assert there is none. */
-export function leftovers(): { containers: string; networks: string; folders: string[] } {
-  const list = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+/**
+ * A base job name of this test process's own (`<base>-<random>`), so that its runs, and the checks
+ * for what they left, are told apart from other runs on the same Docker engine and /tmp: another
+ * test process, another checkout's tests, a person's own `smct train --local`.
+ */
+export function ownJobPrefix(base: string): string {
+  return `${base}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Whether a job name is `prefix` or one made from it (`<prefix>-…`). */
+function ofPrefix(jobName: string, prefix: string): boolean {
+  return jobName === prefix || jobName.startsWith(`${prefix}-`);
+}
+
+/** The ids of the containers (the running ones only, if asked) of local runs whose job name is or starts with `prefix-`. */
+export function jobContainers(prefix: string, options: { running?: boolean } = {}): string[] {
+  const filters = ['--filter', 'label=smct.managed=true', ...(options.running ? ['--filter', 'status=running'] : [])];
+  return labelled(['ps', ...(options.running ? [] : ['--all']), ...filters], prefix);
+}
+
+function labelled(args: string[], prefix: string): string[] {
+  const listed = spawnSync('docker', [...args, '--format', '{{.ID}} {{.Label "smct.job"}}'], { encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${listed.stderr}`);
+  return listed.stdout
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter(([id, job]) => id && job && ofPrefix(job, prefix))
+    .map(([id]) => id);
+}
+
+/**
+ * What local runs of the jobs named `prefix` or `prefix-…` left behind (containers and networks
+ * labelled with such a job name, `smct-job-<job name>-*` folders), to assert there is none. Only
+ * those: other runs beside the test are none of its business.
+ */
+export function leftovers(prefix: string): { containers: string; networks: string; folders: string[] } {
   return {
-    containers: list(['ps', '--all', '--quiet', '--filter', 'label=smct.managed=true']),
-    networks: list(['network', 'ls', '--quiet', '--filter', 'label=smct.managed=true']),
-    folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-job-')),
+    containers: jobContainers(prefix).join(' '),
+    networks: labelled(['network', 'ls', '--filter', 'label=smct.managed=true'], prefix).join(' '),
+    folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`smct-job-${prefix}-`)),
   };
 }
 
