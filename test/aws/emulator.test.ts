@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { describe, test } from 'node:test';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
@@ -44,9 +45,13 @@ import {
   javaPattern,
   loadModel,
   localJob,
-  MODEL_FILES,
+  locateAwsModels,
+  MIN_BOTOCORE,
+  modelFilesIn,
+  olderThan,
   type RunnerContext,
   scriptedRunner,
+  SERVICES,
   type ServiceModel,
   startAwsEmulator,
   TRAINING_LOG_GROUP,
@@ -230,23 +235,102 @@ function freePort(): Promise<number> {
 }
 
 describe('the official models', () => {
-  test('are found outside the repository, and a missing folder is an error that says how to fix it', () => {
-    const folder = findAwsModels();
-    for (const file of Object.values(MODEL_FILES)) assert.ok(fs.existsSync(path.join(folder, file)), file);
-    assert.ok(!path.resolve(folder).startsWith(path.resolve(__dirname, '..', '..', '..')), 'the models are not copied into the repository');
-    const saved = process.env.SMCT_AWS_MODELS;
-    process.env.SMCT_AWS_MODELS = path.join(os.tmpdir(), 'no-such-models-folder');
+  test('are botocore’s, found outside the repository', () => {
+    const models = findAwsModels();
+    for (const service of SERVICES) {
+      assert.ok(fs.existsSync(models.files[service]), service);
+      assert.ok(!path.resolve(models.files[service]).startsWith(path.resolve(__dirname, '..', '..', '..')), 'the models are not copied into the repository');
+      assert.equal(loadModel(service, models).metadata.apiVersion, /(\d{4}-\d{2}-\d{2})/.exec(models.files[service])?.[1], service);
+    }
+  });
+
+  test('SMCT_AWS_MODELS takes a botocore data folder (its newest version of each service) or a flat folder, gzipped or not', () => {
+    const found = findAwsModels();
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-models-data-'));
+    const flat = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-models-flat-'));
     try {
-      assert.throws(() => findAwsModels(), /SMCT_AWS_MODELS=.*no-such-models-folder lacks the AWS models/);
+      for (const service of SERVICES) {
+        const version = loadModel(service, found).metadata.apiVersion;
+        const bytes = fs.readFileSync(found.files[service]);
+        const text = found.files[service].endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes;
+        fs.mkdirSync(path.join(data, service, version), { recursive: true });
+        fs.writeFileSync(path.join(data, service, version, 'service-2.json.gz'), zlib.gzipSync(text));
+        // An older version folder, and a file that is not a model, are passed over.
+        fs.mkdirSync(path.join(data, service, '1999-01-01'), { recursive: true });
+        fs.writeFileSync(path.join(data, service, '1999-01-01', 'service-2.json'), '{}');
+        fs.writeFileSync(path.join(flat, `${service}-${version}.service-2.json`), text);
+        fs.writeFileSync(path.join(flat, `${service}-1999-01-01.service-2.json`), '{}');
+      }
+      for (const folder of [data, flat]) {
+        const models = locateAwsModels({ fromEnv: folder, python: 'python3', debianFolder: '/nonexistent' });
+        assert.equal(models.source, folder);
+        for (const service of SERVICES) {
+          assert.deepEqual(
+            Object.keys(loadModel(service, models).operations).sort(),
+            Object.keys(loadModel(service, found).operations).sort(),
+            `${folder} ${service}`,
+          );
+        }
+      }
+      for (const name of fs.readdirSync(flat).filter((file) => file.startsWith('sts-'))) fs.rmSync(path.join(flat, name));
+      assert.deepEqual(modelFilesIn(flat), { missing: ['sts'] });
+      assert.throws(
+        () => locateAwsModels({ fromEnv: flat, python: 'python3', debianFolder: '/nonexistent' }),
+        /^Error: SMCT_AWS_MODELS=\S+ lacks the AWS models of sts: point it at a botocore data folder/,
+      );
     } finally {
-      if (saved === undefined) delete process.env.SMCT_AWS_MODELS;
-      else process.env.SMCT_AWS_MODELS = saved;
+      fs.rmSync(data, { recursive: true, force: true });
+      fs.rmSync(flat, { recursive: true, force: true });
+    }
+  });
+
+  test('none at all is one line that says to run npm run setup, never a silent skip', () => {
+    const nowhere = path.join(os.tmpdir(), 'no-such-models-folder');
+    assert.throws(
+      () => locateAwsModels({ python: path.join(nowhere, 'python3'), debianFolder: nowhere }),
+      (error: Error) => {
+        assert.doesNotMatch(error.message, /\n/);
+        assert.match(error.message, /^The official AWS API models \(botocore's sagemaker, ecr, logs, s3, sts\) were not found: run `npm run setup`/);
+        assert.match(
+          error.message,
+          /or set SMCT_AWS_MODELS to a botocore data folder\. Looked in: .*python3's botocore \(.*\); .*no-such-models-folder \(no sagemaker, ecr, logs, s3, sts\)\.$/,
+        );
+        return true;
+      },
+    );
+  });
+
+  test('a botocore older than the tests need is one line that says so, and a newer one is taken', () => {
+    const found = findAwsModels();
+    const nowhere = path.join(os.tmpdir(), 'no-such-python', 'python3');
+    const botocore = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-botocore-'));
+    try {
+      for (const service of SERVICES) {
+        const version = loadModel(service, found).metadata.apiVersion;
+        fs.mkdirSync(path.join(botocore, 'data', service, version), { recursive: true });
+        fs.symlinkSync(found.files[service], path.join(botocore, 'data', service, version, path.basename(found.files[service])));
+      }
+      const data = path.join(botocore, 'data');
+      fs.writeFileSync(path.join(botocore, '__init__.py'), "__version__ = '1.29.27'\n");
+      assert.throws(
+        () => locateAwsModels({ python: nowhere, debianFolder: data }),
+        new RegExp(
+          `^Error: The AWS API models found are older than the tests need \\(botocore 1\\.29\\.27 in ${data}; the tests pass with botocore ${MIN_BOTOCORE.replace(/\./g, '\\.')}\\): give python3 a newer botocore[^\\n]*$`,
+        ),
+      );
+      fs.writeFileSync(path.join(botocore, '__init__.py'), `__version__ = '${MIN_BOTOCORE}'\n`);
+      assert.equal(locateAwsModels({ python: nowhere, debianFolder: data }).source, data);
+      assert.equal(olderThan('1.29.27+repack', '1.43.11'), true);
+      assert.equal(olderThan('1.43.11', '1.43.11'), false);
+      assert.equal(olderThan('1.100.0', '1.43.11'), false);
+    } finally {
+      fs.rmSync(botocore, { recursive: true, force: true });
     }
   });
 
   test('every pattern of the five models translates from Java, and means what Java means', () => {
     let count = 0;
-    for (const service of Object.keys(MODEL_FILES) as (keyof typeof MODEL_FILES)[]) {
+    for (const service of SERVICES) {
       for (const [name, shape] of Object.entries(loadModel(service).shapes)) {
         if (shape.pattern === undefined) continue;
         count++;
@@ -262,6 +346,9 @@ describe('the official models', () => {
     assert.equal(javaPattern('arn:[\\p{Alnum}\\-]+:x').test('arn:aws-cn:x'), true);
     assert.equal(javaPattern('arn:[\\p{Alnum}\\-]+:x').test('arn:awsé:x'), false);
     assert.equal(javaPattern('[a-zA-Z0-9\\ \\_\\.]+').test('a b_c.d'), true);
+    // A `-` after a class escape is the character itself.
+    assert.equal(javaPattern('[\\w-_]*').test('log-group_1'), true);
+    assert.equal(javaPattern('[\\w-_]*').test('a.b'), false);
     // A quantified end anchor (`${1,128}`) is the anchor to Java.
     assert.equal(javaPattern('([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,128}').test('key:value'), true);
     // A surrogate pair range is the supplementary planes in both languages.
@@ -1133,7 +1220,8 @@ describe('dockerRunner', () => {
       return;
     }
     const endpoint = `127.0.0.1:${await freePort()}`;
-    const before = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-emulator-docker-'));
+    // Only this process's: other processes' pulls beside it are none of its business.
+    const ownConfigs = (): string[] => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`smct-emulator-docker-${process.pid}-`));
     await withEmulator({ runner: dockerRunner(), registry: { endpoint, username: 'AWS', password: 'never-on-argv' } }, async (_emulator, clients) => {
       await prepareBucket(clients);
       await clients.sagemaker.send(
@@ -1147,9 +1235,6 @@ describe('dockerRunner', () => {
       assert.equal(job.SecondaryStatus, 'Failed');
       assert.ok(!job.SecondaryStatusTransitions?.some((entry) => entry.Status === 'Training'), 'the algorithm never started');
     });
-    assert.deepEqual(
-      fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-emulator-docker-')),
-      before,
-    );
+    assert.deepEqual(ownConfigs(), []);
   });
 });

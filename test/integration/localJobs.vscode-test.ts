@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalTrainingResult } from '../../core/src/local/localTraining';
-import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, leftovers, TRAIN_SCRIPT } from '../local/dockerFixtures';
+import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, jobContainers, leftovers, ownJobPrefix, TRAIN_SCRIPT } from '../local/dockerFixtures';
 import { waitFor, workspaceFile } from './helpers';
 
 const IMAGE = 'smct-integration-trainer:latest';
 
 /** A job in the workspace that builds FROM scratch with busybox, so no registry is needed. */
-function writeJobProject(name: string, hyperparameters: Record<string, string>): vscode.Uri {
+function writeJobProject(name: string, baseJobName: string, hyperparameters: Record<string, string>): vscode.Uri {
   const folder = workspaceFile(name).fsPath;
   fs.mkdirSync(path.join(folder, 'data'), { recursive: true });
   fs.writeFileSync(path.join(folder, 'Dockerfile'), BUSYBOX_DOCKERFILE);
@@ -18,7 +18,7 @@ function writeJobProject(name: string, hyperparameters: Record<string, string>):
   fs.chmodSync(path.join(folder, 'busybox'), 0o755);
   fs.writeFileSync(path.join(folder, 'train'), TRAIN_SCRIPT, { mode: 0o755 });
   fs.writeFileSync(path.join(folder, 'data', 'rows.csv'), 'x,y\n1,2\n');
-  const job = { image: IMAGE, baseJobName: name, hyperparameters, inputs: { training: 'data' }, stopping: { stopTimeoutSeconds: 5 } };
+  const job = { image: IMAGE, baseJobName, hyperparameters, inputs: { training: 'data' }, stopping: { stopTimeoutSeconds: 5 } };
   fs.writeFileSync(path.join(folder, 'sagemaker-job.json'), JSON.stringify(job, null, 2));
   return vscode.Uri.file(path.join(folder, 'sagemaker-job.json'));
 }
@@ -29,16 +29,17 @@ suite('Local training from VS Code', () => {
   });
 
   test('"Build Image" then "Run Training Job Locally" run the job to Completed and pack the model', async () => {
-    const job = writeJobProject('busybox-job', {});
+    const base = ownJobPrefix('busybox-job'); // this run's own job names: its checks see its own runs only
+    const job = writeJobProject('busybox-job', base, {});
     assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', job), true);
     const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
     assert.equal(result.status, 'Completed', result.failureReason);
     assert.ok(result.artifacts && fs.existsSync(result.artifacts.model), 'model.tar.gz was written');
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
   });
 
   test('"Build Image" builds what the editor shows: an open Dockerfile with unsaved changes is saved first, then linted and built from disk', async () => {
-    const job = writeJobProject('busybox-unsaved', {});
+    const job = writeJobProject('busybox-unsaved', ownJobPrefix('busybox-unsaved'), {});
     const dockerfile = vscode.Uri.file(path.join(path.dirname(job.fsPath), 'Dockerfile'));
     const editor = await vscode.window.showTextDocument(dockerfile);
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '# edited in the editor, not saved\n'));
@@ -50,16 +51,19 @@ suite('Local training from VS Code', () => {
   });
 
   test('"Stop Local Training Job" stops a running job: SIGTERM reaches the program and the job is Stopped', async () => {
-    const job = writeJobProject('busybox-stop', { mode: 'term' });
+    const base = ownJobPrefix('busybox-stop');
+    const job = writeJobProject('busybox-stop', base, { mode: 'term' });
     const running = vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
-    const runningContainers = (): string =>
-      spawnSync('docker', ['ps', '--quiet', '--filter', 'label=smct.managed=true', '--filter', 'status=running'], { encoding: 'utf8' }).stdout.trim();
-    await waitFor('the job container to run', runningContainers, (ids) => ids !== '');
+    await waitFor(
+      'the job container to run',
+      () => jobContainers(base, { running: true }),
+      (ids) => ids.length > 0,
+    );
     await vscode.commands.executeCommand('sagemakerContainerTools.stopLocalTraining');
     const result = await running;
     assert.equal(result.status, 'Stopped');
     assert.deepEqual(result.exitCodes, { 'algo-1': 0 }, 'the program handled SIGTERM and exited 0');
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
   });
 
   test('the training example builds and trains from VS Code (on the local Debian Python image)', async function () {

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 const missing = dockerMissing();
+/** The jobs whose leftovers a test checks are named from it, so that it sees its own runs only. */
+const JOBS = ownJobPrefix('smct-test-cli');
 
 function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
   const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
@@ -62,7 +64,7 @@ describe('smct build and smct train --local as child processes', { skip: missing
   test('Ctrl-C in the terminal stops the job as StopTrainingJob does: the program gets SIGTERM, artifacts are packed', async () => {
     const project = trainingProject(BUSYBOX_DOCKERFILE);
     dockerBuild(project, 'smct-test-cli-stop:latest');
-    writeJob(project, { image: 'smct-test-cli-stop:latest', hyperparameters: { mode: 'term' }, stopping: { stopTimeoutSeconds: 30 } });
+    writeJob(project, { image: 'smct-test-cli-stop:latest', baseJobName: JOBS, hyperparameters: { mode: 'term' }, stopping: { stopTimeoutSeconds: 30 } });
     // Its own process group, as a terminal gives a foreground job: Ctrl-C goes to the whole group.
     const child = spawn(process.execPath, [SMCT, 'train', '--local'], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -75,7 +77,7 @@ describe('smct build and smct train --local as child processes', { skip: missing
     assert.match(stdout, /\[algo-1\] GOT SIGTERM/);
     assert.match(stdout, /: Stopped\n/);
     assert.match(stdout, /Model artifacts: /);
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
 
   test("a failing docker build reports Docker's last lines in one message, no stack trace", () => {
@@ -96,11 +98,11 @@ describe('smct build and smct train --local as child processes', { skip: missing
     const noJob = smct(['train', '--local'], project);
     assert.equal(noJob.status, 2);
     assert.match(noJob.stderr, /sagemaker-job\.json: no such job file/);
-    writeJob(project, { image: 'x', inputs: { training: { source: 'data', inputMode: 'Stream' } } });
+    writeJob(project, { image: 'x', baseJobName: JOBS, inputs: { training: { source: 'data', inputMode: 'Stream' } } });
     const badJob = smct(['train', '--local'], project);
     assert.equal(badJob.status, 2);
     assert.match(badJob.stderr, /^smct: sagemaker-job\.json: `inputs\.training\.inputMode` must be one of File, FastFile, Pipe, got "Stream"\n$/);
     assert.doesNotMatch(badJob.stderr, /\n\s+at /);
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
 });

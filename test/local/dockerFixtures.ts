@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,7 +20,8 @@ export const BUSYBOX = '/bin/busybox';
  * The test training program: dumps what SageMaker's contract says it should see (argv, host
  * name, environment, the /opt/ml tree and config files, the other hosts), then behaves as the
  * "mode" hyperparameter asks: succeed, fail with a failure file, exit with a code, or wait for
- * SIGTERM (handling it, or ignoring it).
+ * SIGTERM (handling it, or ignoring it). A host that waits prints READY once its trap is set;
+ * in "hostfail", algo-2 fails once every other host is ready (listens on port 8080).
  */
 export const TRAIN_SCRIPT = `#!/bin/sh
 echo "ARGV0=$0"
@@ -32,7 +34,8 @@ echo "CUSTOM=$CUSTOM"
 echo "TTY=$(if [ -t 1 ]; then echo yes; else echo no; fi)"
 for f in /opt/ml/input/config/*.json; do echo "CONFIG $(basename $f) $(cat $f)"; done
 find /opt/ml | sort | sed 's/^/TREE /'
-for host in $(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' '); do
+hosts=$(sed 's/.*"hosts":\\[\\([^]]*\\)\\].*/\\1/' /opt/ml/input/config/resourceconfig.json | tr -d '"' | tr ',' ' ')
+for host in $hosts; do
   # As SageMaker advises, retry: a host's name may resolve a moment after the container starts.
   reached=no
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
@@ -51,7 +54,25 @@ case "$mode" in
   exit) exit 7 ;;
   term) trap 'echo "GOT SIGTERM"; echo saved > /opt/ml/model/on-term.txt; exit 0' TERM; echo READY; sleep 1000 & wait ;;
   ignore) trap '' TERM; echo READY; sleep 1000 & wait; sleep 1000 ;;
-  hostfail) if [ "$(hostname)" = algo-2 ]; then exit 5; fi; trap 'echo "GOT SIGTERM"; exit 0' TERM; sleep 1000 & wait ;;
+  hostfail)
+    if [ "$(hostname)" = algo-2 ]; then
+      # Fail only once every other host can take SIGTERM (its trap is set): PID 1 without a trap ignores it.
+      for host in $hosts; do
+        [ "$host" = algo-2 ] && continue
+        tries=0
+        until nc -w 1 "$host" 8080 </dev/null >/dev/null 2>&1; do
+          tries=$((tries + 1))
+          if [ $tries -ge 600 ]; then echo "$host never became ready"; exit 6; fi
+          sleep 0.1
+        done
+      done
+      exit 5
+    fi
+    trap 'echo "GOT SIGTERM"; exit 0' TERM
+    # Ready: listen on a port, which the failing host polls (busybox httpd goes to the background).
+    httpd -p 8080 -h /opt/ml/input/config
+    echo READY
+    sleep 1000 & wait ;;
   nonewline) printf 'last line without a newline'; exit 0 ;;
 esac
 echo DONE
@@ -87,13 +108,46 @@ export function dockerBuild(project: string, tag: string): void {
   if (built.status !== 0) throw new Error(`docker build of the test image failed: ${built.stderr}`);
 }
 
-/** Everything a local run might leave behind, to assert there is none. */
-export function leftovers(): { containers: string; networks: string; folders: string[] } {
-  const list = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+/**
+ * A base job name of this test process's own (`<base>-<random>`), so that its runs, and the checks
+ * for what they left, are told apart from other runs on the same Docker engine and /tmp: another
+ * test process, another checkout's tests, a person's own `smct train --local`.
+ */
+export function ownJobPrefix(base: string): string {
+  return `${base}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Whether a job name is `prefix` or one made from it (`<prefix>-…`). */
+function ofPrefix(jobName: string, prefix: string): boolean {
+  return jobName === prefix || jobName.startsWith(`${prefix}-`);
+}
+
+/** The ids of the containers (the running ones only, if asked) of local runs whose job name is or starts with `prefix-`. */
+export function jobContainers(prefix: string, options: { running?: boolean } = {}): string[] {
+  const filters = ['--filter', 'label=smct.managed=true', ...(options.running ? ['--filter', 'status=running'] : [])];
+  return labelled(['ps', ...(options.running ? [] : ['--all']), ...filters], prefix);
+}
+
+function labelled(args: string[], prefix: string): string[] {
+  const listed = spawnSync('docker', [...args, '--format', '{{.ID}} {{.Label "smct.job"}}'], { encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${listed.stderr}`);
+  return listed.stdout
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter(([id, job]) => id && job && ofPrefix(job, prefix))
+    .map(([id]) => id);
+}
+
+/**
+ * What local runs of the jobs named `prefix` or `prefix-…` left behind (containers and networks
+ * labelled with such a job name, `smct-job-<job name>-*` folders), to assert there is none. Only
+ * those: other runs beside the test are none of its business.
+ */
+export function leftovers(prefix: string): { containers: string; networks: string; folders: string[] } {
   return {
-    containers: list(['ps', '--all', '--quiet', '--filter', 'label=smct.managed=true']),
-    networks: list(['network', 'ls', '--quiet', '--filter', 'label=smct.managed=true']),
-    folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('smct-job-')),
+    containers: jobContainers(prefix).join(' '),
+    networks: labelled(['network', 'ls', '--filter', 'label=smct.managed=true'], prefix).join(' '),
+    folders: fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`smct-job-${prefix}-`)),
   };
 }
 

@@ -6,7 +6,10 @@ import * as tar from 'tar';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { buildImage } from '../../core/src/local/build';
 import { runLocalTraining } from '../../core/src/local/localTraining';
-import { exampleCopy, leftovers, pythonBaseMissing } from './dockerFixtures';
+import { exampleCopy, leftovers, ownJobPrefix, pythonBaseMissing } from './dockerFixtures';
+
+/** The jobs whose leftovers a test checks are named from it, so that it sees its own runs only. */
+const JOBS = ownJobPrefix('smct-test-example');
 
 describe('the examples, built and trained locally', { skip: pythonBaseMissing() ?? false }, () => {
   test('examples/training builds and trains to Completed, and its model is in model.tar.gz', async () => {
@@ -34,12 +37,12 @@ describe('the examples, built and trained locally', { skip: pythonBaseMissing() 
     try {
       const job = loadTrainingJob(file);
       await buildImage(job);
-      const result = await runLocalTraining(job);
+      const result = await runLocalTraining(job, { jobName: `${JOBS}-broken` });
       assert.equal(result.status, 'Failed');
       assert.match(result.failureReason ?? '', /^ClientError: .*exec: "train": executable file not found in \$PATH/);
     } finally {
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
 });

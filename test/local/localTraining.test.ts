@@ -8,17 +8,27 @@ import * as tar from 'tar';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { cleanUpLeftovers } from '../../core/src/local/leftovers';
 import { runLocalTraining, type LocalTrainingResult } from '../../core/src/local/localTraining';
-import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, trainingProject, writeJob } from './dockerFixtures';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
 import { isSmctError } from '../../core/src/errors';
 
 const missing = dockerMissing();
 const IMAGE = 'smct-test-trainer:latest';
+/** Every job of this file is named from it, so that its checks see its own runs only. */
+const JOBS = ownJobPrefix('smct-test');
 
 /** Runs a job file's job, collecting each host's log lines. */
-async function run(project: string, job: Record<string, unknown>, signal?: AbortSignal): Promise<LocalTrainingResult & { logs: string[] }> {
+async function run(
+  project: string,
+  job: Record<string, unknown>,
+  signal?: AbortSignal,
+  onLine?: (line: string) => void,
+): Promise<LocalTrainingResult & { logs: string[] }> {
   const logs: string[] = [];
-  const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: 'smct-test', ...job })), {
-    onLog: (host, line) => logs.push(`[${host}] ${line}`),
+  const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, ...job })), {
+    onLog: (host, line) => {
+      logs.push(`[${host}] ${line}`);
+      onLine?.(`[${host}] ${line}`);
+    },
     signal,
   });
   return { ...result, logs };
@@ -43,7 +53,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   });
 
   after(() => {
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] }, 'nothing is left behind');
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] }, 'nothing is left behind');
   });
 
   test("/opt/ml is laid out as SageMaker lays it out, train is the argument, and the environment is SageMaker's", async () => {
@@ -116,7 +126,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   test('the seed mistake, CMD ["python", "train.py"], fails locally as SageMaker fails it: train is not found', async () => {
     const seed = trainingProject('FROM scratch\nCOPY busybox /bin/busybox\nCMD ["python", "train.py"]\n');
     dockerBuild(seed, 'smct-test-seed:latest');
-    const result = await runLocalTraining(loadTrainingJob(writeJob(seed, { image: 'smct-test-seed:latest' })));
+    const result = await runLocalTraining(loadTrainingJob(writeJob(seed, { image: 'smct-test-seed:latest', baseJobName: JOBS })));
     assert.equal(result.status, 'Failed');
     assert.match(result.failureReason ?? '', /^ClientError: .*exec: "train": executable file not found in \$PATH/);
   });
@@ -133,7 +143,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     const entry = trainingProject(`${BUSYBOX_DOCKERFILE}ENTRYPOINT ["/usr/local/bin/train", "--from-entrypoint"]\n`);
     dockerBuild(entry, 'smct-test-entry:latest');
     const logs: string[] = [];
-    const result = await runLocalTraining(loadTrainingJob(writeJob(entry, { image: 'smct-test-entry:latest' })), {
+    const result = await runLocalTraining(loadTrainingJob(writeJob(entry, { image: 'smct-test-entry:latest', baseJobName: JOBS })), {
       onLog: (host, text) => logs.push(`[${host}] ${text}`),
     });
     assert.equal(result.status, 'Completed');
@@ -144,7 +154,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     const shell = trainingProject(`${BUSYBOX_DOCKERFILE}ENTRYPOINT /usr/local/bin/train --shell-form\n`);
     dockerBuild(shell, 'smct-test-shell:latest');
     const logs: string[] = [];
-    const result = await runLocalTraining(loadTrainingJob(writeJob(shell, { image: 'smct-test-shell:latest' })), {
+    const result = await runLocalTraining(loadTrainingJob(writeJob(shell, { image: 'smct-test-shell:latest', baseJobName: JOBS })), {
       onLog: (host, text) => logs.push(`[${host}] ${text}`),
     });
     assert.equal(result.status, 'Completed');
@@ -154,7 +164,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   test('stopping sends SIGTERM: a program that handles it saves its model, and the job is Stopped with artifacts', async () => {
     const abort = new AbortController();
     const logs: string[] = [];
-    const running = runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, hyperparameters: { mode: 'term' } })), {
+    const running = runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, hyperparameters: { mode: 'term' } })), {
       onLog: (_host, text) => {
         logs.push(text);
         if (text === 'READY') abort.abort();
@@ -170,7 +180,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
 
   test('a program that ignores SIGTERM is killed (SIGKILL) after the stop timeout', async () => {
     const abort = new AbortController();
-    const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, hyperparameters: { mode: 'ignore' } })), {
+    const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, hyperparameters: { mode: 'ignore' } })), {
       onLog: (_host, text) => text === 'READY' && abort.abort(),
       signal: abort.signal,
       stopTimeoutSeconds: 1,
@@ -180,10 +190,22 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   });
 
   test('a failing host ends the job: the other hosts are stopped, and the failure is its exit code', async () => {
-    const result = await run(project, { hyperparameters: { mode: 'hostfail' }, resources: { instanceCount: 2 }, stopping: { stopTimeoutSeconds: 30 } });
+    let running: ReturnType<typeof leftovers> | undefined;
+    const result = await run(
+      project,
+      { hyperparameters: { mode: 'hostfail' }, resources: { instanceCount: 2 }, stopping: { stopTimeoutSeconds: 30 } },
+      undefined,
+      (text) => {
+        if (text === '[algo-1] READY') running = leftovers(JOBS);
+      },
+    );
     assert.equal(result.status, 'Failed');
     assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 5');
     assert.ok(result.logs.includes('[algo-1] GOT SIGTERM'), result.logs.join('\n'));
+    // While the job ran, the leftover check saw its two containers, its network and its folder: it looks where the runs are.
+    assert.equal(running?.containers.split(' ').filter(Boolean).length, 2, JSON.stringify(running));
+    assert.notEqual(running?.networks, '');
+    assert.equal(running?.folders.length, 1);
   });
 
   test('a last line without a newline is still logged', async () => {
@@ -213,7 +235,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     });
     await assert.rejects(run(project, { inputs: { training: 's3://bucket/data' } }), /local runs read local folders/);
     await assert.rejects(
-      runLocalTraining(loadTrainingJob(writeJob(project, { image: 'smct-no-such-image:1' }))),
+      runLocalTraining(loadTrainingJob(writeJob(project, { image: 'smct-no-such-image:1', baseJobName: JOBS }))),
       /is not on this machine: build it first \(smct build\)/,
     );
     assert.throws(
@@ -224,35 +246,40 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
         return true;
       },
     );
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
 
   test('leftovers of a crashed run (its process gone) are removed by the next run', async () => {
     const dead = 999_999;
-    const labels = ['--label', 'smct.managed=true', '--label', `smct.pid=${dead}`, '--label', `smct.host=${os.hostname()}`];
-    spawnSync('docker', ['network', 'create', ...labels, 'smct-crashed-net']);
-    spawnSync('docker', ['create', ...labels, '--name', 'smct-crashed', IMAGE, 'train']);
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
+    const crashed = `${JOBS}-crashed`;
+    const labels = ['--label', 'smct.managed=true', '--label', `smct.job=${crashed}`, '--label', `smct.pid=${dead}`, '--label', `smct.host=${os.hostname()}`];
+    const made = (args: string[]): void => assert.equal(spawnSync('docker', args, { encoding: 'utf8' }).status, 0, `docker ${args.join(' ')}`);
+    made(['network', 'create', ...labels, `${crashed}-net`]);
+    made(['create', ...labels, '--name', crashed, IMAGE, 'train']);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), `smct-job-${crashed}-`));
     fs.writeFileSync(path.join(folder, 'owner.pid'), `${dead} ${os.hostname()}`);
     // A run of another machine sharing the daemon: its pid means nothing here, so it is left alone.
-    spawnSync('docker', [
+    const other = `${JOBS}-other-host`;
+    made([
       'create',
       '--label',
       'smct.managed=true',
+      '--label',
+      `smct.job=${other}`,
       '--label',
       `smct.pid=${dead}`,
       '--label',
       'smct.host=another-machine',
       '--name',
-      'smct-other-host',
+      other,
       IMAGE,
       'train',
     ]);
-    assert.notDeepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    // (Another process's run may clean these up first, as it should: so they are not asserted present here.)
     await cleanUpLeftovers();
-    const other = spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'name=smct-other-host'], { encoding: 'utf8' }).stdout.trim();
-    assert.notEqual(other, '', "another machine's run is not touched");
-    spawnSync('docker', ['rm', '--force', 'smct-other-host']);
-    assert.deepEqual(leftovers(), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(leftovers(crashed), { containers: '', networks: '', folders: [] });
+    assert.notEqual(leftovers(other).containers, '', "another machine's run is not touched");
+    spawnSync('docker', ['rm', '--force', other]);
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
 });

@@ -4,8 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { docker } from './docker';
 
-/** Every container and network a local run makes carries this label. */
+/**
+ * Every container and network a local run makes carries this label, and `smct.job=<job name>`,
+ * `smct.run`, `smct.pid` and `smct.host`; its temporary folder is `smct-job-<job name>-XXXXXX`.
+ */
 export const LABEL = 'smct.managed';
+
+/** The prefix of a run's temporary folder in os.tmpdir(), with the job name after it. */
+export const FOLDER_PREFIX = 'smct-job-';
 
 /**
  * Process ids are only meaningful on one machine (one PID namespace): runs from another
@@ -13,8 +19,11 @@ export const LABEL = 'smct.managed';
  */
 export const OWNER_HOST = os.hostname();
 
-export function ownerLabels(runId: string): string[] {
-  return ['--label', `${LABEL}=true`, '--label', `smct.run=${runId}`, '--label', `smct.pid=${process.pid}`, '--label', `smct.host=${OWNER_HOST}`];
+export function ownerLabels(runId: string, jobName: string): string[] {
+  return [
+    ...['--label', `${LABEL}=true`, '--label', `smct.job=${jobName}`, '--label', `smct.run=${runId}`],
+    ...['--label', `smct.pid=${process.pid}`, '--label', `smct.host=${OWNER_HOST}`],
+  ];
 }
 
 /** What a run writes into its temporary folder, to be recognised as a leftover later. */
@@ -46,7 +55,7 @@ export async function cleanUpLeftovers(): Promise<void> {
       .map(([id]) => id);
     if (orphans.length > 0) await docker(kind === 'container' ? ['rm', '--force', '--volumes', ...orphans] : ['network', 'rm', ...orphans]);
   }
-  for (const name of fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith('smct-job-'))) {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(FOLDER_PREFIX))) {
     const folder = path.join(os.tmpdir(), name);
     try {
       const [pid, host] = fs.readFileSync(path.join(folder, 'owner.pid'), 'utf8').trim().split(' ');

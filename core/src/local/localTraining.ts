@@ -5,7 +5,7 @@ import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
-import { cleanUpLeftovers, ownerFileContent, ownerLabels } from './leftovers';
+import { cleanUpLeftovers, FOLDER_PREFIX, ownerFileContent, ownerLabels } from './leftovers';
 import { SmctError } from '../errors';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
@@ -52,14 +52,14 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-job-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${name.replace(/[^a-zA-Z0-9-]/g, '-')}-`));
   fs.writeFileSync(path.join(root, 'owner.pid'), ownerFileContent());
   const hosts = hostNames(job.instanceCount);
   // Several hosts get a network of the job's own, where each resolves the others by name. One host
   // needs none (its own name is in /etc/hosts): the default bridge saves creating and removing one.
   const network = hosts.length > 1 ? `smct-${runId}` : undefined;
   const containers = hosts.map((host) => `smct-${runId}-${host}`);
-  const labels = ownerLabels(runId);
+  const labels = ownerLabels(runId, name);
   let removal: Promise<void> | undefined;
   const remove = (): Promise<void> =>
     (removal ??= (async () => {

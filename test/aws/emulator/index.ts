@@ -6,7 +6,18 @@
  */
 export { AwsEmulator, startAwsEmulator, type EmulatorOptions, type EmulatorRequest, type Fault } from './server';
 export { dockerRunner, scriptedRunner, pullImage, localJob, type DockerRunnerOptions, type ScriptedRunnerOptions } from './runners';
-export { findAwsModels, loadModel, MODEL_FILES, type ServiceModel, type ServiceName } from './models';
+export {
+  findAwsModels,
+  loadModel,
+  locateAwsModels,
+  MIN_BOTOCORE,
+  modelFilesIn,
+  olderThan,
+  SERVICES,
+  type AwsModels,
+  type ServiceModel,
+  type ServiceName,
+} from './models';
 export { validateInput, validateValue, issuesError, type ValidationIssue } from './modelValidator';
 export { javaPattern, translateJavaPattern, UntranslatablePatternError } from './javaRegex';
 export { TRAINING_LOG_GROUP, type TrainingJobState, type StatusTransition } from './sagemaker';

@@ -57,18 +57,22 @@ export function translateJavaPattern(pattern: string): string {
   let out = '';
   let inClass = false;
   let afterQuantifier = false;
+  let afterClassEscape = false;
   for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     let quantifier = false;
+    let classEscape = false;
     if (c === '\\') {
       const [text, length] = translateEscape(pattern, i, inClass);
+      classEscape = inClass && /[dDwWsSpP]/.test(pattern[i + 1]);
       out += text;
       i += length;
     } else if (inClass) {
       if (c === '[') throw new UntranslatablePatternError(pattern, `nested character class at ${i}`);
       if (c === '&' && pattern[i + 1] === '&') throw new UntranslatablePatternError(pattern, `class intersection at ${i}`);
       if (c === ']') inClass = false;
-      out += c;
+      // Java reads a `-` after a class escape (`[\w-_]`) as the character; the `u` flag refuses it unescaped.
+      out += c === '-' && afterClassEscape ? '\\-' : c;
       i++;
     } else if (c === '[') {
       inClass = true;
@@ -100,6 +104,7 @@ export function translateJavaPattern(pattern: string): string {
       i++;
     }
     afterQuantifier = quantifier;
+    afterClassEscape = classEscape;
   }
   if (inClass) throw new UntranslatablePatternError(pattern, 'unterminated character class');
   return out;

@@ -1,17 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 /** The services the emulator answers, by the name in a SigV4 credential scope. */
 export type ServiceName = 'sagemaker' | 'ecr' | 'logs' | 's3' | 'sts';
 
-/** The official botocore model files, never copied into the repository. */
-export const MODEL_FILES: Readonly<Record<ServiceName, string>> = {
-  sagemaker: 'sagemaker-2017-07-24.service-2.json',
-  ecr: 'ecr-2015-09-21.service-2.json',
-  logs: 'logs-2014-03-28.service-2.json',
-  s3: 's3-2006-03-01.service-2.json',
-  sts: 'sts-2011-06-15.service-2.json',
-};
+export const SERVICES: readonly ServiceName[] = ['sagemaker', 'ecr', 'logs', 's3', 'sts'];
 
 /** A reference to a shape, as a structure member, list member or map key/value. */
 export interface MemberRef {
@@ -53,58 +48,177 @@ export interface ServiceModel {
 }
 
 const ENV = 'SMCT_AWS_MODELS';
-const FALLBACK = '/work/shared/aws-models';
+/** Where Debian's python3-botocore (installed by `npm run setup`) keeps its data. */
+const DEBIAN_BOTOCORE_DATA = '/usr/lib/python3/dist-packages/botocore/data';
+
+/** The official models botocore ships, one file per service (`service-2.json`, gzipped by newer botocore). */
+export interface AwsModels {
+  /** Where they were found, for messages. */
+  readonly source: string;
+  readonly files: Readonly<Record<ServiceName, string>>;
+}
 
 /**
- * The folder of the official models: $SMCT_AWS_MODELS, else the first `shared/aws-models` found
- * walking up from the repository root, else /work/shared/aws-models. Throws when there is none:
- * tests that validate requests against the models must fail without them, not pass unchecked.
+ * The official models, never copied into the repository. $SMCT_AWS_MODELS when set (and then only
+ * there), else the data folder of the botocore that `python3` imports, else Debian's python3-botocore
+ * folder. A folder is either botocore's data layout, `<service>/<api version>/service-2.json[.gz]`
+ * (the newest version folder of each service is taken), or flat, `<service>-<api
+ * version>.service-2.json[.gz]`; $SMCT_AWS_MODELS is taken as it is, the others only when their
+ * botocore is MIN_BOTOCORE or newer. Throws one line that says how to get them when none will do:
+ * the tests that validate requests against the models must fail without them, not pass unchecked.
  */
-export function findAwsModels(): string {
-  const fromEnv = process.env[ENV];
-  if (fromEnv) {
-    const missing = missingFiles(fromEnv);
-    if (missing.length > 0) {
-      throw new Error(`${ENV}=${fromEnv} lacks the AWS models ${missing.join(', ')}: point it at a folder of botocore service-2.json files.`);
+export function findAwsModels(): AwsModels {
+  const key = process.env[ENV] ?? '';
+  let models = found.get(key);
+  if (!models) {
+    models = locateAwsModels({ fromEnv: process.env[ENV], python: 'python3', debianFolder: DEBIAN_BOTOCORE_DATA });
+    found.set(key, models);
+  }
+  return models;
+}
+
+const found = new Map<string, AwsModels>();
+
+/** findAwsModels() with its inputs given, for tests: the variable's value, the Python to ask, Debian's folder. */
+export function locateAwsModels(where: { readonly fromEnv?: string; readonly python: string; readonly debianFolder: string }): AwsModels {
+  if (where.fromEnv) {
+    const files = modelFilesIn(where.fromEnv);
+    if ('missing' in files) {
+      throw new Error(
+        `${ENV}=${where.fromEnv} lacks the AWS models of ${files.missing.join(', ')}: point it at a botocore data folder ` +
+          `(<service>/<version>/service-2.json[.gz]) or a folder of <service>-<version>.service-2.json files, or unset it.`,
+      );
     }
-    return fromEnv;
+    return { source: where.fromEnv, files: files.files };
   }
   const looked: string[] = [];
-  for (let folder = repositoryRoot(); ; folder = path.dirname(folder)) {
-    const candidate = path.join(folder, 'shared', 'aws-models');
-    looked.push(candidate);
-    if (missingFiles(candidate).length === 0) return candidate;
-    if (path.dirname(folder) === folder) break;
+  const folders: string[] = [];
+  try {
+    const output = execFileSync(where.python, ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    folders.push(path.join(output.trim(), 'data'));
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    looked.push(`${where.python}'s botocore (${stderr.split('\n').pop() || (error as Error).message.split('\n')[0]})`);
   }
-  looked.push(FALLBACK);
-  if (missingFiles(FALLBACK).length === 0) return FALLBACK;
+  if (!folders.includes(where.debianFolder)) folders.push(where.debianFolder);
+  const tooOld: string[] = [];
+  for (const folder of folders) {
+    const files = modelFilesIn(folder);
+    if ('missing' in files) {
+      looked.push(`${folder} (no ${files.missing.join(', ')})`);
+      continue;
+    }
+    const version = botocoreVersion(folder);
+    if (version !== undefined && olderThan(version, MIN_BOTOCORE)) {
+      tooOld.push(`botocore ${version} in ${folder}`);
+      continue;
+    }
+    return { source: folder, files: files.files };
+  }
+  if (tooOld.length > 0) {
+    throw new Error(
+      `The AWS API models found are older than the tests need (${tooOld.join('; ')}; the tests pass with botocore ${MIN_BOTOCORE}): ` +
+        `give python3 a newer botocore (pip install botocore), or set ${ENV} to a newer botocore data folder.`,
+    );
+  }
   throw new Error(
-    `The official AWS service models (${Object.values(MODEL_FILES).join(', ')}) were not found. Looked in: ${looked.join(', ')}. ` +
-      `Set ${ENV} to a folder holding them (botocore's data/<service>/<version>/service-2.json, renamed <service>-<version>.service-2.json).`,
+    `The official AWS API models (botocore's ${SERVICES.join(', ')}) were not found: run \`npm run setup\` (it installs Debian's python3-botocore), ` +
+      `or set ${ENV} to a botocore data folder. Looked in: ${looked.join('; ')}.`,
   );
 }
 
-function missingFiles(folder: string): string[] {
-  return Object.values(MODEL_FILES).filter((file) => !fs.existsSync(path.join(folder, file)));
+/**
+ * The oldest botocore whose models the tests are known to pass with. Older SageMaker models lack
+ * members the request builder sets (OutputDataConfig.CompressionType), list fewer instance types,
+ * require members that are optional now and have other limits; Debian 12's python3-botocore
+ * 1.29.27 is one of them.
+ */
+export const MIN_BOTOCORE = '1.43.11';
+
+/** The `__version__` of the botocore package whose data folder this is, if it is one. */
+function botocoreVersion(dataFolder: string): string | undefined {
+  try {
+    return /^__version__ = ['"]([^'"]+)['"]/m.exec(fs.readFileSync(path.join(dataFolder, '..', '__init__.py'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
-/** The folder of this repository's package.json, found from this file's (compiled or not) location. */
-function repositoryRoot(): string {
-  for (let folder = __dirname; ; folder = path.dirname(folder)) {
-    const manifest = path.join(folder, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'sagemaker-container-tools') return folder;
-    if (path.dirname(folder) === folder) return process.cwd();
+/** Whether dotted version a is older than b (numerically, part by part; `+repack` and such ignored). */
+export function olderThan(a: string, b: string): boolean {
+  const parts = (version: string) =>
+    version
+      .split(/[^0-9.]/)[0]
+      .split('.')
+      .map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
   }
+  return false;
+}
+
+/** Each service's model file in a folder of either layout, or the services it lacks. */
+export function modelFilesIn(folder: string): { files: Record<ServiceName, string> } | { missing: ServiceName[] } {
+  const files: Partial<Record<ServiceName, string>> = {};
+  const missing: ServiceName[] = [];
+  let flat: string[] = [];
+  try {
+    flat = fs.readdirSync(folder);
+  } catch {
+    // An unreadable or missing folder lacks everything.
+  }
+  for (const service of SERVICES) {
+    const file = nested(folder, service) ?? flatFile(folder, flat, service);
+    if (file) files[service] = file;
+    else missing.push(service);
+  }
+  return missing.length > 0 ? { missing } : { files: files as Record<ServiceName, string> };
+}
+
+/** botocore's layout: the newest `<service>/<yyyy-mm-dd>/` folder that holds a service-2.json(.gz). */
+function nested(folder: string, service: string): string | undefined {
+  let versions: string[];
+  try {
+    versions = fs.readdirSync(path.join(folder, service));
+  } catch {
+    return undefined;
+  }
+  for (const version of versions
+    .filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name))
+    .sort()
+    .reverse()) {
+    for (const name of ['service-2.json', 'service-2.json.gz']) {
+      const file = path.join(folder, service, version, name);
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+/** The flat layout: `<service>-<yyyy-mm-dd>.service-2.json[.gz]`, the newest version's when there are several. */
+function flatFile(folder: string, names: readonly string[], service: string): string | undefined {
+  const pattern = new RegExp(`^${service}-\\d{4}-\\d{2}-\\d{2}\\.service-2\\.json(\\.gz)?$`);
+  const newest = names
+    .filter((name) => pattern.test(name))
+    .sort()
+    .pop();
+  return newest === undefined ? undefined : path.join(folder, newest);
 }
 
 const loaded = new Map<string, ServiceModel>();
 
 /** A service's model, read once per process (the SageMaker one is 2.4 MB). */
-export function loadModel(service: ServiceName, folder: string = findAwsModels()): ServiceModel {
-  const file = path.join(folder, MODEL_FILES[service]);
+export function loadModel(service: ServiceName, models: AwsModels = findAwsModels()): ServiceModel {
+  const file = models.files[service];
   let model = loaded.get(file);
   if (!model) {
-    model = JSON.parse(fs.readFileSync(file, 'utf8')) as ServiceModel;
+    const bytes = fs.readFileSync(file);
+    model = JSON.parse((file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8')) as ServiceModel;
     loaded.set(file, model);
   }
   return model;

@@ -171,7 +171,8 @@ export async function pullImage(image: string, registry: RegistryInfo | undefine
   if (!image.startsWith(`${registry.endpoint}/`)) {
     return `ClientError: The training image ${image} is not in the registry ${registry.endpoint}, where the emulated ECR keeps images.`;
   }
-  const config = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-emulator-docker-'));
+  // Named with this process's id, so that a test can check for what its own pulls left.
+  const config = fs.mkdtempSync(path.join(os.tmpdir(), `smct-emulator-docker-${process.pid}-`));
   try {
     const login = await docker(['--config', config, 'login', '--username', registry.username ?? 'AWS', '--password-stdin', registry.endpoint], {
       input: registry.password,

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { EcrService, type RegistryInfo } from './ecr';
 import { jsonProtocol } from './jsonProtocol';
 import { LogStore } from './logs';
-import { findAwsModels, loadModel, type ServiceName } from './models';
+import { findAwsModels, loadModel, type AwsModels, type ServiceName } from './models';
 import { issuesError } from './modelValidator';
 import { AwsError, newRequestId, type ParsedCall, type Protocol, type RawRequest, type Reply } from './protocol';
 import { scriptedRunner } from './runners';
@@ -30,8 +30,8 @@ export interface EmulatorOptions {
   readonly port?: number;
   /** The pause before each of SageMaker's own status transitions (default 10 ms). */
   readonly transitionDelayMs?: number;
-  /** The folder of the official models; default findAwsModels(). */
-  readonly modelsDir?: string;
+  /** The official models; default findAwsModels(). */
+  readonly models?: AwsModels;
 }
 
 /** An error the next matching calls get instead of their answer. */
@@ -103,8 +103,8 @@ export class AwsEmulator {
     this.credentials = { accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') };
     this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-aws-emulator-'));
     openFolders.add(this.tempDir);
-    const folder = options.modelsDir ?? findAwsModels();
-    const model = (service: ServiceName) => loadModel(service, folder);
+    const models = options.models ?? findAwsModels();
+    const model = (service: ServiceName) => loadModel(service, models);
     this.logs = new LogStore(this.region, this.accountId);
     this.ecr = new EcrService(this.region, this.accountId, () => options.registry ?? this.placeholderRegistry());
     this.sagemaker = new SageMakerService({
