@@ -2,23 +2,22 @@
 # Makes a Docker engine available for the local-training tests: installs Debian's docker.io and
 # busybox-static when missing (as root) and starts dockerd in the background when `docker info`
 # fails. Also installs docker-registry (distribution 2.8) and apache2-utils (htpasswd) for the push
-# tests, which start their own registry (test/helpers/registry.ts), and python3-botocore, whose
-# official AWS API models the AWS emulator validates requests against (test/aws/emulator/models.ts).
+# tests, which start their own registry (test/helpers/registry.ts).
 # Idempotent; a running engine is left as it is.
 set -euo pipefail
 
 if ! command -v dockerd >/dev/null 2>&1 && ! docker info >/dev/null 2>&1 || [ ! -x /bin/busybox ] ||
-  [ ! -x /usr/bin/docker-registry ] || ! command -v htpasswd >/dev/null 2>&1 || ! dpkg -s python3-botocore >/dev/null 2>&1; then
+  [ ! -x /usr/bin/docker-registry ] || ! command -v htpasswd >/dev/null 2>&1; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "Docker, busybox-static, docker-registry, apache2-utils (htpasswd) or python3-botocore is missing. Install them:" \
-      "sudo apt-get install docker.io busybox-static docker-registry apache2-utils python3-botocore" >&2
+    echo "Docker, busybox-static, docker-registry or apache2-utils (htpasswd) is missing. Install them:" \
+      "sudo apt-get install docker.io busybox-static docker-registry apache2-utils" >&2
     exit 1
   fi
   had_registry=$([ -x /usr/bin/docker-registry ] && echo yes || echo no)
   apt_log="${TMPDIR:-/tmp}/smct-apt.log"
   if ! { apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq \
-      docker.io busybox-static docker-registry apache2-utils python3-botocore; } >"$apt_log" 2>&1; then
+      docker.io busybox-static docker-registry apache2-utils; } >"$apt_log" 2>&1; then
     echo "apt-get failed; its output: $apt_log" >&2
     tail -20 "$apt_log" >&2
     exit 1

@@ -262,7 +262,7 @@ describe('the official models', () => {
         fs.writeFileSync(path.join(flat, `${service}-1999-01-01.service-2.json`), '{}');
       }
       for (const folder of [data, flat]) {
-        const models = locateAwsModels({ fromEnv: folder, python: 'python3', debianFolder: '/nonexistent' });
+        const models = locateAwsModels({ fromEnv: folder, python: 'python3', setupFolder: '/nonexistent' });
         assert.equal(models.source, folder);
         for (const service of SERVICES) {
           assert.deepEqual(
@@ -275,7 +275,7 @@ describe('the official models', () => {
       for (const name of fs.readdirSync(flat).filter((file) => file.startsWith('sts-'))) fs.rmSync(path.join(flat, name));
       assert.deepEqual(modelFilesIn(flat), { missing: ['sts'] });
       assert.throws(
-        () => locateAwsModels({ fromEnv: flat, python: 'python3', debianFolder: '/nonexistent' }),
+        () => locateAwsModels({ fromEnv: flat, python: 'python3', setupFolder: '/nonexistent' }),
         /^Error: SMCT_AWS_MODELS=\S+ lacks the AWS models of sts: point it at a botocore data folder/,
       );
     } finally {
@@ -287,7 +287,7 @@ describe('the official models', () => {
   test('none at all is one line that says to run npm run setup, never a silent skip', () => {
     const nowhere = path.join(os.tmpdir(), 'no-such-models-folder');
     assert.throws(
-      () => locateAwsModels({ python: path.join(nowhere, 'python3'), debianFolder: nowhere }),
+      () => locateAwsModels({ python: path.join(nowhere, 'python3'), setupFolder: nowhere }),
       (error: Error) => {
         assert.doesNotMatch(error.message, /\n/);
         assert.match(error.message, /^The official AWS API models \(botocore's sagemaker, ecr, logs, s3, sts\) were not found: run `npm run setup`/);
@@ -313,13 +313,13 @@ describe('the official models', () => {
       const data = path.join(botocore, 'data');
       fs.writeFileSync(path.join(botocore, '__init__.py'), "__version__ = '1.29.27'\n");
       assert.throws(
-        () => locateAwsModels({ python: nowhere, debianFolder: data }),
+        () => locateAwsModels({ python: nowhere, setupFolder: data }),
         new RegExp(
-          `^Error: The AWS API models found are older than the tests need \\(botocore 1\\.29\\.27 in ${data}; the tests pass with botocore ${MIN_BOTOCORE.replace(/\./g, '\\.')}\\): give python3 a newer botocore[^\\n]*$`,
+          `^Error: The AWS API models found are older than the tests need \\(botocore 1\\.29\\.27 in ${data}; the tests pass with botocore ${MIN_BOTOCORE.replace(/\./g, '\\.')}\\): run \`npm run setup\`[^\\n]*$`,
         ),
       );
       fs.writeFileSync(path.join(botocore, '__init__.py'), `__version__ = '${MIN_BOTOCORE}'\n`);
-      assert.equal(locateAwsModels({ python: nowhere, debianFolder: data }).source, data);
+      assert.equal(locateAwsModels({ python: nowhere, setupFolder: data }).source, data);
       assert.equal(olderThan('1.29.27+repack', '1.43.11'), true);
       assert.equal(olderThan('1.43.11', '1.43.11'), false);
       assert.equal(olderThan('1.100.0', '1.43.11'), false);
@@ -508,7 +508,10 @@ describe('SageMaker training jobs', () => {
         'Invalid MaxWaitTimeInSeconds. It must be present and be greater than or equal to MaxRuntimeInSeconds',
       );
       const invalid = emulator.invalidRequests().map((entry) => (entry.input as { TrainingJobName: string }).TrainingJobName);
-      assert.deepEqual(invalid, ['abc_1', 'too-many', 'bad-type', 'no-role', 'two-errors', 'typo', 'wrong-type']);
+      // Older models require StoppingCondition themselves; newer ones leave it to the service, as the emulator does.
+      const sagemaker = loadModel('sagemaker');
+      const stoppingRequired = sagemaker.shapes[sagemaker.operations.CreateTrainingJob.input?.shape ?? ''].required?.includes('StoppingCondition');
+      assert.deepEqual(invalid, ['abc_1', 'too-many', 'bad-type', 'no-role', 'two-errors', 'typo', 'wrong-type', ...(stoppingRequired ? ['no-stopping'] : [])]);
       assert.equal(emulator.sagemaker.allJobs().length, 0, 'no refused job was created');
     });
   });
@@ -647,7 +650,7 @@ describe('SageMaker training jobs', () => {
     await withEmulator({ runner: scriptedRunner({ untilStopped: true, modelFiles: { 'checkpoint.txt': 'partial' } }) }, async (emulator, clients) => {
       await prepareBucket(clients);
       await clients.sagemaker.send(
-        new CreateTrainingJobCommand(trainingRequest('smct-stop', { ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 2 } })),
+        new CreateTrainingJobCommand(trainingRequest('smct-stop', { ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 2, VolumeSizeInGB: 30 } })),
       );
       await until('Training', async () => (await describeJob(clients, 'smct-stop')).SecondaryStatus === 'Training');
       await clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: 'smct-stop' }));

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
@@ -48,8 +49,8 @@ export interface ServiceModel {
 }
 
 const ENV = 'SMCT_AWS_MODELS';
-/** Where Debian's python3-botocore (installed by `npm run setup`) keeps its data. */
-const DEBIAN_BOTOCORE_DATA = '/usr/lib/python3/dist-packages/botocore/data';
+/** Where `npm run setup` (scripts/setup-aws-models.sh) unpacks botocore's data: the project's own copy. */
+const SETUP_MODELS = path.join(process.env.SMCT_CACHE ?? path.join(os.homedir(), '.cache', 'sagemaker-container-tools'), 'aws-models', 'data');
 
 /** The official models botocore ships, one file per service (`service-2.json`, gzipped by newer botocore). */
 export interface AwsModels {
@@ -60,8 +61,8 @@ export interface AwsModels {
 
 /**
  * The official models, never copied into the repository. $SMCT_AWS_MODELS when set (and then only
- * there), else the data folder of the botocore that `python3` imports, else Debian's python3-botocore
- * folder. A folder is either botocore's data layout, `<service>/<api version>/service-2.json[.gz]`
+ * there), else the botocore data that `npm run setup` unpacks into the cache (Debian 13's
+ * python3-botocore), else the data folder of the botocore that `python3` imports. A folder is either botocore's data layout, `<service>/<api version>/service-2.json[.gz]`
  * (the newest version folder of each service is taken), or flat, `<service>-<api
  * version>.service-2.json[.gz]`; $SMCT_AWS_MODELS is taken as it is, the others only when their
  * botocore is MIN_BOTOCORE or newer. Throws one line that says how to get them when none will do:
@@ -71,7 +72,7 @@ export function findAwsModels(): AwsModels {
   const key = process.env[ENV] ?? '';
   let models = found.get(key);
   if (!models) {
-    models = locateAwsModels({ fromEnv: process.env[ENV], python: 'python3', debianFolder: DEBIAN_BOTOCORE_DATA });
+    models = locateAwsModels({ fromEnv: process.env[ENV], python: 'python3', setupFolder: SETUP_MODELS });
     found.set(key, models);
   }
   return models;
@@ -80,7 +81,7 @@ export function findAwsModels(): AwsModels {
 const found = new Map<string, AwsModels>();
 
 /** findAwsModels() with its inputs given, for tests: the variable's value, the Python to ask, Debian's folder. */
-export function locateAwsModels(where: { readonly fromEnv?: string; readonly python: string; readonly debianFolder: string }): AwsModels {
+export function locateAwsModels(where: { readonly fromEnv?: string; readonly python: string; readonly setupFolder: string }): AwsModels {
   if (where.fromEnv) {
     const files = modelFilesIn(where.fromEnv);
     if ('missing' in files) {
@@ -92,7 +93,7 @@ export function locateAwsModels(where: { readonly fromEnv?: string; readonly pyt
     return { source: where.fromEnv, files: files.files };
   }
   const looked: string[] = [];
-  const folders: string[] = [];
+  const folders: string[] = [where.setupFolder];
   try {
     const output = execFileSync(where.python, ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], {
       encoding: 'utf8',
@@ -104,7 +105,6 @@ export function locateAwsModels(where: { readonly fromEnv?: string; readonly pyt
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     looked.push(`${where.python}'s botocore (${stderr.split('\n').pop() || (error as Error).message.split('\n')[0]})`);
   }
-  if (!folders.includes(where.debianFolder)) folders.push(where.debianFolder);
   const tooOld: string[] = [];
   for (const folder of folders) {
     const files = modelFilesIn(folder);
@@ -122,11 +122,11 @@ export function locateAwsModels(where: { readonly fromEnv?: string; readonly pyt
   if (tooOld.length > 0) {
     throw new Error(
       `The AWS API models found are older than the tests need (${tooOld.join('; ')}; the tests pass with botocore ${MIN_BOTOCORE}): ` +
-        `give python3 a newer botocore (pip install botocore), or set ${ENV} to a newer botocore data folder.`,
+        `run \`npm run setup\` (it unpacks Debian 13's python3-botocore ${MIN_BOTOCORE}), or set ${ENV} to a newer botocore data folder.`,
     );
   }
   throw new Error(
-    `The official AWS API models (botocore's ${SERVICES.join(', ')}) were not found: run \`npm run setup\` (it installs Debian's python3-botocore), ` +
+    `The official AWS API models (botocore's ${SERVICES.join(', ')}) were not found: run \`npm run setup\` (it unpacks Debian's python3-botocore), ` +
       `or set ${ENV} to a botocore data folder. Looked in: ${looked.join('; ')}.`,
   );
 }
@@ -137,10 +137,15 @@ export function locateAwsModels(where: { readonly fromEnv?: string; readonly pyt
  * require members that are optional now and have other limits; Debian 12's python3-botocore
  * 1.29.27 is one of them.
  */
-export const MIN_BOTOCORE = '1.43.11';
+export const MIN_BOTOCORE = '1.37.9';
 
-/** The `__version__` of the botocore package whose data folder this is, if it is one. */
+/** The version of the botocore whose data folder this is: the setup's note of it, or the package's `__version__`. */
 function botocoreVersion(dataFolder: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dataFolder, '.complete'), 'utf8').trim();
+  } catch {
+    // Not the setup's folder: a botocore package's own.
+  }
   try {
     return /^__version__ = ['"]([^'"]+)['"]/m.exec(fs.readFileSync(path.join(dataFolder, '..', '__init__.py'), 'utf8'))?.[1];
   } catch {
