@@ -37,7 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'dockerfile' }],
+    // Dockerfiles, and job files for SageMaker's limits (their schema is VS Code's JSON validation's).
+    documentSelector: [
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'file', pattern: '**/sagemaker-job.json' },
+    ],
     synchronize: { configurationSection: 'sagemakerContainerTools' },
     outputChannelName: 'SageMaker Container Tools',
   };

@@ -13,6 +13,7 @@ import { completion } from './features/completion';
 import { DiagnosticsFeature } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
+import { isJobFile, JobFileDiagnostics } from './features/jobFileDiagnostics';
 import { VERSION as version, Analysis, FileSystemContext, RULE_IDS } from '../../core/src';
 
 /** `initializationOptions` the server understands. */
@@ -28,6 +29,7 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let settings = new DocumentSettings(connection, false);
   let diagnostics = new DiagnosticsFeature(connection, documents, settings, DEFAULT_DEBOUNCE_MS);
+  let jobFiles = new JobFileDiagnostics(connection, DEFAULT_DEBOUNCE_MS);
   let dynamicWatchers = false;
   let dynamicConfiguration = false;
 
@@ -37,6 +39,7 @@ export function startServer(connection: Connection): void {
     settings = new DocumentSettings(connection, capabilities.workspace?.configuration === true);
     settings.setWorkspaceFolders(params.workspaceFolders);
     diagnostics = new DiagnosticsFeature(connection, documents, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    jobFiles = new JobFileDiagnostics(connection, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     dynamicConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
@@ -62,18 +65,19 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles((params) => diagnostics.filesChanged(params.changes));
 
-  documents.onDidOpen((event) => void diagnostics.validate(event.document.uri));
-  documents.onDidChangeContent((event) => diagnostics.schedule(event.document));
-  documents.onDidClose((event) => diagnostics.close(event.document.uri));
+  // Job files get their own checks; everything else the client sends is a Dockerfile.
+  documents.onDidOpen((event) => (isJobFile(event.document.uri) ? jobFiles.validate(event.document) : void diagnostics.validate(event.document.uri)));
+  documents.onDidChangeContent((event) => (isJobFile(event.document.uri) ? jobFiles.schedule(event.document) : diagnostics.schedule(event.document)));
+  documents.onDidClose((event) => (isJobFile(event.document.uri) ? jobFiles.close(event.document.uri) : diagnostics.close(event.document.uri)));
 
   connection.onCodeAction((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = dockerfile(params.textDocument.uri);
     const result = document && diagnostics.resultFor(document);
     return document && result ? codeActions(document, result, params) : [];
   });
 
   connection.onHover(async (params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = dockerfile(params.textDocument.uri);
     if (!document) return null;
     const cached = diagnostics.resultFor(document)?.analysis;
     const analysis = cached ?? (await freshAnalysis(document, settings));
@@ -81,9 +85,14 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onCompletion((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = dockerfile(params.textDocument.uri);
     return document ? completion(document, params.position) : [];
   });
+
+  /** The open Dockerfile at this URI: hovers, completion and fixes are for Dockerfiles only. */
+  function dockerfile(uri: string): TextDocument | undefined {
+    return isJobFile(uri) ? undefined : documents.get(uri);
+  }
 
   documents.listen(connection);
   connection.listen();

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, openDockerfile, revert, ruleOf, ourDiagnostics, waitFor, waitForRules } from './helpers';
+import { EXTENSION_ID, openDockerfile, revert, ruleOf, ourDiagnostics, waitFor, waitForRules, workspaceFile } from './helpers';
 
 const BROKEN = 'broken-training/Dockerfile';
 const WORKING = 'training/Dockerfile';
@@ -65,6 +65,22 @@ suite('SageMaker Container Tools in VS Code', () => {
     } finally {
       await revert(document);
     }
+  });
+
+  test('a job file shows what SageMaker would refuse as a diagnostic at the key, in smct’s words', async () => {
+    const file = workspaceFile('limits/sagemaker-job.json');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('{\n  "image": "trainer",\n  "tags": { "team": "a;b" }\n}\n'));
+    await vscode.window.showTextDocument(file);
+    const [diagnostic] = await waitFor(
+      'the job file diagnostic',
+      () => vscode.languages.getDiagnostics(file).filter((candidate) => candidate.source === 'smct'),
+      (found) => found.length > 0,
+    );
+    assert.match(diagnostic.message, /^`tags\.team`: Tags\[0\]\.Value "a;b" does not match the pattern/);
+    assert.equal(diagnostic.range.start.line, 2);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // A second job file in the workspace would make commands without a target ask which one.
+    await vscode.workspace.fs.delete(workspaceFile('limits'), { recursive: true });
   });
 
   test('hover on CMD and ENTRYPOINT shows the process SageMaker will start', async () => {

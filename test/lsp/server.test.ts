@@ -168,4 +168,30 @@ describe('language server over a real LSP connection', () => {
       (RULES as Rule[]).shift();
     }
   });
+  test('a job file gets what SageMaker would refuse at the key that sets it, once, and no Dockerfile diagnostics, hovers or completion', async () => {
+    const target = uri('job/sagemaker-job.json');
+    const text = '{\n  "image": "trainer",\n  "tags": { "team": "a;b" }\n}\n';
+    await client.open(target, text);
+    const diagnostics = await client.diagnostics(target);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    assert.equal(diagnostics[0].source, 'smct');
+    assert.match(diagnostics[0].message, /^`tags\.team`: Tags\[0\]\.Value "a;b" does not match the pattern/);
+    // At "team", on line 2: where the user types the fix.
+    assert.equal(diagnostics[0].range.start.line, 2);
+    assert.equal(text.split('\n')[2].slice(diagnostics[0].range.start.character, diagnostics[0].range.end.character), '"team"');
+    assert.equal(
+      await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: target }, position: { line: 1, character: 5 } }),
+      null,
+    );
+    assert.deepEqual(
+      await client.connection.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri: target }, position: { line: 1, character: 5 } }),
+      [],
+    );
+  });
+
+  test('a job file whose only problems are the schema’s gets none from the server: the editor’s JSON validation shows those', async () => {
+    const target = uri('schema-only/sagemaker-job.json');
+    await client.open(target, '{ "image": 3 }\n');
+    assert.deepEqual(await client.diagnostics(target), []);
+  });
 });

@@ -4,6 +4,7 @@ import type { Connection, FileEvent, TextDocuments } from 'vscode-languageserver
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSettings } from './documentSettings';
 import { toDiagnostic } from './diagnosticConversion';
+import { isJobFile } from './jobFileDiagnostics';
 import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, type LintResult } from '../../../core/src';
 
 interface DocumentResult {
@@ -29,7 +30,7 @@ export class DiagnosticsFeature {
   ) {}
 
   schedule(document: TextDocument): void {
-    if (!document.uri.startsWith('file:')) return;
+    if (!document.uri.startsWith('file:') || isJobFile(document.uri)) return;
     clearTimeout(this.timers.get(document.uri));
     this.timers.set(
       document.uri,
@@ -74,7 +75,7 @@ export class DiagnosticsFeature {
 
   async validate(uri: string): Promise<void> {
     const document = this.documents.get(uri);
-    if (!document || !uri.startsWith('file:')) return;
+    if (!document || !uri.startsWith('file:') || isJobFile(uri)) return;
     try {
       const settings = await this.settings.resolve(uri);
       if (settings.configError) this.connection.console.warn(settings.configError);
