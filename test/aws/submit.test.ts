@@ -50,7 +50,7 @@ describe('submitting against the AWS emulator', () => {
       assert.ok(isSmctError(error, 'JOB_FILE_INVALID'));
       assert.match(
         error.message,
-        /^sagemaker-job\.json: 2 problems:\n {2}`hyperparameters\.note`: HyperParameters\["note"\] .*line break.*\n {2}`resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg"/,
+        /^\S*sagemaker-job\.json: 2 problems:\n {2}`hyperparameters\.note`: HyperParameters\["note"\] .*line break.*\n {2}`resources\.instanceType`: ResourceConfig\.InstanceType "ml\.m5\.larg"/,
       );
       return true;
     });
