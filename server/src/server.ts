@@ -66,7 +66,10 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles((params) => diagnostics.filesChanged(params.changes));
 
   // Job files get their own checks; everything else the client sends is a Dockerfile.
-  documents.onDidOpen((event) => (isJobFile(event.document.uri) ? jobFiles.validate(event.document) : void diagnostics.validate(event.document.uri)));
+  // Opening a document also fires onDidChangeContent, which checks a job file (debounced, as every change).
+  documents.onDidOpen((event) => {
+    if (!isJobFile(event.document.uri)) void diagnostics.validate(event.document.uri);
+  });
   documents.onDidChangeContent((event) => (isJobFile(event.document.uri) ? jobFiles.schedule(event.document) : diagnostics.schedule(event.document)));
   documents.onDidClose((event) => (isJobFile(event.document.uri) ? jobFiles.close(event.document.uri) : diagnostics.close(event.document.uri)));
 
