@@ -21,7 +21,7 @@ import { SM404 } from './sm404-missing-shebang';
 import { SM501 } from './sm501-port-not-8080';
 import { SM502 } from './sm502-no-serve-program';
 
-/** The catalogue of `../shared/reference/rules.md`, in its order, plus SM000 for pragma typos. */
+/** The catalogue, in the order of the README's rule table, plus SM000 for pragma typos. */
 export const RULES: readonly Rule[] = [
   SM101,
   SM102,

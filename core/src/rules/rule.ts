@@ -24,7 +24,7 @@ export interface Finding {
 }
 
 /**
- * One SageMaker rule of the catalogue (`../shared/reference/rules.md`): a pure check over the
+ * One SageMaker rule of the catalogue (each with its page, docs/rules/SMNNN.md): a pure check over the
  * analysed Dockerfile. It never parses, never touches the LSP, and may throw: the runner turns
  * a throw into an internal error without stopping the other rules.
  */

@@ -1,6 +1,9 @@
 /**
  * What SageMaker puts under /opt/ml and what its SAGEMAKER_* variables mean, for hovers and
- * completion. Facts from ../shared/reference/sagemaker-container-contract.md §2, §3, §5.
+ * completion. Sources: the SageMaker Developer Guide's container pages,
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-running-container.html,
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-dockerfile.html and
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html.
  */
 export interface Term {
   readonly name: string;
