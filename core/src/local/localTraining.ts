@@ -6,6 +6,7 @@ import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
 import { cleanUpLeftovers, FOLDER_PREFIX, ownerFileContent, ownerLabels } from './leftovers';
+import { checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
 import { SmctError } from '../errors';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
@@ -47,6 +48,7 @@ const ACCOUNT = '000000000000';
  */
 export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
   checkInputs(job);
+  checkEnvironmentValues(job);
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
   const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
@@ -69,8 +71,8 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   try {
     const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
     if (network) await dockerOk(['network', 'create', ...labels, network]);
-    const env = containerEnvironment(job, name);
-    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, name, host, containers[i], network, folders[i], labels), { env })));
+    const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
+    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, host, containers[i], network, folders[i], labels, environmentFile))));
     const refused = created.find((result) => result.code !== 0);
     const outcome = refused
       ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
@@ -108,7 +110,6 @@ function checkInputs(job: TrainingJob): void {
   }
 }
 
-/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
 /** The environment SageMaker gives the container: the job's, then its own variables. */
 function containerEnvironment(job: TrainingJob, name: string): Record<string, string> {
   const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
@@ -120,12 +121,19 @@ function containerEnvironment(job: TrainingJob, name: string): Record<string, st
   };
 }
 
-function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string | undefined, folder: string, labels: string[]): string[] {
-  const environment = containerEnvironment(job, name);
+/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
+function createArgs(
+  job: TrainingJob,
+  host: string,
+  container: string,
+  network: string | undefined,
+  folder: string,
+  labels: string[],
+  environmentFile: string,
+): string[] {
   const args = ['create', '--name', container, ...labels, '--hostname', host, '--platform', job.build.platform];
   if (network) args.push('--network', network, '--network-alias', host);
-  // Names only: the values reach `docker create` through its environment, never its command line.
-  for (const key of Object.keys(environment)) args.push('--env', key);
+  args.push('--env-file', environmentFile);
   args.push(...hostMounts(folder, job));
   const entrypoint = job.containerEntrypoint;
   if (entrypoint) args.push('--entrypoint', entrypoint[0]);

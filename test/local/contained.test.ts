@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { isSmctError } from '../../core/src/errors';
+import { loadTrainingJob } from '../../core/src/job/trainingJob';
+import { runLocalTraining, type LocalTrainingOptions, type LocalTrainingResult } from '../../core/src/local/localTraining';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
+
+const missing = dockerMissing();
+const IMAGE = 'smct-test-contained:latest';
+/** Every job of this file is named from it, so that its checks see its own runs only. */
+const JOBS = ownJobPrefix('smct-test-contained');
+
+/**
+ * A training program that tries to reach the host through what smct reads after the run: it
+ * plants symbolic links to the host path in $TARGET where the "mode" hyperparameter says.
+ */
+const HOSTILE_TRAIN = `#!/bin/sh
+echo "PATH_SEEN=$PATH"
+echo "DOCKER_HOST_SEEN=$DOCKER_HOST"
+echo "SPACED_SEEN=[$SPACED]"
+mode=$(sed -n 's/.*"mode":"\\([a-z-]*\\)".*/\\1/p' /opt/ml/input/config/hyperparameters.json)
+echo "model of $(hostname)" > /opt/ml/model/model-$(hostname).txt
+case "$mode" in
+  failure-link) ln -sf "$TARGET" /opt/ml/output/failure; exit 1 ;;
+  data-link) rm -rf /opt/ml/output/data; ln -s "$TARGET" /opt/ml/output/data ;;
+  model-links) ln -s "$TARGET" /opt/ml/model/absolute; ln -s model-$(hostname).txt /opt/ml/model/relative ;;
+esac
+echo DONE
+`;
+
+async function run(
+  project: string,
+  job: Record<string, unknown>,
+  options: LocalTrainingOptions = {},
+): Promise<LocalTrainingResult & { logs: string[]; warnings: string[] }> {
+  const logs: string[] = [];
+  const warnings: string[] = [];
+  const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, ...job })), {
+    onLog: (host, line) => logs.push(`[${host}] ${line}`),
+    onWarning: (message) => warnings.push(message),
+    ...options,
+  });
+  return { ...result, logs, warnings };
+}
+
+describe('a local run keeps the job inside its container', { skip: missing ?? false }, () => {
+  let project: string;
+
+  before(() => {
+    project = trainingProject(BUSYBOX_DOCKERFILE, { train: { content: HOSTILE_TRAIN, mode: 0o755 } });
+    dockerBuild(project, IMAGE);
+  });
+
+  test("the job's environment reaches the container only: a PATH or DOCKER_HOST in it does not steer the host's docker", async () => {
+    const marker = path.join(project, 'ran-on-host');
+    const tools = path.join(project, 'tools');
+    fs.mkdirSync(tools, { recursive: true });
+    fs.writeFileSync(path.join(tools, 'docker'), `#!/bin/sh\ntouch ${marker}\nexit 1\n`, { mode: 0o755 });
+    const result = await run(project, {
+      environment: { PATH: `${tools}:/usr/local/bin:/bin`, DOCKER_HOST: 'unix:///nonexistent/docker.sock', SPACED: '  kept # as is  ' },
+    });
+    assert.equal(fs.existsSync(marker), false, "the job file's tools/docker ran on the host");
+    assert.equal(result.status, 'Completed', result.logs.join('\n'));
+    assert.ok(result.logs.includes(`[algo-1] PATH_SEEN=${tools}:/usr/local/bin:/bin`), result.logs.join('\n'));
+    assert.ok(result.logs.includes('[algo-1] DOCKER_HOST_SEEN=unix:///nonexistent/docker.sock'));
+    assert.ok(result.logs.includes('[algo-1] SPACED_SEEN=[  kept # as is  ]'));
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+  });
+
+  test('an environment value with a line break is refused with the key named (Docker cannot pass it on)', async () => {
+    await assert.rejects(run(project, { environment: { MULTI: 'one\ntwo' } }), (error: Error) => {
+      assert.ok(isSmctError(error, 'LOCAL_RUN_FAILED'), String(error));
+      assert.match(error.message, /^"environment\.MULTI" in .*sagemaker-job\.json has a line break/);
+      return true;
+    });
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+  });
+});
