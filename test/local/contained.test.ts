@@ -6,6 +6,7 @@ import { isSmctError } from '../../core/src/errors';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { runLocalTraining, type LocalTrainingOptions, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
+import { tempProject } from '../helpers/tempDir';
 
 const missing = dockerMissing();
 const IMAGE = 'smct-test-contained:latest';
@@ -29,6 +30,12 @@ case "$mode" in
 esac
 echo DONE
 `;
+
+/** A host folder with a file the container must never bring back out. */
+function hostSecret(): { folder: string; file: string } {
+  const folder = tempProject({ 'secret.txt': 'HOST SECRET\n' });
+  return { folder, file: path.join(folder, 'secret.txt') };
+}
 
 async function run(
   project: string,
@@ -76,5 +83,12 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
       return true;
     });
     assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+  });
+
+  test('a failure file replaced by a link to a host file is not read: the reason is the exit code', async () => {
+    const secret = hostSecret();
+    const result = await run(project, { hyperparameters: { mode: 'failure-link' }, environment: { TARGET: secret.file } });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 1');
   });
 });

@@ -252,8 +252,8 @@ async function finish(
   let failureReason = outcome.failureReason;
   if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
     const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
-    const written = ordered.map((folder) => path.join(folder, 'output', 'failure')).find((file) => fs.existsSync(file));
-    if (written) failureReason = fs.readFileSync(written, 'utf8').slice(0, FAILURE_REASON_LIMIT);
+    const written = ordered.map((folder) => readFailureFile(path.join(folder, 'output', 'failure'))).find((text) => text !== undefined);
+    if (written !== undefined) failureReason = written;
   }
   const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
   let artifacts: LocalTrainingResult['artifacts'];
@@ -263,4 +263,28 @@ async function finish(
     options.onWarning?.(`Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}`);
   }
   return { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts };
+}
+
+/**
+ * The start of the failure file the program wrote, or undefined. The folder is the container's to
+ * change: a link in the file's place would name a file of this machine, so only a regular file is
+ * read (O_NOFOLLOW refuses a link; O_NONBLOCK keeps a FIFO from hanging the run).
+ */
+function readFailureFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch {
+    // None written, a link (ELOOP), or unreadable (written as root with mode 0600): the exit code is the reason.
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return undefined;
+    // A character takes at most 4 bytes in UTF-8: enough bytes for the reason's 1024 characters.
+    const bytes = Buffer.alloc(FAILURE_REASON_LIMIT * 4);
+    const read = fs.readSync(fd, bytes, 0, bytes.length, 0);
+    return bytes.subarray(0, read).toString('utf8').slice(0, FAILURE_REASON_LIMIT);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
