@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import * as tar from 'tar';
 import { isSmctError } from '../../core/src/errors';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { runLocalTraining, type LocalTrainingOptions, type LocalTrainingResult } from '../../core/src/local/localTraining';
@@ -52,6 +53,20 @@ async function run(
   return { ...result, logs, warnings };
 }
 
+function archive(file: string): Map<string, { type: string; linkpath?: string; content: string }> {
+  const entries = new Map<string, { type: string; linkpath?: string; content: string }>();
+  tar.list({
+    file,
+    sync: true,
+    onReadEntry: (entry) => {
+      const record = { type: entry.type, linkpath: entry.linkpath, content: '' };
+      entries.set(entry.path.replace(/^\.\//, ''), record);
+      entry.on('data', (chunk: Buffer) => (record.content += chunk.toString('utf8')));
+    },
+  });
+  return entries;
+}
+
 describe('a local run keeps the job inside its container', { skip: missing ?? false }, () => {
   let project: string;
 
@@ -90,5 +105,27 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
     const result = await run(project, { hyperparameters: { mode: 'failure-link' }, environment: { TARGET: secret.file } });
     assert.equal(result.status, 'Failed');
     assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 1');
+  });
+
+  test('links in /opt/ml/model are packed as links (absolute and relative), never as the host files they name', async () => {
+    const secret = hostSecret();
+    const result = await run(project, { hyperparameters: { mode: 'model-links' }, environment: { TARGET: secret.folder } });
+    assert.equal(result.status, 'Completed', result.logs.join('\n'));
+    const model = archive(result.artifacts?.model ?? '');
+    assert.deepEqual(model.get('absolute'), { type: 'SymbolicLink', linkpath: secret.folder, content: '' });
+    assert.deepEqual(model.get('relative'), { type: 'SymbolicLink', linkpath: 'model-algo-1.txt', content: '' });
+    assert.ok(![...model.values()].some((entry) => entry.content.includes('HOST SECRET')));
+  });
+
+  test('several hosts with absolute and relative links in /opt/ml/model: model.tar.gz keeps them as links, the job Completed', async () => {
+    const secret = hostSecret();
+    const result = await run(project, { hyperparameters: { mode: 'model-links' }, environment: { TARGET: secret.file }, resources: { instanceCount: 2 } });
+    assert.equal(result.status, 'Completed', result.logs.join('\n'));
+    assert.deepEqual(result.warnings, []);
+    const model = archive(result.artifacts?.model ?? '');
+    assert.deepEqual([...model.keys()].sort(), ['absolute', 'model-algo-1.txt', 'model-algo-2.txt', 'relative']);
+    assert.deepEqual(model.get('absolute'), { type: 'SymbolicLink', linkpath: secret.file, content: '' });
+    // As with files, a later host's link of the same name wins.
+    assert.deepEqual(model.get('relative'), { type: 'SymbolicLink', linkpath: 'model-algo-2.txt', content: '' });
   });
 });
