@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tar from 'tar';
@@ -128,4 +129,34 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
     // As with files, a later host's link of the same name wins.
     assert.deepEqual(model.get('relative'), { type: 'SymbolicLink', linkpath: 'model-algo-2.txt', content: '' });
   });
+
+  test('/opt/ml/output/data replaced by a link to a host folder: not packed, the job Failed with the reason, the host folders kept', async () => {
+    const secret = hostSecret();
+    const result = await run(project, { hyperparameters: { mode: 'data-link' }, environment: { TARGET: secret.folder } });
+    assert.equal(result.status, 'Failed');
+    assert.match(result.failureReason ?? '', /\/opt\/ml\/output\/data is a symbolic link/);
+    if (result.artifacts) assert.ok(![...archive(result.artifacts.output).values()].some((entry) => entry.content.includes('HOST SECRET')));
+    removeKeptFolder(result.failureReason ?? '');
+  });
+
+  test("artifacts that cannot be packed fail the job with the reason, and the hosts' folders are kept and named", async () => {
+    const notAFolder = path.join(tempProject({ file: 'x' }), 'file');
+    const result = await run(project, { resources: { instanceCount: 2 } }, { outputDir: notAFolder });
+    assert.equal(result.status, 'Failed');
+    const kept = removeKeptFolder(result.failureReason ?? '', (folder) => {
+      assert.equal(fs.readFileSync(path.join(folder, 'algo-2', 'model', 'model-algo-2.txt'), 'utf8'), 'model of algo-2\n');
+    });
+    assert.match(result.failureReason ?? '', new RegExp(`^Could not pack the artifacts into ${notAFolder}: .*; the hosts' folders are kept in ${kept}`));
+  });
 });
+
+/** The folder a failure reason says was kept: checked, then removed (its owner file is gone, so no later run would). */
+function removeKeptFolder(reason: string, check?: (folder: string) => void): string {
+  const kept = /kept in (\S+?)[.:]?(\s|$)/.exec(reason)?.[1];
+  assert.ok(kept, `a kept folder named in: ${reason}`);
+  assert.ok(kept.startsWith(os.tmpdir()), kept);
+  assert.ok(fs.statSync(kept).isDirectory(), kept);
+  check?.(kept);
+  fs.rmSync(kept, { recursive: true, force: true });
+  return kept;
+}

@@ -62,6 +62,8 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const network = hosts.length > 1 ? `smct-${runId}` : undefined;
   const containers = hosts.map((host) => `smct-${runId}-${host}`);
   const labels = ownerLabels(runId, name);
+  /** Set when the artifacts could not be packed: the hosts' folders are then all that is left of the model. */
+  let keepFolders = false;
   let removal: Promise<void> | undefined;
   const remove = (): Promise<void> =>
     (removal ??= (async () => {
@@ -78,18 +80,29 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
       ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
       : await runContainers(job, options, hosts, containers);
     // Artifacts are packed from the host folders while the containers and the network go away.
-    const [result] = await Promise.all([finish(job, options, name, folders, outcome), remove()]);
-    return result;
+    const [result] = await Promise.all([finish(job, options, name, root, folders, outcome), remove()]);
+    keepFolders = result.keptFolders;
+    return result.result;
   } finally {
     await remove();
-    try {
-      fs.rmSync(root, { recursive: true, force: true });
-    } catch (error) {
-      // Files the container wrote as root cannot be removed by another user.
-      options.onWarning?.(
-        `Could not remove ${root} (${(error as NodeJS.ErrnoException).code ?? String(error)}): files the container wrote as root; remove it with sudo.`,
-      );
-    }
+    if (keepFolders) keepRunFolder(root);
+    else removeRunFolder(root, options);
+  }
+}
+
+/** Without its owner file, a later run does not take the kept folder for a crashed run's leftover; the environment file may hold secrets. */
+function keepRunFolder(root: string): void {
+  for (const file of ['owner.pid', 'container.env']) fs.rmSync(path.join(root, file), { force: true });
+}
+
+function removeRunFolder(root: string, options: LocalTrainingOptions): void {
+  try {
+    fs.rmSync(root, { recursive: true, force: true });
+  } catch (error) {
+    // Files the container wrote as root cannot be removed by another user.
+    options.onWarning?.(
+      `Could not remove ${root} (${(error as NodeJS.ErrnoException).code ?? String(error)}): files the container wrote as root; remove it with sudo.`,
+    );
   }
 }
 
@@ -246,9 +259,10 @@ async function finish(
   job: TrainingJob,
   options: LocalTrainingOptions,
   name: string,
+  root: string,
   folders: readonly string[],
   outcome: Outcome,
-): Promise<LocalTrainingResult> {
+): Promise<{ result: LocalTrainingResult; keptFolders: boolean }> {
   let failureReason = outcome.failureReason;
   if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
     const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
@@ -256,13 +270,16 @@ async function finish(
     if (written !== undefined) failureReason = written;
   }
   const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
-  let artifacts: LocalTrainingResult['artifacts'];
   try {
-    artifacts = await packArtifacts(folders, outputRoot, name);
+    const artifacts = await packArtifacts(folders, outputRoot, name);
+    return { result: { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts }, keptFolders: false };
   } catch (error) {
-    options.onWarning?.(`Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}`);
+    // As on SageMaker, a job whose model cannot be saved has failed; its files stay where they are.
+    const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${root}.`;
+    if (outcome.status === 'Failed') options.onWarning?.(problem);
+    const reason = outcome.status === 'Failed' ? failureReason : problem;
+    return { result: { jobName: name, status: 'Failed', failureReason: reason, exitCodes: outcome.exitCodes }, keptFolders: true };
   }
-  return { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts };
 }
 
 /**
