@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import * as tar from 'tar';
 import { isSmctError } from '../../core/src/errors';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
+import { buildImage } from '../../core/src/local/build';
 import { runLocalTraining, type LocalTrainingOptions, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
 import { tempProject } from '../helpers/tempDir';
@@ -147,6 +149,38 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
       assert.equal(fs.readFileSync(path.join(folder, 'algo-2', 'model', 'model-algo-2.txt'), 'utf8'), 'model of algo-2\n');
     });
     assert.match(result.failureReason ?? '', new RegExp(`^Could not pack the artifacts into ${notAFolder}: .*; the hosts' folders are kept in ${kept}`));
+  });
+
+  test('an image name that starts with "-" is refused with the key named, before Docker sees it', async () => {
+    const job = loadTrainingJob(writeJob(project, { image: '--help', baseJobName: JOBS }));
+    const refused = (error: Error): boolean => {
+      assert.ok(isSmctError(error, 'JOB_FILE_INVALID'), String(error));
+      assert.match(error.message, /^"image" in .*sagemaker-job\.json may not start with "-"$/);
+      return true;
+    };
+    await assert.rejects(runLocalTraining(job), refused);
+    await assert.rejects(buildImage(job), refused);
+  });
+
+  test('build arguments reach the build, their values never on the command line; one named PATH does not steer docker', async () => {
+    const real = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim();
+    const spy = tempProject({});
+    const argvLog = path.join(spy, 'argv.log');
+    fs.writeFileSync(path.join(spy, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${argvLog}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const built = trainingProject(`${BUSYBOX_DOCKERFILE}ARG TOKEN\nARG PATH\nRUN echo "$TOKEN" > /token\n`);
+    const job = loadTrainingJob(
+      writeJob(built, { image: 'smct-test-contained-args:latest', build: { buildArgs: { TOKEN: 'build-secret-value', PATH: '/usr/local/bin:/bin' } } }),
+    );
+    const saved = process.env.PATH;
+    process.env.PATH = `${spy}:${saved}`;
+    try {
+      await buildImage(job);
+    } finally {
+      process.env.PATH = saved;
+    }
+    assert.doesNotMatch(fs.readFileSync(argvLog, 'utf8'), /build-secret-value/);
+    const token = spawnSync('docker', ['run', '--rm', '--entrypoint', '/bin/cat', 'smct-test-contained-args:latest', '/token'], { encoding: 'utf8' });
+    assert.equal(token.stdout, 'build-secret-value\n', token.stderr);
   });
 });
 

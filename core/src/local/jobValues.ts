@@ -33,3 +33,40 @@ export function checkEnvironmentValues(job: TrainingJob): void {
     }
   }
 }
+
+/**
+ * A value Docker takes as a positional argument is read as an option when it starts with "-"
+ * (`docker create -x`): refused here, with the key that sets it, before any command line has it.
+ */
+export function checkCommandLineValues(job: TrainingJob): void {
+  if (job.image.startsWith('-')) throw new SmctError('JOB_FILE_INVALID', `"image" in ${displayPath(job.file)} may not start with "-"`);
+}
+
+/**
+ * Variables the Docker CLI itself reads (which program runs, which daemon, which proxy, which
+ * config): a build argument of such a name stays on the command line, since in the CLI's
+ * environment it would steer docker rather than reach the build.
+ */
+const READ_BY_DOCKER = /^(PATH|HOME|TMPDIR|SHELL|LD_\w*|DYLD_\w*|DOCKER_\w*|BUILDX_\w*|BUILDKIT_\w*|XDG_\w*|(HTTPS?|NO|ALL)_PROXY)$/i;
+
+/**
+ * `--build-arg NAME` arguments for the build, with the values in the environment of `docker build`
+ * (which takes a bare NAME's value from its own environment): values such as tokens are not on a
+ * command line, which every user of the machine can read in `ps`.
+ */
+export function buildArgArguments(job: TrainingJob): { args: string[]; env: Record<string, string> } {
+  const args: string[] = [];
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(job.build.buildArgs)) {
+    if (name === '' || /[=\0]/.test(name) || value.includes('\0')) {
+      throw new SmctError('JOB_FILE_INVALID', `"build.buildArgs" in ${displayPath(job.file)} has a name or value Docker cannot take: ${JSON.stringify(name)}`);
+    }
+    if (READ_BY_DOCKER.test(name)) {
+      args.push('--build-arg', `${name}=${value}`);
+    } else {
+      args.push('--build-arg', name);
+      env[name] = value;
+    }
+  }
+  return { args, env };
+}

@@ -6,7 +6,7 @@ import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
 import { cleanUpLeftovers, FOLDER_PREFIX, ownerFileContent, ownerLabels } from './leftovers';
-import { checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
+import { checkCommandLineValues, checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
 import { SmctError } from '../errors';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
@@ -49,6 +49,7 @@ const ACCOUNT = '000000000000';
 export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
   checkInputs(job);
   checkEnvironmentValues(job);
+  checkCommandLineValues(job);
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
   const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
