@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +14,7 @@ import { tempProject } from '../helpers/tempDir';
 
 const missing = dockerMissing();
 const IMAGE = 'smct-test-contained:latest';
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 /** Every job of this file is named from it, so that its checks see its own runs only. */
 const JOBS = ownJobPrefix('smct-test-contained');
 
@@ -181,6 +182,28 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
     assert.doesNotMatch(fs.readFileSync(argvLog, 'utf8'), /build-secret-value/);
     const token = spawnSync('docker', ['run', '--rm', '--entrypoint', '/bin/cat', 'smct-test-contained-args:latest', '/token'], { encoding: 'utf8' });
     assert.equal(token.stdout, 'build-secret-value\n', token.stderr);
+  });
+
+  test("a second Ctrl-C quits at once and still removes the run's temporary folder", async () => {
+    const stubborn = trainingProject(BUSYBOX_DOCKERFILE);
+    dockerBuild(stubborn, 'smct-test-contained-quit:latest');
+    const quitJobs = `${JOBS}-quit`;
+    writeJob(stubborn, { image: 'smct-test-contained-quit:latest', baseJobName: quitJobs, hyperparameters: { mode: 'ignore' } });
+    const child = spawn(process.execPath, [SMCT, 'train', '--local'], { cwd: stubborn, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      // The first Ctrl-C has been taken: the second one quits.
+      if (chunk.includes('Stopping…') && child.pid) process.kill(-child.pid, 'SIGINT');
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (chunk.includes('[algo-1] READY') && child.pid) process.kill(-child.pid, 'SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stdout + stderr);
+    assert.deepEqual(leftovers(quitJobs), { containers: '', networks: '', folders: [] });
   });
 });
 

@@ -5,7 +5,7 @@ import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
-import { cleanUpLeftovers, FOLDER_PREFIX, ownerFileContent, ownerLabels } from './leftovers';
+import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, ownerLabels, registerRunFolder } from './leftovers';
 import { checkCommandLineValues, checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
 import { SmctError } from '../errors';
 
@@ -56,6 +56,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${name.replace(/[^a-zA-Z0-9-]/g, '-')}-`));
+  registerRunFolder(root);
   fs.writeFileSync(path.join(root, 'owner.pid'), ownerFileContent());
   const hosts = hostNames(job.instanceCount);
   // Several hosts get a network of the job's own, where each resolves the others by name. One host
@@ -88,6 +89,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     await remove();
     if (keepFolders) keepRunFolder(root);
     else removeRunFolder(root, options);
+    forgetRunFolder(root);
   }
 }
 
