@@ -163,6 +163,20 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
     await assert.rejects(buildImage(job), refused);
   });
 
+  test('a folder path with ":" (Docker\'s volume separator) is refused with its key named, before Docker sees it', async () => {
+    fs.mkdirSync(path.join(project, 'data:rw'), { recursive: true });
+    const refused = (key: string) => (error: Error) => {
+      assert.ok(isSmctError(error, 'JOB_FILE_INVALID'), String(error));
+      assert.match(error.message, new RegExp(`^"${key}" in .*sagemaker-job\\.json may not contain ":"`));
+      return true;
+    };
+    await assert.rejects(run(project, { inputs: { training: 'data:rw' } }), refused('inputs.training'));
+    await assert.rejects(
+      run(project, { checkpoints: { s3Uri: 's3://bucket/checkpoints', localPath: '/opt/ml/checkpoints:ro' } }),
+      refused('checkpoints.localPath'),
+    );
+  });
+
   test('build arguments reach the build, their values never on the command line; one named PATH does not steer docker', async () => {
     const real = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim();
     const spy = tempProject({});

@@ -40,6 +40,15 @@ export function checkEnvironmentValues(job: TrainingJob): void {
  */
 export function checkCommandLineValues(job: TrainingJob): void {
   if (job.image.startsWith('-')) throw new SmctError('JOB_FILE_INVALID', `"image" in ${displayPath(job.file)} may not start with "-"`);
+  // `docker create -v source:target[:options]` splits at every ":": one inside a path would move
+  // the mount or change its options (an input mounted writable), so such a path is refused.
+  const bindPaths: [string, string][] = job.inputs.flatMap((input) => (input.source.kind === 'local' ? [[`inputs.${input.name}`, input.source.path]] : []));
+  if (job.checkpoints) bindPaths.push(['checkpoints.localPath', job.checkpoints.localPath]);
+  for (const [key, value] of bindPaths) {
+    if (value.includes(':')) {
+      throw new SmctError('JOB_FILE_INVALID', `"${key}" in ${displayPath(job.file)} may not contain ":" (Docker's volume separator): ${value}`);
+    }
+  }
 }
 
 /**
