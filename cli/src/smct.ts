@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { exitCodeOf, isCancellation, isSmctError, killOwnContainers, VERSION } from '../../core/src';
+import { exitCodeOf, isCancellation, isSmctError, killOwnContainers, removeOwnRunFolders, VERSION } from '../../core/src';
 import { findCommand, unknownCommand, usage, type CommandOutcome } from './commandTable';
 import type { Io } from './io';
 
@@ -40,10 +40,12 @@ function describeError(error: unknown): string {
 export async function main(): Promise<void> {
   const abort = new AbortController();
   // Ctrl-C, a terminal closing or `kill`: stop as StopTrainingJob does (SIGTERM, grace, SIGKILL).
-  // A second signal means now: kill this run's containers and quit.
+  // A second signal means now: kill this run's containers, remove its temporary folder (with the
+  // hyperparameters in it) once nothing writes there any more, and quit.
   const onSignal = (): void => {
     if (abort.signal.aborted) {
       killOwnContainers();
+      removeOwnRunFolders();
       process.exit(130);
     }
     process.stderr.write('\nStopping… (press Ctrl-C again to quit at once)\n');

@@ -25,7 +25,7 @@ export { displayPath, lintErrorSummary, lintJobDockerfile, passLintGate, type Li
 
 export { buildImage } from './local/build';
 export { imageExists } from './local/docker';
-export { killOwnContainers } from './local/leftovers';
+export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
 export { runLocalTraining, type LocalTrainingResult } from './local/localTraining';
 
 export { loadAws, type Aws } from './aws/load';

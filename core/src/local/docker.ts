@@ -15,7 +15,10 @@ export interface DockerOptions {
   readonly signal?: AbortSignal;
   /** Written to standard input (a password for `docker login --password-stdin`), never to argv. */
   readonly input?: string;
-  /** Extra environment of the CLI: values for `--env NAME` arguments, kept off the command line. */
+  /**
+   * Added to smct's own environment for the CLI: values of bare `--build-arg NAME` arguments, kept
+   * off the command line. Never a variable the CLI reads itself (PATH, DOCKER_HOST…).
+   */
   readonly env?: Readonly<Record<string, string>>;
 }
 

@@ -74,3 +74,34 @@ export function killOwnContainers(): void {
   const ids = (listed.stdout ?? '').split('\n').filter(Boolean);
   if (ids.length > 0) spawnSync('docker', ['rm', '--force', '--volumes', ...ids]);
 }
+
+/** The temporary folders of this process's runs that are still going: a process that must exit now removes them. */
+const runFolders = new Set<string>();
+
+/**
+ * Takes note of a run's temporary folder (it holds the hyperparameters and the environment file),
+ * so that a process that quits at once (a second Ctrl-C, an uncaught error) still removes it
+ * rather than leave it for the next run to find.
+ */
+export function registerRunFolder(folder: string): void {
+  if (runFolders.size === 0) process.once('exit', removeOwnRunFolders);
+  runFolders.add(folder);
+}
+
+/** The run is over: its folder was removed, or is kept on purpose. */
+export function forgetRunFolder(folder: string): void {
+  runFolders.delete(folder);
+  if (runFolders.size === 0) process.removeListener('exit', removeOwnRunFolders);
+}
+
+/** Removes this process's run folders at once, synchronously: after killOwnContainers, for a process that must exit now. */
+export function removeOwnRunFolders(): void {
+  for (const folder of runFolders) {
+    try {
+      fs.rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Files a container wrote as root: left for the next run's clean-up, which tries again.
+    }
+  }
+  runFolders.clear();
+}

@@ -5,7 +5,8 @@ import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
 import { docker, dockerOk, imageExists } from './docker';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
-import { cleanUpLeftovers, FOLDER_PREFIX, ownerFileContent, ownerLabels } from './leftovers';
+import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, ownerLabels, registerRunFolder } from './leftovers';
+import { checkCommandLineValues, checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
 import { SmctError } from '../errors';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
@@ -47,12 +48,15 @@ const ACCOUNT = '000000000000';
  */
 export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
   checkInputs(job);
+  checkEnvironmentValues(job);
+  checkCommandLineValues(job);
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
   const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${name.replace(/[^a-zA-Z0-9-]/g, '-')}-`));
+  registerRunFolder(root);
   fs.writeFileSync(path.join(root, 'owner.pid'), ownerFileContent());
   const hosts = hostNames(job.instanceCount);
   // Several hosts get a network of the job's own, where each resolves the others by name. One host
@@ -60,6 +64,8 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const network = hosts.length > 1 ? `smct-${runId}` : undefined;
   const containers = hosts.map((host) => `smct-${runId}-${host}`);
   const labels = ownerLabels(runId, name);
+  /** Set when the artifacts could not be packed: the hosts' folders are then all that is left of the model. */
+  let keepFolders = false;
   let removal: Promise<void> | undefined;
   const remove = (): Promise<void> =>
     (removal ??= (async () => {
@@ -69,25 +75,37 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   try {
     const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
     if (network) await dockerOk(['network', 'create', ...labels, network]);
-    const env = containerEnvironment(job, name);
-    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, name, host, containers[i], network, folders[i], labels), { env })));
+    const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
+    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, host, containers[i], network, folders[i], labels, environmentFile))));
     const refused = created.find((result) => result.code !== 0);
     const outcome = refused
       ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
       : await runContainers(job, options, hosts, containers);
     // Artifacts are packed from the host folders while the containers and the network go away.
-    const [result] = await Promise.all([finish(job, options, name, folders, outcome), remove()]);
-    return result;
+    const [result] = await Promise.all([finish(job, options, name, root, folders, outcome), remove()]);
+    keepFolders = result.keptFolders;
+    return result.result;
   } finally {
     await remove();
-    try {
-      fs.rmSync(root, { recursive: true, force: true });
-    } catch (error) {
-      // Files the container wrote as root cannot be removed by another user.
-      options.onWarning?.(
-        `Could not remove ${root} (${(error as NodeJS.ErrnoException).code ?? String(error)}): files the container wrote as root; remove it with sudo.`,
-      );
-    }
+    if (keepFolders) keepRunFolder(root);
+    else removeRunFolder(root, options);
+    forgetRunFolder(root);
+  }
+}
+
+/** Without its owner file, a later run does not take the kept folder for a crashed run's leftover; the environment file may hold secrets. */
+function keepRunFolder(root: string): void {
+  for (const file of ['owner.pid', 'container.env']) fs.rmSync(path.join(root, file), { force: true });
+}
+
+function removeRunFolder(root: string, options: LocalTrainingOptions): void {
+  try {
+    fs.rmSync(root, { recursive: true, force: true });
+  } catch (error) {
+    // Files the container wrote as root cannot be removed by another user.
+    options.onWarning?.(
+      `Could not remove ${root} (${(error as NodeJS.ErrnoException).code ?? String(error)}): files the container wrote as root; remove it with sudo.`,
+    );
   }
 }
 
@@ -108,7 +126,6 @@ function checkInputs(job: TrainingJob): void {
   }
 }
 
-/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
 /** The environment SageMaker gives the container: the job's, then its own variables. */
 function containerEnvironment(job: TrainingJob, name: string): Record<string, string> {
   const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
@@ -120,12 +137,19 @@ function containerEnvironment(job: TrainingJob, name: string): Record<string, st
   };
 }
 
-function createArgs(job: TrainingJob, name: string, host: string, container: string, network: string | undefined, folder: string, labels: string[]): string[] {
-  const environment = containerEnvironment(job, name);
+/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
+function createArgs(
+  job: TrainingJob,
+  host: string,
+  container: string,
+  network: string | undefined,
+  folder: string,
+  labels: string[],
+  environmentFile: string,
+): string[] {
   const args = ['create', '--name', container, ...labels, '--hostname', host, '--platform', job.build.platform];
   if (network) args.push('--network', network, '--network-alias', host);
-  // Names only: the values reach `docker create` through its environment, never its command line.
-  for (const key of Object.keys(environment)) args.push('--env', key);
+  args.push('--env-file', environmentFile);
   args.push(...hostMounts(folder, job));
   const entrypoint = job.containerEntrypoint;
   if (entrypoint) args.push('--entrypoint', entrypoint[0]);
@@ -238,21 +262,49 @@ async function finish(
   job: TrainingJob,
   options: LocalTrainingOptions,
   name: string,
+  root: string,
   folders: readonly string[],
   outcome: Outcome,
-): Promise<LocalTrainingResult> {
+): Promise<{ result: LocalTrainingResult; keptFolders: boolean }> {
   let failureReason = outcome.failureReason;
   if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
     const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
-    const written = ordered.map((folder) => path.join(folder, 'output', 'failure')).find((file) => fs.existsSync(file));
-    if (written) failureReason = fs.readFileSync(written, 'utf8').slice(0, FAILURE_REASON_LIMIT);
+    const written = ordered.map((folder) => readFailureFile(path.join(folder, 'output', 'failure'))).find((text) => text !== undefined);
+    if (written !== undefined) failureReason = written;
   }
   const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
-  let artifacts: LocalTrainingResult['artifacts'];
   try {
-    artifacts = await packArtifacts(folders, outputRoot, name);
+    const artifacts = await packArtifacts(folders, outputRoot, name);
+    return { result: { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts }, keptFolders: false };
   } catch (error) {
-    options.onWarning?.(`Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}`);
+    // As on SageMaker, a job whose model cannot be saved has failed; its files stay where they are.
+    const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${root}.`;
+    if (outcome.status === 'Failed') options.onWarning?.(problem);
+    const reason = outcome.status === 'Failed' ? failureReason : problem;
+    return { result: { jobName: name, status: 'Failed', failureReason: reason, exitCodes: outcome.exitCodes }, keptFolders: true };
   }
-  return { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts };
+}
+
+/**
+ * The start of the failure file the program wrote, or undefined. The folder is the container's to
+ * change: a link in the file's place would name a file of this machine, so only a regular file is
+ * read (O_NOFOLLOW refuses a link; O_NONBLOCK keeps a FIFO from hanging the run).
+ */
+function readFailureFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch {
+    // None written, a link (ELOOP), or unreadable (written as root with mode 0600): the exit code is the reason.
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return undefined;
+    // A character takes at most 4 bytes in UTF-8: enough bytes for the reason's 1024 characters.
+    const bytes = Buffer.alloc(FAILURE_REASON_LIMIT * 4);
+    const read = fs.readSync(fd, bytes, 0, bytes.length, 0);
+    return bytes.subarray(0, read).toString('utf8').slice(0, FAILURE_REASON_LIMIT);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
