@@ -97,7 +97,7 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
 
   test('an environment value with a line break is refused with the key named (Docker cannot pass it on)', async () => {
     await assert.rejects(run(project, { environment: { MULTI: 'one\ntwo' } }), (error: Error) => {
-      assert.ok(isSmctError(error, 'LOCAL_RUN_FAILED'), String(error));
+      assert.ok(isSmctError(error, 'JOB_FILE_INVALID'), String(error));
       assert.match(error.message, /^"environment\.MULTI" in .*sagemaker-job\.json has a line break/);
       return true;
     });

@@ -27,7 +27,7 @@ export function checkEnvironmentValues(job: TrainingJob): void {
   for (const [name, value] of Object.entries(job.environment)) {
     if (/[\r\n\0]/.test(value)) {
       throw new SmctError(
-        'LOCAL_RUN_FAILED',
+        'JOB_FILE_INVALID',
         `"environment.${name}" in ${displayPath(job.file)} has a line break: Docker passes each variable on one line. Put the text in a file the program reads instead.`,
       );
     }
