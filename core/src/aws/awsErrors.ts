@@ -21,6 +21,26 @@ const ACTIONS: Record<string, string> = {
   GetLogEvents: 'logs:GetLogEvents',
 };
 
+/** The service of each call, for messages that say whose answer is missing or wrong. */
+const SERVICES: Record<string, string> = {
+  CreateTrainingJob: 'SageMaker',
+  DescribeTrainingJob: 'SageMaker',
+  ListTrainingJobs: 'SageMaker',
+  StopTrainingJob: 'SageMaker',
+  GetAuthorizationToken: 'Amazon ECR',
+  DescribeRepositories: 'Amazon ECR',
+  CreateRepository: 'Amazon ECR',
+  DescribeImages: 'Amazon ECR',
+  DescribeLogStreams: 'CloudWatch Logs',
+  GetLogEvents: 'CloudWatch Logs',
+  GetCallerIdentity: 'AWS STS',
+  HeadBucket: 'Amazon S3',
+  CreateBucket: 'Amazon S3',
+  HeadObject: 'Amazon S3',
+  PutObject: 'Amazon S3',
+  GetObject: 'Amazon S3',
+};
+
 export const QUOTAS_URL = 'https://console.aws.amazon.com/servicequotas/home/services/sagemaker/quotas';
 
 /** An error name the SDK gives, or a Node network code. */
@@ -71,11 +91,62 @@ export function explainAwsError(error: unknown, operation: string, target: AwsTa
   if (THROTTLED.has(name)) {
     return new SmctError('AWS_THROTTLED', `AWS is throttling ${operation} in ${target.region} (${name}), even after retries. Wait a minute and try again.`);
   }
+  if (isTimeout(error)) return timeoutError(error, operation, target);
   if (NETWORK.has(name)) {
-    const endpoint = process.env.AWS_ENDPOINT_URL ? ` (AWS_ENDPOINT_URL=${process.env.AWS_ENDPOINT_URL})` : '';
-    return new SmctError('AWS_NETWORK', `Cannot reach AWS for ${operation}${endpoint}: ${name}. Check the network and any proxy, then try again.`);
+    return new SmctError('AWS_NETWORK', `Cannot reach AWS for ${operation}${endpointNote()}: ${name}. Check the network and any proxy, then try again.`);
   }
   return new SmctError('AWS_OTHER', `${operation} failed: ${name}: ${message(error)}`);
+}
+
+/** The endpoint set instead of AWS's, the first suspect when answers are missing or strange; never its user or password. */
+function endpointUrl(): string | undefined {
+  const value = process.env.AWS_ENDPOINT_URL;
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return 'set, but not a URL';
+  }
+}
+
+function endpointNote(): string {
+  const url = endpointUrl();
+  return url ? ` (AWS_ENDPOINT_URL=${url})` : '';
+}
+
+function serviceOf(operation: string): string {
+  return SERVICES[operation] ?? 'AWS';
+}
+
+interface SdkFailure {
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
+}
+
+/** ", after 5 attempts" when the SDK retried: the failure is not a passing one. */
+function attemptsNote(error: unknown): string {
+  const attempts = (error as SdkFailure).$metadata?.attempts ?? 1;
+  return attempts > 1 ? ` (${attempts} attempts)` : '';
+}
+
+function isTimeout(error: Error): boolean {
+  return error.name === 'TimeoutError' || (error as { code?: string }).code === 'ETIMEDOUT';
+}
+
+/** The SDK's timeout messages name the limit in milliseconds; said in seconds, as the settings are. */
+function timeoutSeconds(error: Error): string {
+  const ms = /(\d+) ?ms\b/.exec(error.message)?.[1];
+  return ms === undefined ? '' : ` within ${Number(ms) / 1000} s`;
+}
+
+function timeoutError(error: Error, operation: string, target: AwsTarget): SmctError {
+  const connecting = /establish a connection/i.test(error.message);
+  const what = connecting ? `AWS could not be reached for ${operation} (${serviceOf(operation)})` : `AWS did not answer ${operation} (${serviceOf(operation)})`;
+  const variable = connecting ? 'SMCT_AWS_CONNECT_TIMEOUT' : 'SMCT_AWS_REQUEST_TIMEOUT';
+  return new SmctError(
+    'AWS_NETWORK',
+    `${what} in ${target.region}${timeoutSeconds(error)}${attemptsNote(error)}: check the network, proxy or AWS_ENDPOINT_URL${endpointUrl() ? ` (${endpointUrl()})` : ''}, then try again. On a slow link, wait longer with ${variable}=<seconds>.`,
+  );
 }
 
 function message(error: unknown): string {

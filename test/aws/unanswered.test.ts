@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+// smct as users run it (bin/smct.js) against endpoints that misbehave as networks and proxies do:
+// one that accepts and never answers.
+const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** smct with `endpoint` as AWS, fake keys and no profile of the developer's. */
+function startSmct(args: string[], endpoint: string, env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
+  const child = spawn(process.execPath, [SMCT, ...args], {
+    cwd: home,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-key-not-shown',
+      AWS_CONFIG_FILE: path.join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+  return { child, stderr: () => stderr, done };
+}
+
+function assertPlain(run: Run): void {
+  assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
+  assert.doesNotMatch(run.stderr, /\$response|UnknownError|@smithy|internal error/, 'the SDK spoke, not smct');
+  assert.ok(!run.stderr.includes('test-secret-key-not-shown'), 'a secret was printed');
+}
+
+describe('an AWS endpoint that accepts and never answers', () => {
+  let server: net.Server;
+  let endpoint: string;
+  const sockets = new Set<net.Socket>();
+
+  before(async () => {
+    server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  after(() => {
+    sockets.forEach((socket) => socket.destroy());
+    server.close();
+  });
+
+  test('smct jobs gives up after its timeout, in our words, with exit 1', async () => {
+    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '0.3' }).done;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /AWS did not answer ListTrainingJobs \(SageMaker\) in eu-west-1 within 0\.3 s/);
+    assert.match(run.stderr, /check the network, proxy or AWS_ENDPOINT_URL/);
+    assertPlain(run);
+  });
+});
