@@ -16,7 +16,7 @@ interface Run {
   stderr: string;
 }
 
-/** smct with `endpoint` as AWS, fake keys and no profile of the developer's. */
+/** smct with `endpoint` as AWS, fake keys and no profile of the developer's; `child` lets a test press Ctrl-C. */
 function startSmct(args: string[], endpoint: string, env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
   const child = spawn(process.execPath, [SMCT, ...args], {
@@ -50,13 +50,24 @@ function assertPlain(run: Run): void {
   assert.ok(!run.stderr.includes('test-secret-key-not-shown'), 'a secret was printed');
 }
 
+/** Polls `condition` every 20 ms until it holds. */
+async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('an AWS endpoint that accepts and never answers', () => {
   let server: net.Server;
   let endpoint: string;
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
 
   before(async () => {
     server = net.createServer((socket) => {
+      accepted++;
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => {});
@@ -74,6 +85,21 @@ describe('an AWS endpoint that accepts and never answers', () => {
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /AWS did not answer ListTrainingJobs \(SageMaker\) in eu-west-1 within 0\.3 s/);
     assert.match(run.stderr, /check the network, proxy or AWS_ENDPOINT_URL/);
+    assertPlain(run);
+  });
+
+  test('Ctrl-C ends smct jobs at once with exit 130, not after the timeout', async () => {
+    const before = accepted;
+    const started = Date.now();
+    const smct = startSmct(['jobs', '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '600' });
+    // The call is in flight once the endpoint has its connection.
+    await until(() => accepted > before, 'the request to reach the endpoint');
+    smct.child.kill('SIGINT');
+    const run = await smct.done;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /cancelled/);
+    // A hang guard only: the timeout is ten minutes.
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
     assertPlain(run);
   });
 });

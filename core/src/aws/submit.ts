@@ -63,12 +63,14 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
   checkRequest(job, previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
-  const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
+  const identity = await awsCall('GetCallerIdentity', clients.target, () =>
+    clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal }),
+  );
   const account = required(identity.Account, 'Account');
   const image = await imageForJob(clients, job, options);
   const storage = inputStorage(job, clients.target.region, account);
   // One check (or creation) of the bucket, for the uploads and the default output alike.
-  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner);
+  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner, options.signal);
   const channels = await placeInputs(clients, job, storage, options);
   return createJob(clients, job, { image, roleArn, channels, outputPath: outputPath(job, storage) }, options, now);
 }
