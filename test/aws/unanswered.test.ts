@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 // smct as users run it (bin/smct.js) against endpoints that misbehave as networks and proxies do:
-// one that accepts and never answers.
+// one that accepts and never answers, and one that answers with what is not AWS's.
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
 interface Run {
@@ -100,6 +101,52 @@ describe('an AWS endpoint that accepts and never answers', () => {
     assert.match(run.stderr, /cancelled/);
     // A hang guard only: the timeout is ten minutes.
     assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+    assertPlain(run);
+  });
+});
+
+describe('an AWS endpoint that answers with what is not AWS', () => {
+  let server: http.Server;
+  let endpoint: string;
+  let status = 500;
+  let body = '<html><body>Bad gateway {{{ not json</body></html>';
+
+  before(async () => {
+    server = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(status, { 'content-type': 'text/html' });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  test('HTTP 500 with garbage: whose side, which call, and to try again', async () => {
+    [status, body] = [500, '<html><body>Bad gateway {{{ not json</body></html>'];
+    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /SageMaker failed ListTrainingJobs in eu-west-1 with HTTP 500/);
+    assert.match(run.stderr, /on AWS's side \(or the endpoint's/);
+    assert.match(run.stderr, /try again/i);
+    assertPlain(run);
+  });
+
+  test('HTTP 503 with an empty body: no "Unknown: UnknownError"', async () => {
+    [status, body] = [503, ''];
+    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /SageMaker failed ListTrainingJobs in eu-west-1 with HTTP 503/);
+    assert.match(run.stderr, /on AWS's side \(or the endpoint's/);
+    assertPlain(run);
+  });
+
+  test('HTTP 200 with garbage: the answer could not be read, in our words', async () => {
+    [status, body] = [200, '<html><body>Bad gateway {{{ not json</body></html>'];
+    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /could not read SageMaker's answer to ListTrainingJobs in eu-west-1 \(HTTP 200\)/);
+    assert.match(run.stderr, /AWS_ENDPOINT_URL/);
     assertPlain(run);
   });
 });

@@ -95,6 +95,8 @@ export function explainAwsError(error: unknown, operation: string, target: AwsTa
   if (NETWORK.has(name)) {
     return new SmctError('AWS_NETWORK', `Cannot reach AWS for ${operation}${endpointNote()}: ${name}. Check the network and any proxy, then try again.`);
   }
+  if (isUnreadable(error)) return unreadableError(error, operation, target);
+  if (httpStatus(error) >= 500) return serverFaultError(error, operation, target);
   return new SmctError('AWS_OTHER', `${operation} failed: ${name}: ${message(error)}`);
 }
 
@@ -121,6 +123,12 @@ function serviceOf(operation: string): string {
 
 interface SdkFailure {
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
+  readonly $response?: { readonly statusCode?: number };
+}
+
+function httpStatus(error: unknown): number {
+  const failure = error as SdkFailure;
+  return failure.$metadata?.httpStatusCode ?? failure.$response?.statusCode ?? 0;
 }
 
 /** ", after 5 attempts" when the SDK retried: the failure is not a passing one. */
@@ -146,6 +154,32 @@ function timeoutError(error: Error, operation: string, target: AwsTarget): SmctE
   return new SmctError(
     'AWS_NETWORK',
     `${what} in ${target.region}${timeoutSeconds(error)}${attemptsNote(error)}: check the network, proxy or AWS_ENDPOINT_URL${endpointUrl() ? ` (${endpointUrl()})` : ''}, then try again. On a slow link, wait longer with ${variable}=<seconds>.`,
+  );
+}
+
+/** An answer the SDK could not parse: HTML from a proxy or captive portal, a truncated body, an endpoint that is not AWS. */
+function isUnreadable(error: Error): boolean {
+  return (error as SdkFailure).$response !== undefined || /Deserialization error/i.test(error.message);
+}
+
+function unreadableError(error: Error, operation: string, target: AwsTarget): SmctError {
+  const status = httpStatus(error);
+  if (status >= 500) return serverFaultError(error, operation, target);
+  return new SmctError(
+    'AWS_OTHER',
+    `could not read ${serviceOf(operation)}'s answer to ${operation} in ${target.region}${status ? ` (HTTP ${status})` : ''}: it is not what AWS sends, so something in between answered (a proxy, a captive portal, or the endpoint${endpointNote()}). Check the network, proxy or AWS_ENDPOINT_URL, then try again.`,
+  );
+}
+
+/** Error names that say nothing more than the status does. */
+const NAMELESS = new Set(['Unknown', 'UnknownError', 'Error', 'SyntaxError', 'InternalError', 'TimeoutError']);
+
+function serverFaultError(error: Error, operation: string, target: AwsTarget): SmctError {
+  const name = errorName(error);
+  const detail = NAMELESS.has(name) ? '' : `, ${name}`;
+  return new SmctError(
+    'AWS_OTHER',
+    `${serviceOf(operation)} failed ${operation} in ${target.region} with HTTP ${httpStatus(error)}${detail}${attemptsNote(error)}: the fault is on AWS's side (or the endpoint's${endpointNote()}), not in your request. Wait a few minutes and try again; https://health.aws.amazon.com/health/status shows AWS outages.`,
   );
 }
 
