@@ -159,7 +159,8 @@ function timeoutError(error: Error, operation: string, target: AwsTarget): SmctE
 
 /** An answer the SDK could not parse: HTML from a proxy or captive portal, a truncated body, an endpoint that is not AWS. */
 function isUnreadable(error: Error): boolean {
-  return (error as SdkFailure).$response !== undefined || /Deserialization error/i.test(error.message);
+  // Not by $response: the SDK attaches the raw response to AWS's well-formed refusals too.
+  return /Deserialization error/i.test(error.message);
 }
 
 function unreadableError(error: Error, operation: string, target: AwsTarget): SmctError {

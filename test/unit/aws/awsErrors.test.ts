@@ -62,3 +62,10 @@ test('messages never carry a secret that was in the SDK error', () => {
   const error = explained(sdkError('InvalidSignatureException', 'The request signature we calculated does not match'));
   assert.doesNotMatch(error.message, /wJalrXUtnFEMI/);
 });
+
+test('a well-formed refusal that carries the raw response (as the SDK attaches it) is not called unreadable', () => {
+  const conflict = Object.assign(sdkError('ConflictException', 'The job is being updated.'), { $response: { statusCode: 409 } });
+  const error = explained(conflict, 'StopTrainingJob');
+  assert.doesNotMatch(error.message, /could not read/);
+  assert.match(error.message, /^StopTrainingJob failed: ConflictException: The job is being updated\./);
+});
