@@ -18,8 +18,14 @@ interface Run {
 }
 
 /** smct with `endpoint` as AWS, fake keys and no profile of the developer's; `child` lets a test press Ctrl-C. */
-function startSmct(args: string[], endpoint: string, env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
+function startSmct(
+  args: string[],
+  endpoint: string,
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(home, name), text);
   const child = spawn(process.execPath, [SMCT, ...args], {
     cwd: home,
     env: {
@@ -89,20 +95,30 @@ describe('an AWS endpoint that accepts and never answers', () => {
     assertPlain(run);
   });
 
-  test('Ctrl-C ends smct jobs at once with exit 130, not after the timeout', async () => {
-    const before = accepted;
-    const started = Date.now();
-    const smct = startSmct(['jobs', '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '600' });
-    // The call is in flight once the endpoint has its connection.
-    await until(() => accepted > before, 'the request to reach the endpoint');
-    smct.child.kill('SIGINT');
-    const run = await smct.done;
-    assert.equal(run.code, 130, run.stderr);
-    assert.match(run.stderr, /cancelled/);
-    // A hang guard only: the timeout is ten minutes.
-    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
-    assertPlain(run);
+  /** A job whose image is in ECR already: submit's first step is an AWS call. */
+  const remoteJob = JSON.stringify({
+    baseJobName: 'hang',
+    image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1',
+    roleArn: 'arn:aws:iam::123456789012:role/SageMaker',
+    inputs: { train: 's3://data/train/' },
+    output: { path: 's3://out/' },
   });
+  for (const args of [['jobs'], ['stop', 'some-job'], ['logs', 'some-job'], ['submit']]) {
+    test(`Ctrl-C ends smct ${args[0]} at once with exit 130, not after the timeout`, async () => {
+      const before = accepted;
+      const started = Date.now();
+      const smct = startSmct([...args, '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '600' }, { 'sagemaker-job.json': remoteJob });
+      // The call is in flight once the endpoint has its connection.
+      await until(() => accepted > before, 'the request to reach the endpoint');
+      smct.child.kill('SIGINT');
+      const run = await smct.done;
+      assert.equal(run.code, 130, run.stderr);
+      assert.match(run.stderr, /cancelled/);
+      // A hang guard only: the timeout is ten minutes.
+      assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+      assertPlain(run);
+    });
+  }
 });
 
 describe('an AWS endpoint that answers with what is not AWS', () => {
