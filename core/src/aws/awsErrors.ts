@@ -82,7 +82,7 @@ export function explainAwsError(error: unknown, operation: string, target: AwsTa
   }
   if (DENIED.has(name)) {
     const needs = ACTIONS[operation] ? ` It needs ${ACTIONS[operation]}.` : '';
-    return new SmctError('AWS_ACCESS', `Access denied to ${operation} for ${who} in ${target.region}: ${message(error)}.${needs}`);
+    return new SmctError('AWS_ACCESS', `Access denied to ${operation} for ${who} in ${target.region}: ${message(error)}${needs}`);
   }
   if (name === 'ResourceLimitExceeded') {
     return new SmctError('AWS_QUOTA', `${operation}: ${message(error)} Request a higher quota for ${target.region}: ${QUOTAS_URL}`);

@@ -39,6 +39,7 @@ test('refused keys, access denied, quotas and validation each say what to do', (
   const denied = explained(sdkError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'));
   assert.equal(denied.code, 'AWS_ACCESS');
   assert.match(denied.message, /It needs sagemaker:CreateTrainingJob and iam:PassRole on the execution role\.$/);
+  assert.doesNotMatch(denied.message, /\.\./, 'one full stop after the message of AWS');
   const quota = explained(sdkError('ResourceLimitExceeded', "The account-level service limit 'ml.p3.2xlarge for training job usage' is 0 Instances"));
   assert.equal(quota.code, 'AWS_QUOTA');
   assert.ok(quota.message.endsWith(QUOTAS_URL), quota.message);
