@@ -169,7 +169,7 @@ export async function logsCommand(argv: readonly string[], io: Io): Promise<numb
     const job = await aws.getTrainingJob(clients, name, io.signal);
     if (values.follow) return await follow(clients, name, pollSeconds, io, aws.instanceCount(job));
     const print = linePrinter(io, aws.instanceCount(job));
-    const lines = await aws.awsCall("reading the job's logs", clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
+    const lines = await aws.awsCall(aws.READING_LOGS, clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
     if (lines.length === 0) io.err(`No logs yet for ${name} (${job.TrainingJobStatus}, ${job.SecondaryStatus}): its containers have not written anything.\n`);
     lines.forEach(print);
     return 0;

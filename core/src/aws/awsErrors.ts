@@ -7,6 +7,9 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded']);
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'TimeoutError']);
 
+/** DescribeLogStreams and GetLogEvents, which reading a job's logs makes, named as one step. */
+export const READING_LOGS = "reading the job's logs";
+
 /** The permission each call needs, for AccessDenied messages. */
 const ACTIONS: Record<string, string> = {
   CreateTrainingJob: 'sagemaker:CreateTrainingJob and iam:PassRole on the execution role',
@@ -19,6 +22,7 @@ const ACTIONS: Record<string, string> = {
   DescribeImages: 'ecr:DescribeImages',
   DescribeLogStreams: 'logs:DescribeLogStreams',
   GetLogEvents: 'logs:GetLogEvents',
+  [READING_LOGS]: 'logs:DescribeLogStreams and logs:GetLogEvents',
 };
 
 /** The service of each call, for messages that say whose answer is missing or wrong. */
@@ -33,6 +37,7 @@ const SERVICES: Record<string, string> = {
   DescribeImages: 'Amazon ECR',
   DescribeLogStreams: 'CloudWatch Logs',
   GetLogEvents: 'CloudWatch Logs',
+  [READING_LOGS]: 'CloudWatch Logs',
   GetCallerIdentity: 'AWS STS',
   HeadBucket: 'Amazon S3',
   CreateBucket: 'Amazon S3',
@@ -149,7 +154,8 @@ function timeoutSeconds(error: Error): string {
 
 function timeoutError(error: Error, operation: string, target: AwsTarget): SmctError {
   const connecting = /establish a connection/i.test(error.message);
-  const what = connecting ? `AWS could not be reached for ${operation} (${serviceOf(operation)})` : `AWS did not answer ${operation} (${serviceOf(operation)})`;
+  const service = SERVICES[operation] ? ` (${SERVICES[operation]})` : '';
+  const what = connecting ? `AWS could not be reached for ${operation}${service}` : `AWS did not answer ${operation}${service}`;
   const variable = connecting ? 'SMCT_AWS_CONNECT_TIMEOUT' : 'SMCT_AWS_REQUEST_TIMEOUT';
   return new SmctError(
     'AWS_NETWORK',
