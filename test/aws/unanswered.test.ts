@@ -119,6 +119,33 @@ describe('an AWS endpoint that accepts and never answers', () => {
       assertPlain(run);
     });
   }
+
+  test('Ctrl-C ends smct jobs at once while the credentials are still being fetched (an assumed role)', async () => {
+    const before = accepted;
+    const started = Date.now();
+    const config = [
+      '[profile dev]',
+      'role_arn = arn:aws:iam::123456789012:role/Tester',
+      'source_profile = base',
+      '[profile base]',
+      'aws_access_key_id = AKIDTESTTESTTESTTEST',
+      'aws_secret_access_key = test-secret-key-not-shown',
+      '',
+    ].join('\n');
+    const smct = startSmct(
+      ['jobs', '--profile', 'dev', '--region', 'eu-west-1'],
+      endpoint,
+      { SMCT_AWS_REQUEST_TIMEOUT: '600', AWS_CONFIG_FILE: 'aws-config', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      { 'aws-config': config },
+    );
+    // The STS AssumeRole call that resolving the profile makes is in flight, before ListTrainingJobs is sent.
+    await until(() => accepted > before, 'the request to reach the endpoint');
+    smct.child.kill('SIGINT');
+    const run = await smct.done;
+    assert.equal(run.code, 130, run.stderr);
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+    assertPlain(run);
+  });
 });
 
 describe('an AWS endpoint that answers with what is not AWS', () => {

@@ -79,7 +79,11 @@ export class AwsClients {
     // The pinned SDK works on Node 20, which VS Code 1.100 runs; its notice that later releases
     // need Node 22 is for the maintainers (see the README), not for someone pushing an image.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    this.credentials = fromNodeProviderChain({ profile: target.profile, clientConfig: { region: target.region } });
+    // The calls that fetch credentials (assume-role, SSO) are bounded like every other.
+    this.credentials = fromNodeProviderChain({
+      profile: target.profile,
+      clientConfig: { region: target.region, requestHandler: requestHandler(timeouts.connect, timeouts.answer) },
+    });
   }
 
   get sagemaker(): SageMakerClient {
@@ -120,8 +124,38 @@ export class AwsClients {
     };
   }
 
-  private client<T>(name: string, make: () => T): T {
-    if (!this.made.has(name)) this.made.set(name, make());
+  private client<T extends SendingClient>(name: string, make: () => T): T {
+    if (!this.made.has(name)) this.made.set(name, abortableSend(make()));
     return this.made.get(name) as T;
   }
+}
+
+interface SendingClient {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/**
+ * The SDK heeds abortSignal only once the request goes out; fetching credentials before it does
+ * (assuming a role, refreshing SSO) does not. So each send also ends when its signal aborts: Ctrl-C
+ * is never kept waiting, and what is still under way is dropped.
+ */
+function abortableSend<T extends SendingClient>(client: T): T {
+  const send = client.send.bind(client);
+  client.send = (command, options) => {
+    const sent = send(command, options);
+    return options?.abortSignal ? endedByAbort(sent, options.abortSignal) : sent;
+  };
+  return client;
+}
+
+function endedByAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(Object.assign(new Error('The AWS call was cancelled.'), { name: 'AbortError' }));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    // Promise.resolve: a test's stand-in for send may answer without a promise.
+    void Promise.resolve(work)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
