@@ -70,3 +70,28 @@ test('a well-formed refusal that carries the raw response (as the SDK attaches i
   assert.doesNotMatch(error.message, /could not read/);
   assert.match(error.message, /^StopTrainingJob failed: ConflictException: The job is being updated\./);
 });
+
+test('a connection not made in time and an answer not given in time are told apart, with the variable that waits longer', () => {
+  const connect = explained(
+    Object.assign(
+      new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 10000 ms.'),
+      {
+        name: 'TimeoutError',
+      },
+    ),
+    'ListTrainingJobs',
+  );
+  assert.equal(connect.code, 'AWS_NETWORK');
+  assert.match(connect.message, /^AWS could not be reached for ListTrainingJobs \(SageMaker\) in eu-west-1 within 10 s: .*SMCT_AWS_CONNECT_TIMEOUT=<seconds>/);
+  const answer = explained(
+    Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 60000 ms of inactivity (configured by client requestHandler).'), {
+      name: 'TimeoutError',
+      $metadata: { attempts: 5 },
+    }),
+    'GetLogEvents',
+  );
+  assert.match(
+    answer.message,
+    /^AWS did not answer GetLogEvents \(CloudWatch Logs\) in eu-west-1 within 60 s \(5 attempts\): .*SMCT_AWS_REQUEST_TIMEOUT=<seconds>/,
+  );
+});
