@@ -169,7 +169,7 @@ export async function logsCommand(argv: readonly string[], io: Io): Promise<numb
     const job = await aws.getTrainingJob(clients, name, io.signal);
     if (values.follow) return await follow(clients, name, pollSeconds, io, aws.instanceCount(job));
     const print = linePrinter(io, aws.instanceCount(job));
-    const lines = await aws.awsCall("reading the job's logs", clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
+    const lines = await aws.awsCall(aws.READING_LOGS, clients.target, () => new aws.TrainingLogReader(clients, name).read(io.signal));
     if (lines.length === 0) io.err(`No logs yet for ${name} (${job.TrainingJobStatus}, ${job.SecondaryStatus}): its containers have not written anything.\n`);
     lines.forEach(print);
     return 0;
@@ -184,7 +184,7 @@ export async function stopCommand(argv: readonly string[], io: Io): Promise<numb
   const name = jobArgument(positionals, 'stop');
   const clients = await clientsFor(values);
   try {
-    const outcome = await loadAws().stopTrainingJob(clients, name);
+    const outcome = await loadAws().stopTrainingJob(clients, name, io.signal);
     io.out(
       outcome.stopping
         ? `Stopping training job ${name}: SageMaker sends SIGTERM, then SIGKILL after 120 s.\n`
@@ -208,7 +208,7 @@ export async function jobsCommand(argv: readonly string[], io: Io): Promise<numb
   if (!Number.isInteger(max) || max < 1 || max > 1000) throw new SmctError('USAGE', '--max must be a whole number from 1 to 1000.');
   const clients = await clientsFor(values);
   try {
-    const jobs = await loadAws().listTrainingJobs(clients, { max, nameContains: values['name-contains'] });
+    const jobs = await loadAws().listTrainingJobs(clients, { max, nameContains: values['name-contains'], signal: io.signal });
     if (values.json) {
       io.out(`${JSON.stringify(jobs, null, 2)}\n`);
       return 0;

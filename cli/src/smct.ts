@@ -64,4 +64,6 @@ export async function main(): Promise<void> {
     return;
   }
   process.exitCode = outcome;
+  // After Ctrl-C the command has ended: work the SDK cannot cancel (a credential fetch) must not hold the exit.
+  if (abort.signal.aborted) process.exit(outcome);
 }

@@ -117,6 +117,27 @@ describe('submitting against the AWS emulator', () => {
     assert.equal(emulator.s3.list(bucket, prefix).length, 12);
   });
 
+  test('AWS failing CreateTrainingJob with HTTP 500 through every retry: the job is looked for, then said to be perhaps created', async () => {
+    const file = project({ inputs: { training: `s3://${emulator.accountId}-data/train/` }, output: { path: `s3://${emulator.accountId}-data/out` } });
+    emulator.failNext({ operation: 'CreateTrainingJob', code: 'InternalFailure', message: 'We encountered an internal error.', status: 500, times: 5 });
+    const before = emulator.requests.length;
+    await assert.rejects(submitTrainingJob(clients(), loadTrainingJob(file)), (error: unknown) => {
+      assert.ok(isSmctError(error, 'AWS_OTHER'), String(error));
+      assert.match(error.message, /^SageMaker failed CreateTrainingJob in \S+ with HTTP 500, InternalFailure \(5 attempts\): the fault is on AWS's side/);
+      assert.match(error.message, /The outcome is unknown: the job may have been created: smct jobs --name-contains engine --region /);
+      return true;
+    });
+    const calls = emulator.requests.slice(before).map((request) => request.operation);
+    assert.deepEqual(calls.slice(-6), [
+      'CreateTrainingJob',
+      'CreateTrainingJob',
+      'CreateTrainingJob',
+      'CreateTrainingJob',
+      'CreateTrainingJob',
+      'DescribeTrainingJob',
+    ]);
+  });
+
   test('a broken link or a link loop in an input folder is an error that names it', async () => {
     const file = project({ baseJobName: 'links' });
     const data = path.join(path.dirname(file), 'data');

@@ -49,7 +49,7 @@ export async function pushImage(clients: AwsClients, options: PushOptions): Prom
   checkNames(repositoryName, tag);
   await checkLocalImage(options.image, options.requiredPlatform);
   const progress = options.onProgress ?? (() => {});
-  const { repository, created } = await ensureRepository(clients, repositoryName);
+  const { repository, created } = await ensureRepository(clients, repositoryName, options.signal);
   progress(created ? `Created ECR repository ${repository.repositoryUri}` : `ECR repository ${repository.repositoryUri}`);
   const daemon = await currentDaemon();
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-docker-config-'));
@@ -61,7 +61,7 @@ export async function pushImage(clients: AwsClients, options: PushOptions): Prom
     const tagged = await docker(['tag', options.image, taggedUri]);
     if (tagged.code !== 0) throw new SmctError('AWS_OTHER', `docker tag ${options.image} ${taggedUri} failed: ${lastLine(tagged.stderr)}`);
     const digest = await push(configDir, daemon, taggedUri, progress, options.signal);
-    const known = digest ?? (await describeDigest(clients, repositoryName, tag));
+    const known = digest ?? (await describeDigest(clients, repositoryName, tag, options.signal));
     return {
       repositoryUri,
       taggedUri,
@@ -100,21 +100,24 @@ async function checkLocalImage(image: string, requiredPlatform?: string): Promis
   }
 }
 
-async function ensureRepository(clients: AwsClients, repositoryName: string): Promise<{ repository: Repository; created: boolean }> {
+async function ensureRepository(clients: AwsClients, repositoryName: string, signal?: AbortSignal): Promise<{ repository: Repository; created: boolean }> {
   const target = clients.target;
+  const abortable = { abortSignal: signal };
   try {
-    const found = await clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }));
+    const found = await clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }), abortable);
     return { repository: required(found.repositories?.[0], 'repositories'), created: false };
   } catch (error) {
     if (errorName(error) !== 'RepositoryNotFoundException') throw explainAwsError(error, 'DescribeRepositories', target);
   }
   try {
-    const made = await clients.ecr.send(new CreateRepositoryCommand({ repositoryName }));
+    const made = await clients.ecr.send(new CreateRepositoryCommand({ repositoryName }), abortable);
     return { repository: required(made.repository, 'repository'), created: true };
   } catch (error) {
     // Another push made it in between.
     if (errorName(error) !== 'RepositoryAlreadyExistsException') throw explainAwsError(error, 'CreateRepository', target);
-    const found = await awsCall('DescribeRepositories', target, () => clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] })));
+    const found = await awsCall('DescribeRepositories', target, () =>
+      clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }), abortable),
+    );
     return { repository: required(found.repositories?.[0], 'repositories'), created: false };
   }
 }
@@ -134,7 +137,7 @@ async function currentDaemon(): Promise<DockerEnv> {
 
 /** Logs Docker in to the account's registry; returns the registry host. */
 async function logIn(clients: AwsClients, configDir: string, daemon: DockerEnv, signal?: AbortSignal): Promise<string> {
-  const answer = await awsCall('GetAuthorizationToken', clients.target, () => clients.ecr.send(new GetAuthorizationTokenCommand({})));
+  const answer = await awsCall('GetAuthorizationToken', clients.target, () => clients.ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal }));
   const data = answer.authorizationData?.[0];
   const decoded = Buffer.from(data?.authorizationToken ?? '', 'base64').toString('utf8');
   // The token is "AWS:<password>"; the password may itself hold colons, so split at the first only.
@@ -171,9 +174,9 @@ async function push(configDir: string, daemon: DockerEnv, uri: string, progress:
   return digest;
 }
 
-async function describeDigest(clients: AwsClients, repositoryName: string, tag: string): Promise<string> {
+async function describeDigest(clients: AwsClients, repositoryName: string, tag: string, signal?: AbortSignal): Promise<string> {
   const images = await awsCall('DescribeImages', clients.target, () =>
-    clients.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] })),
+    clients.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal: signal }),
   );
   const digest = images.imageDetails?.[0]?.imageDigest;
   if (!digest) throw new SmctError('AWS_OTHER', `ECR does not list ${repositoryName}:${tag} after the push.`);

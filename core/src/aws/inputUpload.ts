@@ -12,7 +12,7 @@ import { channelKeyPrefix } from './placement';
  * Creates the bucket when it does not exist. With `owner`, the bucket must be that account's: a
  * bucket of another account (or one that denies access) is an error, never a place for the data.
  */
-export async function ensureBucket(clients: AwsClients, bucket: string, owner?: string): Promise<void> {
+export async function ensureBucket(clients: AwsClients, bucket: string, owner?: string, signal?: AbortSignal): Promise<void> {
   const { region } = clients.target;
   const elsewhere = (): SmctError =>
     new SmctError(
@@ -20,7 +20,7 @@ export async function ensureBucket(clients: AwsClients, bucket: string, owner?: 
       `The S3 bucket ${bucket} exists but is not this account's, or denies it access. Give the job an output path in a bucket of yours ("output": {"path": "s3://<bucket>/<prefix>"} in sagemaker-job.json); the inputs are uploaded there too.`,
     );
   try {
-    await clients.s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner }));
+    await clients.s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner }), { abortSignal: signal });
     return;
   } catch (error) {
     if (httpStatus(error) === 403) throw elsewhere();
@@ -29,7 +29,7 @@ export async function ensureBucket(clients: AwsClients, bucket: string, owner?: 
   // us-east-1 is the one region that refuses a LocationConstraint naming itself.
   const configuration = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
   try {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: configuration }));
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: configuration }), { abortSignal: signal });
   } catch (error) {
     if (errorName(error) === 'BucketAlreadyExists') throw elsewhere();
     if (errorName(error) !== 'BucketAlreadyOwnedByYou') throw explainAwsError(error, 'CreateBucket', clients.target);
@@ -92,7 +92,7 @@ export async function uploadChannel(
   const base = channelKeyPrefix(placement.prefix, channel, hash);
   const s3Uri = `s3://${bucket}/${base}/`;
   const marker = `${base}.complete`;
-  if (await exists(clients, bucket, marker, owner)) return { s3Uri, uploaded: false, files: files.length, bytes };
+  if (await exists(clients, bucket, marker, owner, signal)) return { s3Uri, uploaded: false, files: files.length, bytes };
   const done = new Map<string, number>();
   const report = (): void => onProgress?.({ channel, bytesDone: [...done.values()].reduce((a, b) => a + b, 0), bytesTotal: bytes });
   report();
@@ -163,9 +163,9 @@ async function contentHash(files: readonly LocalFile[], signal?: AbortSignal): P
   return hash.digest('hex').slice(0, 32);
 }
 
-async function exists(clients: AwsClients, bucket: string, key: string, owner?: string): Promise<boolean> {
+async function exists(clients: AwsClients, bucket: string, key: string, owner?: string, signal?: AbortSignal): Promise<boolean> {
   try {
-    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }));
+    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }), { abortSignal: signal });
     return true;
   } catch (error) {
     if (errorName(error) === 'NotFound' || httpStatus(error) === 404) return false;

@@ -1,6 +1,6 @@
 import { DescribeTrainingJobCommand, type DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import type { AwsClients } from './awsClients';
-import { errorName, explainAwsError } from './awsErrors';
+import { errorName, explainAwsError, READING_LOGS } from './awsErrors';
 import { TrainingLogReader, type LogLine } from './logStreams';
 
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
@@ -53,21 +53,25 @@ export async function followTrainingJob(clients: AwsClients, name: string, optio
   let describedAt = -Infinity;
   let ended = false;
   let backoff = 0;
+  // The call under way, so that a failure names it.
+  let call = 'DescribeTrainingJob';
   for (;;) {
     options.signal?.throwIfAborted();
     try {
       if (Date.now() - describedAt >= statusInterval || described === undefined) {
+        call = 'DescribeTrainingJob';
         described = await describeTrainingJob(clients, name, options.signal);
         describedAt = Date.now();
         for (const update of transitions.update(described)) options.onStatus?.(update);
       }
+      call = READING_LOGS;
       if (options.logs !== false) for (const line of await reader.read(options.signal)) options.onLog?.(line);
       backoff = 0;
       if (ended) return described;
       // One more pass after the end, for lines that reach CloudWatch after the status changed.
       ended = TERMINAL_STATUSES.has(described.TrainingJobStatus ?? '');
     } catch (error) {
-      if (!/Throttl|RateExceeded|TooManyRequests/i.test(errorName(error))) throw explainAwsError(error, 'following the job', clients.target);
+      if (!/Throttl|RateExceeded|TooManyRequests/i.test(errorName(error))) throw explainAwsError(error, call, clients.target);
       backoff = Math.min(Math.max(backoff * 2, logInterval * 2), MAX_BACKOFF_MS);
     }
     await sleep(ended && options.logs === false ? 0 : logInterval + backoff, options.signal);

@@ -16,7 +16,7 @@ import { draftPlacement, inputStorage, outputPath, STAND_IN_ACCOUNT, willBuild, 
 import { checkTrainingJobRequest } from './requestLimits';
 import { createTrainingJobRequest, type PlacedJob } from './trainingRequest';
 import { describeProblems } from '../config/fileProblems';
-import { isSmctError, SmctError } from '../errors';
+import { isCancellation, isSmctError, SmctError } from '../errors';
 import { resolveAwsTarget } from './awsTarget';
 
 export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
@@ -63,12 +63,14 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   // What can be checked without AWS is checked before minutes of building, pushing and uploading.
   checkRequest(job, previewTrainingJobRequest(job, roleArn, clients.target.region).request, options, true);
   step('identity', `Checking the AWS credentials (${clients.target.profile ?? 'default chain'}, ${clients.target.region})`);
-  const identity = await awsCall('GetCallerIdentity', clients.target, () => clients.sts.send(new GetCallerIdentityCommand({})));
+  const identity = await awsCall('GetCallerIdentity', clients.target, () =>
+    clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal }),
+  );
   const account = required(identity.Account, 'Account');
   const image = await imageForJob(clients, job, options);
   const storage = inputStorage(job, clients.target.region, account);
   // One check (or creation) of the bucket, for the uploads and the default output alike.
-  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner);
+  if (!job.output.s3 || job.inputs.some((input) => input.source.kind === 'local')) await ensureBucket(clients, storage.bucket, storage.owner, options.signal);
   const channels = await placeInputs(clients, job, storage, options);
   return createJob(clients, job, { image, roleArn, channels, outputPath: outputPath(job, storage) }, options, now);
 }
@@ -179,6 +181,12 @@ async function createJob(
       const created = await clients.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: options.signal });
       return { name, arn: required(created.TrainingJobArn, 'TrainingJobArn'), region: clients.target.region, request };
     } catch (error) {
+      if (outcomeUnknown(error)) {
+        // The request may have reached SageMaker and made the job: look for it before saying anything.
+        const arn = await ourJobArn(clients, request, startedAt);
+        if (arn) return { name, arn, region: clients.target.region, request };
+        throw mayHaveBeenCreated(error, name, job, clients);
+      }
       if (errorName(error) !== 'ResourceInUse') throw explainAwsError(error, 'CreateTrainingJob', clients.target);
       // The SDK retries a call whose answer was lost; the retry then finds the job its first attempt made.
       const arn = await ourJobArn(clients, request, startedAt);
@@ -193,10 +201,45 @@ async function createJob(
 /** Clocks differ; a job this close in time, with the same image, role, hyperparameters and output, is this submission's. */
 const SAME_SUBMISSION_MS = 15 * 60 * 1000;
 
+/**
+ * Failures after which the request may have reached SageMaker: no answer in time, a connection
+ * cut, AWS's own fault, an answer that could not be read, Ctrl-C. A refusal (4xx), a connection
+ * never made or missing credentials mean the job was not created.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (isCancellation(error)) return true;
+  const failure = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = failure.$metadata?.httpStatusCode ?? 0;
+  if (status >= 500 || /Deserialization error/i.test(failure.message ?? '')) return true;
+  if (status >= 400) return false;
+  if (failure.name === 'TimeoutError') return !/establish a connection/i.test(failure.message ?? '');
+  return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(failure.code ?? '') || /socket hang up/i.test(failure.message ?? '');
+}
+
+/** The failure said with what it leaves unknown, and where to look: a second submission could start a second job. */
+function mayHaveBeenCreated(error: unknown, name: string, job: TrainingJob, clients: AwsClients): SmctError {
+  const { region } = clients.target;
+  const look = `the job may have been created: smct jobs --name-contains ${jobBase(job.baseJobName)} --region ${region} (it would be named ${name}); check before submitting again.`;
+  if (isCancellation(error)) return new SmctError('CANCELLED', `cancelled while SageMaker was creating training job ${name}; ${look}`);
+  const explained = explainAwsError(error, 'CreateTrainingJob', clients.target);
+  const code = isSmctError(explained) ? explained.code : 'AWS_OTHER';
+  return new SmctError(code, `${explained.message.replace(/\.?\s*$/, '.')} The outcome is unknown: ${look}`);
+}
+
+/** The part of a job name that its base gives, which every name of the submission contains. */
+function jobBase(base: string): string {
+  return jobName(base, new Date(0)).replace(/-1970-01-01-00-00-00-000$/, '');
+}
+
+/** Looking for the job after Ctrl-C must not wait on the user's aborted signal, nor for long. */
+const LOOK_UP_MS = 15_000;
+
 async function ourJobArn(clients: AwsClients, request: CreateTrainingJobRequest, startedAt: Date): Promise<string | undefined> {
   let found;
   try {
-    found = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: request.TrainingJobName }));
+    found = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: request.TrainingJobName }), {
+      abortSignal: AbortSignal.timeout(LOOK_UP_MS),
+    });
   } catch {
     return undefined;
   }

@@ -10,7 +10,10 @@ import { describeTrainingJob } from './jobFollower';
 import { SmctError } from '../errors';
 
 /** The most recent training jobs first; `nameContains` filters as the console's search does. */
-export async function listTrainingJobs(clients: AwsClients, options: { max?: number; nameContains?: string } = {}): Promise<TrainingJobSummary[]> {
+export async function listTrainingJobs(
+  clients: AwsClients,
+  options: { max?: number; nameContains?: string; signal?: AbortSignal } = {},
+): Promise<TrainingJobSummary[]> {
   const max = options.max ?? 20;
   const jobs: TrainingJobSummary[] = [];
   let nextToken: string | undefined;
@@ -24,6 +27,7 @@ export async function listTrainingJobs(clients: AwsClients, options: { max?: num
           NameContains: options.nameContains || undefined,
           NextToken: nextToken,
         }),
+        { abortSignal: options.signal },
       ),
     );
     jobs.push(...(page.TrainingJobSummaries ?? []));
@@ -38,11 +42,11 @@ export type StopOutcome = { readonly stopping: true } | { readonly stopping: fal
  * Stops a job that is in progress. A job that has already ended is not an error: SageMaker would
  * answer ValidationException ("…is in status Stopped"), so the status is read first and returned.
  */
-export async function stopTrainingJob(clients: AwsClients, name: string): Promise<StopOutcome> {
-  const job = await getTrainingJob(clients, name);
+export async function stopTrainingJob(clients: AwsClients, name: string, signal?: AbortSignal): Promise<StopOutcome> {
+  const job = await getTrainingJob(clients, name, signal);
   if (job.TrainingJobStatus !== 'InProgress') return { stopping: false, status: job.TrainingJobStatus ?? 'Unknown' };
   try {
-    await clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
+    await clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name }), { abortSignal: signal });
     return { stopping: true };
   } catch (error) {
     // It ended between the two calls.

@@ -39,6 +39,7 @@ test('refused keys, access denied, quotas and validation each say what to do', (
   const denied = explained(sdkError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'));
   assert.equal(denied.code, 'AWS_ACCESS');
   assert.match(denied.message, /It needs sagemaker:CreateTrainingJob and iam:PassRole on the execution role\.$/);
+  assert.doesNotMatch(denied.message, /\.\./, 'one full stop after the message of AWS');
   const quota = explained(sdkError('ResourceLimitExceeded', "The account-level service limit 'ml.p3.2xlarge for training job usage' is 0 Instances"));
   assert.equal(quota.code, 'AWS_QUOTA');
   assert.ok(quota.message.endsWith(QUOTAS_URL), quota.message);
@@ -61,4 +62,36 @@ test('our own errors and cancellations pass through unchanged', () => {
 test('messages never carry a secret that was in the SDK error', () => {
   const error = explained(sdkError('InvalidSignatureException', 'The request signature we calculated does not match'));
   assert.doesNotMatch(error.message, /wJalrXUtnFEMI/);
+});
+
+test('a well-formed refusal that carries the raw response (as the SDK attaches it) is not called unreadable', () => {
+  const conflict = Object.assign(sdkError('ConflictException', 'The job is being updated.'), { $response: { statusCode: 409 } });
+  const error = explained(conflict, 'StopTrainingJob');
+  assert.doesNotMatch(error.message, /could not read/);
+  assert.match(error.message, /^StopTrainingJob failed: ConflictException: The job is being updated\./);
+});
+
+test('a connection not made in time and an answer not given in time are told apart, with the variable that waits longer', () => {
+  const connect = explained(
+    Object.assign(
+      new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 10000 ms.'),
+      {
+        name: 'TimeoutError',
+      },
+    ),
+    'ListTrainingJobs',
+  );
+  assert.equal(connect.code, 'AWS_NETWORK');
+  assert.match(connect.message, /^AWS could not be reached for ListTrainingJobs \(SageMaker\) in eu-west-1 within 10 s: .*SMCT_AWS_CONNECT_TIMEOUT=<seconds>/);
+  const answer = explained(
+    Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 60000 ms of inactivity (configured by client requestHandler).'), {
+      name: 'TimeoutError',
+      $metadata: { attempts: 5 },
+    }),
+    'GetLogEvents',
+  );
+  assert.match(
+    answer.message,
+    /^AWS did not answer GetLogEvents \(CloudWatch Logs\) in eu-west-1 within 60 s \(5 attempts\): .*SMCT_AWS_REQUEST_TIMEOUT=<seconds>/,
+  );
 });

@@ -229,3 +229,18 @@ test('following again with the progress of an earlier follow reports nothing twi
     logs.restore();
   }
 });
+
+test('a call that times out while following a job is named in the message, with its service', async () => {
+  const sagemaker = mockClient(SageMakerClient);
+  sagemaker
+    .on(DescribeTrainingJobCommand)
+    .rejects(Object.assign(new Error('a request has exceeded the configured 60000 ms requestTimeout.'), { name: 'TimeoutError', $metadata: { attempts: 5 } }));
+  try {
+    await assert.rejects(
+      followTrainingJob(new AwsClients(target), 'j'),
+      /^SmctError: AWS did not answer DescribeTrainingJob \(SageMaker\) in eu-west-1 within 60 s/,
+    );
+  } finally {
+    sagemaker.restore();
+  }
+});
