@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { tempProject } from '../helpers/tempDir';
 
 // smct as users run it (bin/smct.js) against endpoints that misbehave as networks and proxies do:
 // one that accepts and never answers, and one that answers with what is not AWS's.
@@ -24,7 +24,8 @@ function startSmct(
   env: Record<string, string> = {},
   files: Record<string, string> = {},
 ): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
+  // Removed when the test process exits, with whatever smct wrote there.
+  const home = tempProject({});
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(home, name), text);
   const child = spawn(process.execPath, [SMCT, ...args], {
     cwd: home,
