@@ -167,6 +167,11 @@ export class AwsSession implements vscode.Disposable {
    * never in the notification.
    */
   async reportError(error: unknown, doing?: string, target?: AwsTarget): Promise<void> {
+    // A cancellation the engine explains (a job that may have been created all the same) is said; a bare one is not.
+    if (isSmctError(error, 'CANCELLED')) {
+      void vscode.window.showWarningMessage(error.message);
+      return;
+    }
     if (isAbort(error)) return;
     this.noteError(error, target);
     const message = (error as Error)?.message ?? String(error);
