@@ -133,3 +133,29 @@ test('--help and --version', () => {
   assert.match(smct(['lint', '--help'], root).stdout, /--fail-on error\|warning\|info\|none/);
   assert.match(smct(['--version'], root).stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+/** A project whose copied folder holds two links back to itself, as the probe found. */
+function loopProject(): string {
+  const root = tempProject({ Dockerfile: 'FROM python:3.11\nRUN pip install sagemaker-training\nCOPY src /opt/ml/code\nENV SAGEMAKER_PROGRAM train.py\n' });
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.symlinkSync('.', path.join(root, 'src/a'));
+  fs.symlinkSync('.', path.join(root, 'src/b'));
+  return root;
+}
+
+test('a symbolic-link loop in the build context: lint finishes and reports', { timeout: 60_000 }, () => {
+  const result = spawnSync(process.execPath, [SMCT, 'lint', 'Dockerfile'], { cwd: loopProject(), encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.signal, null, 'lint finished before the hang guard');
+  assert.match(result.stdout, /problems? in 1 file/);
+});
+
+test('a FIFO in the build context is not opened: lint finishes and reports', { timeout: 60_000 }, () => {
+  const root = tempProject({
+    Dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCOPY train.py /opt/program/\nENTRYPOINT ["python", "/opt/program/train.py"]\n',
+  });
+  const made = spawnSync('mkfifo', [path.join(root, 'train.py')]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const result = spawnSync(process.execPath, [SMCT, 'lint', 'Dockerfile'], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.signal, null, 'lint finished before the hang guard');
+  assert.match(result.stdout, /in 1 file/);
+});

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Connection, FileEvent, TextDocuments } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Connection, type Diagnostic, type FileEvent, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSettings } from './documentSettings';
-import { toDiagnostic } from './diagnosticConversion';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnosticConversion';
 import { isJobFile } from './jobFileDiagnostics';
 import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, type LintResult } from '../../../core/src';
 
@@ -87,9 +87,26 @@ export class DiagnosticsFeature {
         this.connection.console.error(`Rule ${failure.rule} failed on ${uri}: ${(failure.error as Error)?.stack ?? String(failure.error)}`);
       }
       this.results.set(uri, { version: document.version, result, touched: context.touched });
-      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: result.findings.map(toDiagnostic) });
+      await this.connection.sendDiagnostics({
+        uri,
+        version: document.version,
+        diagnostics: [...contextLimitDiagnostics(result), ...result.findings.map(toDiagnostic)],
+      });
     } catch (error) {
       this.connection.console.error(`Analysis of ${uri} failed: ${(error as Error)?.stack ?? String(error)}`);
     }
   }
+}
+
+/** A note at the top when the build context was too big to read fully, so missing findings are explained. */
+function contextLimitDiagnostics(result: LintResult): Diagnostic[] {
+  if (!result.contextLimit) return [];
+  return [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      source: DIAGNOSTIC_SOURCE,
+      message: `The build context was not read completely (${result.contextLimit}): findings about its files may be missing.`,
+    },
+  ];
 }
