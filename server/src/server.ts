@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
-import { DiagnosticsFeature } from './features/diagnostics';
+import { DiagnosticsFeature, isTooBig } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
 import { isJobFile, JobFileDiagnostics } from './features/jobFileDiagnostics';
@@ -92,9 +92,10 @@ export function startServer(connection: Connection): void {
     return document ? completion(document, params.position) : [];
   });
 
-  /** The open Dockerfile at this URI: hovers, completion and fixes are for Dockerfiles only. */
+  /** The open Dockerfile at this URI: hovers, completion and fixes are for Dockerfiles only, and not too big to analyse. */
   function dockerfile(uri: string): TextDocument | undefined {
-    return isJobFile(uri) ? undefined : documents.get(uri);
+    const document = isJobFile(uri) ? undefined : documents.get(uri);
+    return document && !isTooBig(document) ? document : undefined;
   }
 
   documents.listen(connection);

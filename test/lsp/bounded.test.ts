@@ -39,4 +39,17 @@ describe('the language server stays responsive on hostile input', () => {
     assert.ok(Array.isArray(await client.diagnostics(target, () => true, 30_000)));
     assert.ok((await hoverTime(target)) < HANG_GUARD_MS);
   });
+
+  test('a 5 MB document: one diagnostic says it is too big, and a hover is answered', { timeout: 120_000 }, async () => {
+    const target = uri('big/Dockerfile');
+    const text = 'FROM python:3.11\n' + 'RUN echo "a line of a generated Dockerfile that is far too big"\n'.repeat(80_000);
+    const opened = Date.now();
+    await client.open(target, text);
+    const diagnostics = await client.diagnostics(target, () => true, 100_000);
+    assert.ok(Date.now() - opened < HANG_GUARD_MS, 'the size check answers without analysing');
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0].message, /too big/);
+    assert.equal(diagnostics[0].range.start.line, 0);
+    assert.ok((await hoverTime(target)) < HANG_GUARD_MS);
+  });
 });

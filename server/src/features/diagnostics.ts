@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSettings } from './documentSettings';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnosticConversion';
 import { isJobFile } from './jobFileDiagnostics';
-import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, type LintResult } from '../../../core/src';
+import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, MAX_DOCKERFILE_BYTES, type LintResult } from '../../../core/src';
 
 interface DocumentResult {
   readonly version: number;
@@ -76,6 +76,11 @@ export class DiagnosticsFeature {
   async validate(uri: string): Promise<void> {
     const document = this.documents.get(uri);
     if (!document || !uri.startsWith('file:') || isJobFile(uri)) return;
+    if (isTooBig(document)) {
+      this.results.delete(uri);
+      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [tooBigDiagnostic()] });
+      return;
+    }
     try {
       const settings = await this.settings.resolve(uri);
       if (settings.configError) this.connection.console.warn(settings.configError);
@@ -109,4 +114,23 @@ function contextLimitDiagnostics(result: LintResult): Diagnostic[] {
       message: `The build context was not read completely (${result.contextLimit}): findings about its files may be missing.`,
     },
   ];
+}
+
+/**
+ * True for a document larger than smct lint reads: no real Dockerfile is, and analysing one would
+ * block the server for seconds on every change.
+ */
+export function isTooBig(document: TextDocument): boolean {
+  const text = document.getText();
+  // Each character is at least one byte: most documents are decided without encoding them.
+  return text.length > MAX_DOCKERFILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_DOCKERFILE_BYTES;
+}
+
+function tooBigDiagnostic(): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message: `This file is too big to analyse: it is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MB, which no Dockerfile is (smct lint refuses it too).`,
+  };
 }
