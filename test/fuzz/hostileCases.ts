@@ -68,4 +68,11 @@ function longLines(): void {
   }
 }
 
-export const HOSTILE_CASES: Record<string, () => void> = { linkLoops, deepTree, manyFiles, longLines };
+/** 5 MB of stages and comments: dockerfile-ast paired every comment with every stage. */
+function manyStagesAndComments(): void {
+  const block =
+    '# a stage\nARG BASE=python:3.11\nFROM ${BASE}\nCOPY train.py /opt/program/train.py\n# its entry point\nENTRYPOINT ["python3", "/opt/program/train.py"]\n';
+  lintDockerfile(block.repeat(Math.ceil((5 * 1024 * 1024) / block.length)), { settings: { kind: 'both' } });
+}
+
+export const HOSTILE_CASES: Record<string, () => void> = { linkLoops, deepTree, manyFiles, longLines, manyStagesAndComments };
