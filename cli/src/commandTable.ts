@@ -14,6 +14,12 @@ export interface Command {
   readonly synopsis: string;
   readonly summary: string;
   run(argv: readonly string[], io: Io): Promise<CommandOutcome>;
+  /**
+   * True for a command with nothing to stop (no container, no job): Ctrl-C and SIGTERM end it at
+   * once, as for any program. Its work is synchronous, so a JavaScript handler would only run
+   * after it had finished.
+   */
+  readonly endsAtOnceOnSignal?: boolean;
 }
 
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'lint',
     synopsis: 'FILE...',
     summary: 'check Dockerfiles against the SageMaker container contract',
+    endsAtOnceOnSignal: true,
     run: async (argv, io) => {
       const output = lintCommand(argv);
       io.out(output.stdout);

@@ -69,6 +69,7 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
 
   const reported: ReportedFinding[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   for (const file of positionals) {
     try {
       const text = readDockerfile(file);
@@ -85,6 +86,11 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
       for (const failure of result.failures) {
         errors.push(`smct: internal error in rule ${failure.rule} on ${file}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
       }
+      if (result.contextLimit) {
+        notes.push(
+          `smct: note: ${file}: the build context ${context} was not read completely (${result.contextLimit}); findings about its files may be missing.`,
+        );
+      }
       reported.push(...result.findings.map((finding) => toReported(file, finding)));
     } catch (error) {
       if (!isSmctError(error, 'USAGE', 'FILE_UNREADABLE')) throw error;
@@ -97,7 +103,7 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
     format === 'json' ? formatJson(reported) : format === 'sarif' ? formatSarif(reported) : formatText(reported, positionals.length - errors.length);
   const failOn = values['fail-on'] as Severity | 'none';
   const failed = failOn !== 'none' && reported.some((finding) => severityRank(finding.severity) >= severityRank(failOn));
-  return { stdout, stderr: errors.map((line) => line + '\n').join(''), exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };
+  return { stdout, stderr: [...notes, ...errors].map((line) => line + '\n').join(''), exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };
 }
 
 function nearestConfig(file: string): LoadedConfig | undefined {

@@ -51,7 +51,11 @@ export async function main(): Promise<void> {
     process.stderr.write('\nStopping… (press Ctrl-C again to quit at once)\n');
     abort.abort();
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // Commands with nothing to stop keep the default action: the signal ends them at once.
+  const name = process.argv[2];
+  if (name === undefined || !findCommand(name)?.endsAtOnceOnSignal) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  }
   const outcome = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -43,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       { scheme: 'file', pattern: '**/sagemaker-job.json' },
     ],
     synchronize: { configurationSection: 'sagemakerContainerTools' },
+    // In Restricted Mode the server ignores the build context that .smct.json names (see its InitializationOptions).
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannelName: 'SageMaker Container Tools',
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
@@ -93,7 +95,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     if (watcher.watched().length > 0) setTimeout(() => void watcher.resume(), 0);
   };
   if (vscode.workspace.isTrusted) resume();
-  else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(resume));
+  else {
+    context.subscriptions.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void client?.sendNotification('sagemakerContainerTools/workspaceTrusted');
+        resume();
+      }),
+    );
+  }
   return { aws: { session, trainingJobs, watcher, commands: cloud } };
 }
 

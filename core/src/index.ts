@@ -13,7 +13,7 @@ export type { Verb } from './dockerfile/evidence';
 export { displayArgv, type StartedProgram } from './dockerfile/program';
 
 export { lintDockerfile, type LintFinding, type LintResult } from './lint/linter';
-export { readDockerfile } from './lint/readDockerfile';
+export { MAX_DOCKERFILE_BYTES, readDockerfile } from './lint/readDockerfile';
 export { RULES, RULE_IDS } from './rules';
 export type { FileEdit } from './rules/rule';
 export { localRulePage, PROJECT_HOME, rulePageMarkdown, webRulePage } from './rules/rulePages';

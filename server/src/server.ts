@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
-import { DiagnosticsFeature } from './features/diagnostics';
+import { DiagnosticsFeature, isTooBig } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
 import { isJobFile, JobFileDiagnostics } from './features/jobFileDiagnostics';
@@ -20,7 +20,12 @@ import { VERSION as version, Analysis, FileSystemContext, RULE_IDS } from '../..
 export interface InitializationOptions {
   /** Pause after the last keystroke before analysing; 200 ms by default. */
   readonly debounceMs?: number;
+  /** False in an untrusted workspace (VS Code's Restricted Mode); true when absent (editors without trust). */
+  readonly trusted?: boolean;
 }
+
+/** Sent by the client when the user trusts the workspace. */
+export const WORKSPACE_TRUSTED_NOTIFICATION = 'sagemakerContainerTools/workspaceTrusted';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -36,7 +41,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     const capabilities = params.capabilities;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
-    settings = new DocumentSettings(connection, capabilities.workspace?.configuration === true);
+    settings = new DocumentSettings(connection, capabilities.workspace?.configuration === true, options.trusted !== false);
     settings.setWorkspaceFolders(params.workspaceFolders);
     diagnostics = new DiagnosticsFeature(connection, documents, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     jobFiles = new JobFileDiagnostics(connection, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
@@ -61,6 +66,10 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => {
     settings.clear();
+    diagnostics.scheduleAll();
+  });
+  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+    settings.trust();
     diagnostics.scheduleAll();
   });
   connection.onDidChangeWatchedFiles((params) => diagnostics.filesChanged(params.changes));
@@ -92,9 +101,10 @@ export function startServer(connection: Connection): void {
     return document ? completion(document, params.position) : [];
   });
 
-  /** The open Dockerfile at this URI: hovers, completion and fixes are for Dockerfiles only. */
+  /** The open Dockerfile at this URI: hovers, completion and fixes are for Dockerfiles only, and not too big to analyse. */
   function dockerfile(uri: string): TextDocument | undefined {
-    return isJobFile(uri) ? undefined : documents.get(uri);
+    const document = isJobFile(uri) ? undefined : documents.get(uri);
+    return document && !isTooBig(document) ? document : undefined;
   }
 
   documents.listen(connection);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -132,4 +132,58 @@ test('--help and --version', () => {
   assert.match(smct(['--help'], root).stdout, /lint FILE\.\.\./);
   assert.match(smct(['lint', '--help'], root).stdout, /--fail-on error\|warning\|info\|none/);
   assert.match(smct(['--version'], root).stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+/** A project whose copied folder holds two links back to itself, as the probe found. */
+function loopProject(): string {
+  const root = tempProject({ Dockerfile: 'FROM python:3.11\nRUN pip install sagemaker-training\nCOPY src /opt/ml/code\nENV SAGEMAKER_PROGRAM train.py\n' });
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.symlinkSync('.', path.join(root, 'src/a'));
+  fs.symlinkSync('.', path.join(root, 'src/b'));
+  return root;
+}
+
+test('a symbolic-link loop in the build context: lint finishes and reports', { timeout: 60_000 }, () => {
+  const result = spawnSync(process.execPath, [SMCT, 'lint', 'Dockerfile'], { cwd: loopProject(), encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.signal, null, 'lint finished before the hang guard');
+  assert.match(result.stdout, /problems? in 1 file/);
+});
+
+test('a FIFO in the build context is not opened: lint finishes and reports', { timeout: 60_000 }, () => {
+  const root = tempProject({
+    Dockerfile: 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCOPY train.py /opt/program/\nENTRYPOINT ["python", "/opt/program/train.py"]\n',
+  });
+  const made = spawnSync('mkfifo', [path.join(root, 'train.py')]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const result = spawnSync(process.execPath, [SMCT, 'lint', 'Dockerfile'], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.signal, null, 'lint finished before the hang guard');
+  assert.match(result.stdout, /in 1 file/);
+});
+
+/** CPU time a process has used, from /proc (Linux), in clock ticks; 0 once it has gone. */
+function cpuTicks(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+test('Ctrl-C during a long lint ends smct at once', { timeout: 120_000, skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const big = 'FROM python:3.11\n' + 'RUN echo "one of many lines of a generated Dockerfile"\n'.repeat(35_000);
+  const files = Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`big${index}/Dockerfile`, big]));
+  const root = tempProject(files);
+  const child = spawn(process.execPath, [SMCT, 'lint', ...Object.keys(files)], { cwd: root, stdio: 'ignore' });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  // Half a second of CPU: Node has started and smct is linting.
+  while (child.exitCode === null && cpuTicks(child.pid as number) < 50) await new Promise((resolve) => setImmediate(resolve));
+  child.kill('SIGINT');
+  const guard = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000).unref());
+  const outcome = await Promise.race([exited, guard]);
+  child.kill('SIGKILL');
+  assert.ok(outcome !== 'still running', 'smct lint was still running 10 s after Ctrl-C');
+  assert.ok(outcome.code === 130 || outcome.signal === 'SIGINT', `ended with ${JSON.stringify(outcome)}`);
 });

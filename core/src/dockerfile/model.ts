@@ -1,4 +1,5 @@
-import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import { parseDockerfile } from './astWorkaround';
 import { describeBaseImage, type BaseImage } from './baseImage';
 import { NO_CONTEXT, type BuildContext } from './buildContext';
 import { commandForm, DEFAULT_SHELL, type CommandInstruction } from './commandForm';
@@ -86,7 +87,7 @@ export class DockerfileModel {
 
   constructor(text: string, options: ModelOptions = {}) {
     this.document = new DocumentText(text);
-    this.dockerfile = DockerfileParser.parse(text);
+    this.dockerfile = parseDockerfile(text);
     this.escape = this.dockerfile.getEscapeCharacter();
     this.context = options.context ?? NO_CONTEXT;
     this.globalScope = this.globalArgScope();

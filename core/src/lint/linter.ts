@@ -22,6 +22,8 @@ export interface LintResult {
   readonly analysis: Analysis;
   readonly findings: readonly LintFinding[];
   readonly failures: readonly RuleFailure[];
+  /** Why the build context was not read completely (rules about its files may be missing). */
+  readonly contextLimit?: string;
 }
 
 export interface LintOptions extends AnalysisOptions {
@@ -62,7 +64,7 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  return { analysis, findings, failures };
+  return { analysis, findings, failures, contextLimit: analysis.model.context.limitReached?.() };
 }
 
 function applies(rule: Rule, analysis: Analysis): boolean {

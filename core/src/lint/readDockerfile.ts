@@ -19,6 +19,10 @@ export function readDockerfile(file: string): string {
   if (stat.isDirectory()) {
     throw new SmctError('FILE_UNREADABLE', `${file} is a folder: give the path of the Dockerfile inside it, e.g. ${file.replace(/\/+$/, '')}/Dockerfile.`);
   }
+  if (!stat.isFile()) {
+    // A FIFO or device would block the read forever.
+    throw new SmctError('FILE_UNREADABLE', `${file} is not a regular file, so it is not read as a Dockerfile.`);
+  }
   if (stat.size > MAX_DOCKERFILE_BYTES) {
     throw new SmctError(
       'USAGE',

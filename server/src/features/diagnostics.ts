@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Connection, FileEvent, TextDocuments } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Connection, type Diagnostic, type FileEvent, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSettings } from './documentSettings';
-import { toDiagnostic } from './diagnosticConversion';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnosticConversion';
 import { isJobFile } from './jobFileDiagnostics';
-import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, type LintResult } from '../../../core/src';
+import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, MAX_DOCKERFILE_BYTES, type LintResult } from '../../../core/src';
 
 interface DocumentResult {
   readonly version: number;
@@ -76,6 +76,11 @@ export class DiagnosticsFeature {
   async validate(uri: string): Promise<void> {
     const document = this.documents.get(uri);
     if (!document || !uri.startsWith('file:') || isJobFile(uri)) return;
+    if (isTooBig(document)) {
+      this.results.delete(uri);
+      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [tooBigDiagnostic()] });
+      return;
+    }
     try {
       const settings = await this.settings.resolve(uri);
       if (settings.configError) this.connection.console.warn(settings.configError);
@@ -87,9 +92,45 @@ export class DiagnosticsFeature {
         this.connection.console.error(`Rule ${failure.rule} failed on ${uri}: ${(failure.error as Error)?.stack ?? String(failure.error)}`);
       }
       this.results.set(uri, { version: document.version, result, touched: context.touched });
-      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: result.findings.map(toDiagnostic) });
+      await this.connection.sendDiagnostics({
+        uri,
+        version: document.version,
+        diagnostics: [...contextLimitDiagnostics(result), ...result.findings.map(toDiagnostic)],
+      });
     } catch (error) {
       this.connection.console.error(`Analysis of ${uri} failed: ${(error as Error)?.stack ?? String(error)}`);
     }
   }
+}
+
+/** A note at the top when the build context was too big to read fully, so missing findings are explained. */
+function contextLimitDiagnostics(result: LintResult): Diagnostic[] {
+  if (!result.contextLimit) return [];
+  return [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      source: DIAGNOSTIC_SOURCE,
+      message: `The build context was not read completely (${result.contextLimit}): findings about its files may be missing.`,
+    },
+  ];
+}
+
+/**
+ * True for a document larger than smct lint reads: no real Dockerfile is, and analysing one would
+ * block the server for seconds on every change.
+ */
+export function isTooBig(document: TextDocument): boolean {
+  const text = document.getText();
+  // Each character is at least one byte: most documents are decided without encoding them.
+  return text.length > MAX_DOCKERFILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_DOCKERFILE_BYTES;
+}
+
+function tooBigDiagnostic(): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message: `This file is too big to analyse: it is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MB, which no Dockerfile is (smct lint refuses it too).`,
+  };
 }

@@ -42,10 +42,21 @@ export class DocumentSettings {
   private readonly configs = new Map<string, { loaded?: LoadedConfig; file?: string; error?: string }>();
   private workspaceFolders: string[] = [];
 
+  /**
+   * @param trusted false in an untrusted (Restricted Mode) workspace: a `.smct.json` there could
+   * point the build context anywhere on disk, as the restricted `contextFolder` setting could.
+   */
   constructor(
     private readonly connection: Connection,
     private readonly supportsConfiguration: boolean,
+    private trusted = true,
   ) {}
+
+  /** The user trusted the workspace: `.smct.json`'s context applies from now on. */
+  trust(): void {
+    this.trusted = true;
+    this.clear();
+  }
 
   setWorkspaceFolders(folders: readonly { uri: string }[] | null | undefined): void {
     this.workspaceFolders = (folders ?? []).map((folder) => URI.parse(folder.uri).fsPath);
@@ -91,7 +102,7 @@ export class DocumentSettings {
       const workspace = this.workspaceFolders.find((folder) => file.startsWith(folder + path.sep)) ?? path.dirname(file);
       return path.resolve(workspace, editor.contextFolder);
     }
-    if (loaded?.config.context) return path.resolve(path.dirname(loaded.file), loaded.config.context);
+    if (loaded?.config.context && this.trusted) return path.resolve(path.dirname(loaded.file), loaded.config.context);
     return path.dirname(file);
   }
 
