@@ -75,4 +75,11 @@ function manyStagesAndComments(): void {
   lintDockerfile(block.repeat(Math.ceil((5 * 1024 * 1024) / block.length)), { settings: { kind: 'both' } });
 }
 
-export const HOSTILE_CASES: Record<string, () => void> = { linkLoops, deepTree, manyFiles, longLines, manyStagesAndComments };
+/** 800 KB of PATH folders and copies: every PATH folder's lookup scanned every copy (400 KB took 11 s before the index). */
+function manyPathFoldersAndCopies(): void {
+  let text = 'FROM python:3.11\n';
+  for (let i = 0; text.length < 800 * 1024; i++) text += `ENV PATH=/opt/p${i}:$PATH\nCOPY train.py /opt/q${i}/x\n`;
+  lintDockerfile(text, { settings: { kind: 'both' } });
+}
+
+export const HOSTILE_CASES: Record<string, () => void> = { linkLoops, deepTree, manyFiles, longLines, manyStagesAndComments, manyPathFoldersAndCopies };

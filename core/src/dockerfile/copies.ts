@@ -105,6 +105,7 @@ function unquoteWord(word: string): string {
 export class ImageFiles {
   readonly copies: readonly CopyOperation[];
   private readonly knownDirectories: Set<string>;
+  private byDestination: Map<string, number[]> | undefined;
 
   constructor(private readonly model: DockerfileModel) {
     this.copies = copyOperations(model);
@@ -113,11 +114,25 @@ export class ImageFiles {
   }
 
   placementOf(imagePath: string): Placement | undefined {
-    for (let i = this.copies.length - 1; i >= 0; i--) {
-      const placement = this.placementBy(this.copies[i], imagePath);
+    // Only a copy whose destination is the path or a folder above it can place a file there; the
+    // index keeps a lookup per PATH folder from scanning every copy (quadratic on hostile files).
+    for (const index of this.copiesInto(imagePath)) {
+      const placement = this.placementBy(this.copies[index], imagePath);
       if (placement) return placement;
     }
     return undefined;
+  }
+
+  /** The indexes of the copies whose destination is `imagePath` or a folder above it, the last copy first. */
+  private copiesInto(imagePath: string): number[] {
+    if (!imagePath.startsWith('/')) return this.copies.map((_copy, index) => index).reverse();
+    this.byDestination ??= indexByDestination(this.copies);
+    const found: number[] = [];
+    for (let folder = imagePath; ; folder = posix.dirname(folder)) {
+      found.push(...(this.byDestination.get(folder) ?? []));
+      if (folder === '/') break;
+    }
+    return found.sort((a, b) => b - a);
   }
 
   /** Every file the chain copies at or below `directory`; `complete` is false when some cannot be known. */
@@ -247,6 +262,18 @@ export class ImageFiles {
 }
 
 /** True when `path` is `directory` or inside it. */
+/** Copy indexes by their (known) destination. */
+function indexByDestination(copies: readonly CopyOperation[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  copies.forEach((copy, position) => {
+    if (copy.destination === undefined) return;
+    const list = index.get(copy.destination) ?? [];
+    list.push(position);
+    index.set(copy.destination, list);
+  });
+  return index;
+}
+
 export function isWithin(path: string, directory: string): boolean {
   return path === directory || directory === '/' || path.startsWith(directory + '/');
 }
