@@ -47,3 +47,9 @@ test('smct logs: credentials that expire between the calls are said to have expi
     logs.restore();
   }
 });
+
+test('smct push of an image name that starts with "-" is refused before docker or AWS sees it', async () => {
+  const result = await smct(['push', '--image=--help', '--region', 'eu-west-1']);
+  assert.equal(result.code, 2);
+  assert.match(result.err, /^smct: "--help" is not an image name: an image name may not start with "-"\.\n$/m);
+});

@@ -44,6 +44,8 @@ export interface PushResult {
  * image is tagged and pushed with its progress streamed.
  */
 export async function pushImage(clients: AwsClients, options: PushOptions): Promise<PushResult> {
+  // docker reads a leading "-" as an option of its own: refused before any command line has it.
+  if (options.image.startsWith('-')) throw new SmctError('USAGE', `"${options.image}" is not an image name: an image name may not start with "-".`);
   const repositoryName = options.repository ?? repositoryNameFor(options.image);
   const tag = options.tag ?? parseImageReference(options.image).tag ?? 'latest';
   checkNames(repositoryName, tag);
