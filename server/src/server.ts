@@ -74,12 +74,19 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles((params) => diagnostics.filesChanged(params.changes));
 
-  // Job files get their own checks; everything else the client sends is a Dockerfile.
-  // Opening a document also fires onDidChangeContent, which checks a job file (debounced, as every change).
+  // Job files get their own checks; everything else the client sends is a Dockerfile. Opening a
+  // document fires onDidChangeContent right after onDidOpen: a Dockerfile is analysed at once on
+  // opening and not again for that event; a job file is checked on the change, debounced as every change.
+  const openedNow = new Set<string>();
   documents.onDidOpen((event) => {
-    if (!isJobFile(event.document.uri)) void diagnostics.validate(event.document.uri);
+    if (isJobFile(event.document.uri)) return;
+    openedNow.add(event.document.uri);
+    void diagnostics.validate(event.document.uri);
   });
-  documents.onDidChangeContent((event) => (isJobFile(event.document.uri) ? jobFiles.schedule(event.document) : diagnostics.schedule(event.document)));
+  documents.onDidChangeContent((event) => {
+    if (isJobFile(event.document.uri)) jobFiles.schedule(event.document);
+    else if (!openedNow.delete(event.document.uri)) diagnostics.schedule(event.document);
+  });
   documents.onDidClose((event) => (isJobFile(event.document.uri) ? jobFiles.close(event.document.uri) : diagnostics.close(event.document.uri)));
 
   connection.onCodeAction((params) => {

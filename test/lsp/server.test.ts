@@ -168,6 +168,18 @@ describe('language server over a real LSP connection', () => {
       (RULES as Rule[]).shift();
     }
   });
+  test('a Dockerfile is analysed once when opened and once per change', async () => {
+    const target = uri('once/Dockerfile');
+    await client.open(target, BROKEN);
+    await client.diagnostics(target);
+    await client.change(target, BROKEN.replace('CMD', 'ENTRYPOINT'), 2);
+    await client.diagnostics(target, (_diagnostics, params) => params.version === 2);
+    assert.deepEqual(
+      client.publishedFor(target).map((params) => params.version),
+      [1, 2],
+    );
+  });
+
   test('a job file gets what SageMaker would refuse at the key that sets it, once, and no Dockerfile diagnostics, hovers or completion', async () => {
     const target = uri('job/sagemaker-job.json');
     const text = '{\n  "image": "trainer",\n  "tags": { "team": "a;b" }\n}\n';
