@@ -13,7 +13,6 @@ export {
   submitTrainingJob,
   previewSubmission,
   previewTrainingJobRequest,
-  requireRole,
   type SubmissionPreview,
   type SubmitOptions,
   type SubmittedJob,

@@ -75,7 +75,7 @@ export async function submitTrainingJob(clients: AwsClients, job: TrainingJob, o
   return createJob(clients, job, { image, roleArn, channels, outputPath: outputPath(job, storage) }, options, now);
 }
 
-export function requireRole(job: TrainingJob, options: Pick<SubmitOptions, 'roleArn'>): string {
+function requireRole(job: TrainingJob, options: Pick<SubmitOptions, 'roleArn'>): string {
   const roleArn = options.roleArn ?? job.roleArn;
   if (!roleArn) throw new SmctError('REQUEST_INVALID', noRoleMessage(job));
   return roleArn;

@@ -36,6 +36,6 @@ export function sageMakerLimits(options: SageMakerCheckOptions = {}): JobFileRul
  * Every problem of a job file's text, as `smct submit` would report them, each with its key path
  * and the place of that key: what an editor shows as diagnostics.
  */
-export function jobFileProblems(text: string, options: SageMakerCheckOptions = {}): LocatedProblem[] {
-  return checkJobFileText(text, sageMakerLimits(options));
+export function jobFileProblems(text: string, options: SageMakerCheckOptions & { readonly file?: string } = {}): LocatedProblem[] {
+  return checkJobFileText(text, sageMakerLimits(options), options.file);
 }

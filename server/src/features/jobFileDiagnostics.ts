@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkJobFileText, JOB_FILE_NAME, keyPath, sageMakerLimits, type LocatedProblem } from '../../../core/src';
+import { checkJobFileText, JOB_FILE_NAME, jobFileProblems, keyPath, type LocatedProblem } from '../../../core/src';
 
 export const JOB_FILE_SOURCE = 'smct';
 
@@ -56,7 +56,7 @@ export class JobFileDiagnostics {
 /** The job file's problems that the schema alone does not find. */
 function beyondSchema(text: string, file: string): LocatedProblem[] {
   const schema = new Set(checkJobFileText(text, undefined, file).map(identity));
-  return checkJobFileText(text, sageMakerLimits(), file).filter((problem) => !schema.has(identity(problem)));
+  return jobFileProblems(text, { file }).filter((problem) => !schema.has(identity(problem)));
 }
 
 function identity(problem: LocatedProblem): string {
