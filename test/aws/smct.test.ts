@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { registryMissing, startRegistry, type Registry } from '../helpers/registry';
+import { startSmct, type RunningSmct, type SmctRun } from '../helpers/smctProcess';
 import * as tar from 'tar';
 import { BUSYBOX_DOCKERFILE, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
 import { dockerRunner, startAwsEmulator, type AwsEmulator } from './emulator';
 
 // smct itself, as users run it (bin/smct.js over the bundles), against the AWS emulator, a real
 // registry standing in for ECR and the real Docker engine: build, push, submit, follow, stop.
-const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 const IMAGE = 'smct-cloud-test:latest';
 
-/** A running smct: its process, its output so far, and its end. */
-interface Started {
-  readonly child: ChildProcess;
-  readonly stdout: string;
-  readonly done: Promise<Run>;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = SmctRun;
 
 describe('smct push, submit, logs, stop and jobs against the AWS emulator', { skip: registryMissing() ?? false }, () => {
   let registry: Registry;
@@ -35,28 +24,8 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-home-'));
 
   /** smct as a user runs it, with the emulator's endpoint and keys; `child` lets a test press Ctrl-C. */
-  const start = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Started => {
-    const child = spawn(process.execPath, [SMCT, ...args], {
-      cwd: options.cwd ?? project,
-      env: { ...process.env, ...emulator.env, HOME: home, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const done = new Promise<Run>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-    });
-    return {
-      child,
-      done,
-      get stdout() {
-        return stdout;
-      },
-    };
-  };
+  const start = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunningSmct =>
+    startSmct(args, { cwd: options.cwd ?? project, env: { ...process.env, ...emulator.env, HOME: home, ...options.env } });
   const smct = (args: string[], cwd = project): Promise<Run> => start(args, { cwd }).done;
 
   /** Nothing secret in anything smct printed. */

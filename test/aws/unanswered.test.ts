@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startSmct, type RunningSmct, type SmctRun } from '../helpers/smctProcess';
 import { tempProject } from '../helpers/tempDir';
 
 // smct as users run it (bin/smct.js) against endpoints that misbehave as networks and proxies do:
 // one that accepts and never answers, and one that answers with what is not AWS's.
-const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = SmctRun;
 
 /** smct with `endpoint` as AWS, fake keys and no profile of the developer's; `child` lets a test press Ctrl-C. */
-function startSmct(
-  args: string[],
-  endpoint: string,
-  env: Record<string, string> = {},
-  files: Record<string, string> = {},
-): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
+function smctAgainst(args: string[], endpoint: string, env: Record<string, string> = {}, files: Record<string, string> = {}): RunningSmct {
   // Removed when the test process exits, with whatever smct wrote there.
   const home = tempProject({});
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(home, name), text);
-  const child = spawn(process.execPath, [SMCT, ...args], {
+  return startSmct(args, {
     cwd: home,
     env: {
       PATH: process.env.PATH ?? '',
@@ -39,17 +28,7 @@ function startSmct(
       AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
-  return { child, stderr: () => stderr, done };
 }
 
 function assertPlain(run: Run): void {
@@ -89,7 +68,7 @@ describe('an AWS endpoint that accepts and never answers', () => {
   });
 
   test('smct jobs gives up after its timeout, in our words, with exit 1', async () => {
-    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '0.3' }).done;
+    const run = await smctAgainst(['jobs', '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '0.3' }).done;
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /AWS did not answer ListTrainingJobs \(SageMaker\) in eu-west-1 within 0\.3 s/);
     assert.match(run.stderr, /check the network, proxy or AWS_ENDPOINT_URL/);
@@ -108,7 +87,7 @@ describe('an AWS endpoint that accepts and never answers', () => {
     test(`Ctrl-C ends smct ${args[0]} at once with exit 130, not after the timeout`, async () => {
       const before = accepted;
       const started = Date.now();
-      const smct = startSmct([...args, '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '600' }, { 'sagemaker-job.json': remoteJob });
+      const smct = smctAgainst([...args, '--region', 'eu-west-1'], endpoint, { SMCT_AWS_REQUEST_TIMEOUT: '600' }, { 'sagemaker-job.json': remoteJob });
       // The call is in flight once the endpoint has its connection.
       await until(() => accepted > before, 'the request to reach the endpoint');
       smct.child.kill('SIGINT');
@@ -133,7 +112,7 @@ describe('an AWS endpoint that accepts and never answers', () => {
       'aws_secret_access_key = test-secret-key-not-shown',
       '',
     ].join('\n');
-    const smct = startSmct(
+    const smct = smctAgainst(
       ['jobs', '--profile', 'dev', '--region', 'eu-west-1'],
       endpoint,
       { SMCT_AWS_REQUEST_TIMEOUT: '600', AWS_CONFIG_FILE: 'aws-config', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
@@ -168,7 +147,7 @@ describe('an AWS endpoint that answers with what is not AWS', () => {
 
   test('HTTP 500 with garbage: whose side, which call, and to try again', async () => {
     [status, body] = [500, '<html><body>Bad gateway {{{ not json</body></html>'];
-    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    const run = await smctAgainst(['jobs', '--region', 'eu-west-1'], endpoint).done;
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /SageMaker failed ListTrainingJobs in eu-west-1 with HTTP 500/);
     assert.match(run.stderr, /on AWS's side \(or the endpoint's/);
@@ -178,7 +157,7 @@ describe('an AWS endpoint that answers with what is not AWS', () => {
 
   test('HTTP 503 with an empty body: no "Unknown: UnknownError"', async () => {
     [status, body] = [503, ''];
-    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    const run = await smctAgainst(['jobs', '--region', 'eu-west-1'], endpoint).done;
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /SageMaker failed ListTrainingJobs in eu-west-1 with HTTP 503/);
     assert.match(run.stderr, /on AWS's side \(or the endpoint's/);
@@ -187,7 +166,7 @@ describe('an AWS endpoint that answers with what is not AWS', () => {
 
   test('HTTP 200 with garbage: the answer could not be read, in our words', async () => {
     [status, body] = [200, '<html><body>Bad gateway {{{ not json</body></html>'];
-    const run = await startSmct(['jobs', '--region', 'eu-west-1'], endpoint).done;
+    const run = await smctAgainst(['jobs', '--region', 'eu-west-1'], endpoint).done;
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /could not read SageMaker's answer to ListTrainingJobs in eu-west-1 \(HTTP 200\)/);
     assert.match(run.stderr, /AWS_ENDPOINT_URL/);

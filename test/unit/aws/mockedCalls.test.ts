@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -9,28 +8,14 @@ import { AwsClients } from '../../../core/src/aws/awsClients';
 import { FollowProgress, followTrainingJob } from '../../../core/src/aws/jobFollower';
 import { submitTrainingJob } from '../../../core/src/aws/submit';
 import { stopTrainingJob } from '../../../core/src/aws/trainingJobs';
-import { loadTrainingJob } from '../../../core/src/job/trainingJob';
-import { tempProject } from '../../helpers/tempDir';
 import { isSmctError } from '../../../core/src/errors';
+import { remoteJob } from './remoteJob';
 
 // Error paths that the emulator test cannot provoke on demand, with the SDK's send() mocked.
 const target = { profile: 'dev', region: 'eu-west-1' };
 
 function sdkError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
-}
-
-function remoteJob() {
-  const folder = tempProject({
-    'sagemaker-job.json': JSON.stringify({
-      baseJobName: 'remote',
-      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1',
-      roleArn: 'arn:aws:iam::123456789012:role/SageMaker',
-      inputs: { train: 's3://data/train/' },
-      output: { path: 's3://out/' },
-    }),
-  });
-  return loadTrainingJob(path.join(folder, 'sagemaker-job.json'));
 }
 
 test('a name already in use by another job is replaced by a new one, and the job is created', async () => {

@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import * as path from 'node:path';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../../core/src/aws/awsClients';
 import { submitTrainingJob } from '../../../core/src/aws/submit';
-import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { exitCodeOf, isSmctError } from '../../../core/src/errors';
-import { tempProject } from '../../helpers/tempDir';
+import { remoteJob } from './remoteJob';
 
 // A CreateTrainingJob whose answer never came (a timeout, a cut connection, a 5xx, Ctrl-C) may
 // have created the job: it is looked up by name first, and if still unknown, said so with where to look.
 const target = { profile: 'dev', region: 'eu-west-1' };
 const NOW = new Date('2026-11-26T10:00:00.000Z');
 const NAME = 'remote-2026-11-26-10-00-00-000';
-
-function remoteJob() {
-  const folder = tempProject({
-    'sagemaker-job.json': JSON.stringify({
-      baseJobName: 'remote',
-      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer:1',
-      roleArn: 'arn:aws:iam::123456789012:role/SageMaker',
-      inputs: { train: 's3://data/train/' },
-      output: { path: 's3://out/' },
-    }),
-  });
-  return loadTrainingJob(path.join(folder, 'sagemaker-job.json'));
-}
 
 const timeout = (): Error =>
   Object.assign(new Error('a request has exceeded the configured 60000 ms requestTimeout.'), { name: 'TimeoutError', $metadata: { attempts: 5 } });
