@@ -1,5 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
+import type { LocalImageLookup } from './baseFacts';
 import type { BuildContext } from './buildContext';
 import { ImageFiles } from './copies';
 import { findEvidence, INFERENCE_PACKAGES, type Evidence, type Verb } from './evidence';
@@ -12,6 +13,8 @@ import type { ContainerKind, LintSettings } from '../config/settings';
 export interface AnalysisOptions {
   readonly context?: BuildContext;
   readonly settings?: LintSettings;
+  /** Configurations of base images present in the local Docker engine (see LocalImageLookup). */
+  readonly localImage?: LocalImageLookup;
 }
 
 /**
@@ -28,7 +31,7 @@ export class Analysis {
   private readonly programCache = new Map<Verb, StartedProgram>();
 
   constructor(text: string, options: AnalysisOptions, knownRules: ReadonlySet<string>) {
-    this.model = new DockerfileModel(text, { target: options.settings?.target, context: options.context });
+    this.model = new DockerfileModel(text, { target: options.settings?.target, context: options.context, localImage: options.localImage });
     this.files = new ImageFiles(this.model);
     this.pragmas = new Pragmas(this.model.document, knownRules);
     this.kind = this.resolveKind(options.settings?.kind);

@@ -1,6 +1,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import { parseDockerfile } from './astWorkaround';
 import { describeBaseImage, type BaseImage } from './baseImage';
+import type { LocalImageLookup } from './baseFacts';
 import { NO_CONTEXT, type BuildContext } from './buildContext';
 import { commandForm, DEFAULT_SHELL, type CommandInstruction } from './commandForm';
 import { DocumentText } from './document';
@@ -47,6 +48,8 @@ export interface ModelOptions {
   /** Stage to build instead of the last (`--target`); compared case-insensitively. */
   readonly target?: string;
   readonly context?: BuildContext;
+  /** Configurations of base images present in the local Docker engine. */
+  readonly localImage?: LocalImageLookup;
 }
 
 /**

@@ -1,0 +1,23 @@
+import type { ImageConfig } from '../image/imageConfig';
+
+/**
+ * What a Dockerfile inherits from the external image its stage chain starts from: the image's
+ * configuration, and what is known of its files. Comes from the catalogue of public base images
+ * (each fact with its source) or from the local Docker engine (`docker image inspect`).
+ */
+export interface BaseFacts {
+  readonly config: ImageConfig;
+  /** Whether a `train` / `serve` program is on the base's PATH; undefined when not known. */
+  readonly programs: { readonly train?: boolean; readonly serve?: boolean };
+  /** True when the base's ENTRYPOINT executes its arguments as a command (`exec "$@"`), so `train` is looked up on PATH. */
+  readonly entrypointRunsArguments?: boolean;
+  /** Where the facts come from: the catalogue entry's source, or the local image they were read from. */
+  readonly origin: { readonly kind: 'catalogue'; readonly source: string } | { readonly kind: 'local'; readonly image: string };
+}
+
+/**
+ * Looks up the configuration of an image already present in the local Docker engine. Synchronous:
+ * the fronts read images ahead of time (the CLI before linting, the language server in the
+ * background) and answer from what they have read; undefined when the image is not there or not read yet.
+ */
+export type LocalImageLookup = (reference: string) => ImageConfig | undefined;
