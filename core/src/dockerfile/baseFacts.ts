@@ -1,3 +1,5 @@
+import type { BaseImage } from './baseImage';
+import { catalogueFacts } from './baseCatalogue';
 import type { ImageConfig } from '../image/imageConfig';
 
 /**
@@ -21,3 +23,29 @@ export interface BaseFacts {
  * background) and answer from what they have read; undefined when the image is not there or not read yet.
  */
 export type LocalImageLookup = (reference: string) => ImageConfig | undefined;
+
+/** Init wrappers that execute their arguments: an ENTRYPOINT of only `tini --` runs the verb from PATH. */
+const ARGUMENT_RUNNERS = /^(\/\S*\/)?(tini|tini-static(-\w+)?|dumb-init|catatonit)$/;
+
+/**
+ * The facts of a base image: read from the local Docker engine when the image is there (its real
+ * configuration), else from the catalogue; undefined for an image neither knows. What the catalogue
+ * says of the image's programs still holds for a local copy of the same reference.
+ */
+export function resolveBaseFacts(base: BaseImage | undefined, localImage: LocalImageLookup | undefined): BaseFacts | undefined {
+  if (!base || base.scratch || !base.repository || !base.reference.complete) return undefined;
+  const known = catalogueFacts(base.repository, base.tag);
+  const local = localImage?.(base.reference.value);
+  if (!local) return known;
+  const sameEntrypoint = known !== undefined && known.config.entrypoint.join('\0') === local.entrypoint.join('\0');
+  return {
+    config: local,
+    programs: known?.programs ?? {},
+    entrypointRunsArguments: sameEntrypoint
+      ? known.entrypointRunsArguments
+      : local.entrypoint.length > 0 && ARGUMENT_RUNNERS.test(local.entrypoint[0])
+        ? true
+        : undefined,
+    origin: { kind: 'local', image: base.reference.value },
+  };
+}

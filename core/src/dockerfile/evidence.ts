@@ -68,6 +68,9 @@ export function findEvidence(model: DockerfileModel, files: ImageFiles, packages
   if (moduleSetting) return { kind: 'env', step: moduleSetting.step, name: MODULE_VARIABLE[verb] };
   const base = model.baseImage;
   if (base && (verb === 'train' ? base.providesTrain : base.providesServe)) return { kind: 'base-image', image: base.reference.value };
+  // A base known to provide the program (Triton's serve), or a local base image built on the SageMaker toolkit.
+  const facts = model.baseFacts;
+  if (base && facts && (facts.programs[verb] === true || facts.config.env[MODULE_VARIABLE[verb]])) return { kind: 'base-image', image: base.reference.value };
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import { parseDockerfile } from './astWorkaround';
 import { describeBaseImage, type BaseImage } from './baseImage';
-import type { LocalImageLookup } from './baseFacts';
+import { resolveBaseFacts, type BaseFacts, type LocalImageLookup } from './baseFacts';
 import { NO_CONTEXT, type BuildContext } from './buildContext';
 import { commandForm, DEFAULT_SHELL, type CommandInstruction } from './commandForm';
 import { DocumentText } from './document';
@@ -11,7 +11,7 @@ import { shellCommands, type ShellWord } from './shellWords';
 import { readProperties, type PropertyInfo } from './properties';
 import * as posix from 'node:path/posix';
 
-/** Docker's PATH when the image sets none (the base image's own PATH is not known here). */
+/** Docker's PATH when the image sets none, and our assumption for a base image we do not know. */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface Stage {
@@ -71,6 +71,8 @@ export class DockerfileModel {
   readonly chain: readonly Stage[];
   readonly steps: readonly Step[];
   readonly baseImage: BaseImage | undefined;
+  /** What the base image hands on (ENTRYPOINT, CMD, PATH, USER…), when the catalogue or the local engine knows it. */
+  readonly baseFacts: BaseFacts | undefined;
   readonly entrypoint: CommandInstruction | undefined;
   readonly cmd: CommandInstruction | undefined;
   /** The environment at the end of the chain (ENV only; ARGs do not reach the container). */
@@ -102,6 +104,7 @@ export class DockerfileModel {
     this.chain = chainOf(this.finalStage);
     const root = this.chain[0];
     this.baseImage = root ? describeBaseImage(root.from, root.rawImage, root.image) : undefined;
+    this.baseFacts = resolveBaseFacts(this.baseImage, options.localImage);
     const walk = walkChain(this);
     this.steps = walk.steps;
     this.entrypoint = walk.entrypoint;
@@ -110,7 +113,7 @@ export class DockerfileModel {
     this.user = walk.user;
     this.workdir = walk.workdir;
     this.envDefinitions = walk.envDefinitions;
-    this.path = (walk.env.lookup('PATH') ?? DEFAULT_PATH)
+    this.path = (walk.env.lookup('PATH') ?? basePath(this))
       .split(':')
       .filter((entry) => entry.startsWith('/'))
       .map(normalizeDirectory);
@@ -289,7 +292,7 @@ function walkChain(model: DockerfileModel): WalkResult {
     },
   });
   const result: WalkResult = { steps: [], env: scopeAt(0, 0), envDefinitions: new Map(), workdir: '/' };
-  let workdir = '/';
+  let workdir = model.baseFacts?.config.workdir ?? '/';
   let shell: readonly string[] = DEFAULT_SHELL;
   for (const stage of model.chain) {
     const stageStart = result.steps.length;
@@ -308,7 +311,7 @@ function walkChain(model: DockerfileModel): WalkResult {
           break;
         case 'ENV':
           for (const property of model.properties(instruction)) {
-            const expanded = expand(property.value ?? '', withDefaultPath(scope), model.escape);
+            const expanded = expand(property.value ?? '', withBasePath(scope, basePath(model)), model.escape);
             // An unknown part of PATH (`$CONDA/bin`) is kept as written: it is simply not a folder we know.
             const value = expanded.complete || property.name === 'PATH' ? expanded.value : undefined;
             env.define(property.name, position, value);
@@ -348,9 +351,13 @@ function walkChain(model: DockerfileModel): WalkResult {
   return result;
 }
 
-/** `ENV PATH=/x:$PATH` on an image whose PATH we do not know extends Docker's default PATH. */
-function withDefaultPath(scope: VariableScope): VariableScope {
-  return { lookup: (name) => scope.lookup(name) ?? (name === 'PATH' ? DEFAULT_PATH : undefined) };
+/** `ENV PATH=/x:$PATH` extends the base image's PATH, or Docker's default PATH on an image we do not know. */
+function withBasePath(scope: VariableScope, path: string): VariableScope {
+  return { lookup: (name) => scope.lookup(name) ?? (name === 'PATH' ? path : undefined) };
+}
+
+function basePath(model: DockerfileModel): string {
+  return model.baseFacts?.config.path.join(':') ?? DEFAULT_PATH;
 }
 
 function commandInstruction(model: DockerfileModel, step: Step): CommandInstruction {

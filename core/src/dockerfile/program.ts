@@ -22,16 +22,19 @@ export interface InterpretedScript extends ImageFile {
  * The process SageMaker starts for `docker run IMAGE <verb>`:
  * - `entrypoint`: an exec-form ENTRYPOINT runs with the verb appended;
  * - `shell`: a shell-form ENTRYPOINT runs under `/bin/sh -c`, and the verb becomes `$0`;
- * - `path`: no ENTRYPOINT (or only an init wrapper such as tini): the verb itself is executed,
- *   found on PATH, with no shell. CMD never runs.
+ * - `path`: no ENTRYPOINT (or only an init wrapper such as tini, or a base image's ENTRYPOINT that
+ *   executes its arguments): the verb itself is executed, found on PATH, with no shell. CMD never runs;
+ * - `base`: the base image's own ENTRYPOINT receives the verb, and what it does with it is not known.
  */
 export interface StartedProgram {
   readonly verb: Verb;
-  readonly mode: 'entrypoint' | 'shell' | 'path';
+  readonly mode: 'entrypoint' | 'shell' | 'path' | 'base';
   readonly argv: readonly string[] | undefined;
   readonly entrypoint: CommandInstruction | undefined;
   /** An init wrapper ENTRYPOINT (tini, dumb-init) that execs the verb. */
   readonly wrapper: boolean;
+  /** The base image's ENTRYPOINT, when the Dockerfile sets none and the base's is known. */
+  readonly baseEntrypoint: readonly string[] | undefined;
   /** The file executed directly: argv[0] of the ENTRYPOINT, or the verb found on PATH. */
   readonly executable: ImageFile | undefined;
   readonly script: InterpretedScript | undefined;
@@ -55,17 +58,20 @@ export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: 
       argv: [...entrypoint.shell, form.command, verb],
       entrypoint,
       wrapper: false,
+      baseEntrypoint: undefined,
       executable: undefined,
       script: undefined,
       evidence,
     };
   }
+  const inherited = model.baseFacts?.config.entrypoint ?? [];
+  if (!entrypoint && inherited.length > 0) return baseEntrypointProgram(model, files, verb, evidence);
   const argv = form?.kind === 'exec' ? form.argv : [];
   const command = stripWrapper(stripEnv(argv));
   const wrapper = argv.length > 0 && command.length === 0 && INIT_WRAPPERS.test(basename(stripEnv(argv)[0] ?? ''));
   if (!entrypoint || command.length === 0) {
     const executable = findOnPath(model, files, verb);
-    return { verb, mode: 'path', argv: [...argv, verb], entrypoint, wrapper, executable, script: undefined, evidence };
+    return { verb, mode: 'path', argv: [...argv, verb], entrypoint, wrapper, baseEntrypoint: undefined, executable, script: undefined, evidence };
   }
   return {
     verb,
@@ -73,8 +79,30 @@ export function startedProgram(model: DockerfileModel, files: ImageFiles, verb: 
     argv: [...argv, verb],
     entrypoint,
     wrapper: false,
+    baseEntrypoint: undefined,
     executable: command.length > 0 ? locate(model, files, command[0]) : undefined,
     script: interpretedScript(model, files, argv, argv.length - command.length),
+    evidence,
+  };
+}
+
+/**
+ * No ENTRYPOINT in the Dockerfile, and the base image has one: it receives the verb. When it is known
+ * to execute its arguments (NVIDIA's entrypoint script, `tini --`), the verb is looked up on PATH.
+ */
+function baseEntrypointProgram(model: DockerfileModel, files: ImageFiles, verb: Verb, evidence: Evidence | undefined): StartedProgram {
+  const facts = model.baseFacts;
+  const baseEntrypoint = facts?.config.entrypoint ?? [];
+  const runsArguments = facts?.entrypointRunsArguments === true;
+  return {
+    verb,
+    mode: runsArguments ? 'path' : 'base',
+    argv: [...baseEntrypoint, verb],
+    entrypoint: undefined,
+    wrapper: runsArguments,
+    baseEntrypoint,
+    executable: runsArguments ? findOnPath(model, files, verb) : undefined,
+    script: undefined,
     evidence,
   };
 }
