@@ -6,6 +6,13 @@ import { MemoryContext, type BuildContext } from '../../core/src/dockerfile/buil
 import type { LintSettings } from '../../core/src/config/settings';
 import { lintDockerfile, type LintFinding } from '../../core/src/lint/linter';
 import type { FileEdit } from '../../core/src/rules/rule';
+import type { LocalImageLookup } from '../../core/src/dockerfile/baseFacts';
+import { DOCKER_DEFAULT_PATH, type ImageConfig } from '../../core/src/image/imageConfig';
+
+/** An image configuration as `docker image inspect` would give it, for a local-image lookup. */
+export function localConfig(config: Partial<ImageConfig>): ImageConfig {
+  return { entrypoint: [], cmd: [], path: DOCKER_DEFAULT_PATH, user: '', workdir: '/', platforms: ['linux/amd64'], env: {}, exposedPorts: [], ...config };
+}
 
 export type ContextFiles = ConstructorParameters<typeof MemoryContext>[0];
 
@@ -13,11 +20,12 @@ export interface LintInput {
   readonly files?: ContextFiles;
   readonly context?: BuildContext;
   readonly settings?: LintSettings;
+  readonly localImage?: LocalImageLookup;
 }
 
 export function lint(dockerfile: string, input: LintInput = {}): LintFinding[] {
   const context = input.context ?? new MemoryContext(input.files ?? {});
-  const result = lintDockerfile(dockerfile, { context, settings: input.settings });
+  const result = lintDockerfile(dockerfile, { context, settings: input.settings, localImage: input.localImage });
   assert.deepEqual(result.failures, [], 'no rule may throw');
   return [...result.findings];
 }

@@ -72,7 +72,12 @@ export class Analysis {
     if (chosen) {
       return { training: chosen !== 'inference', inference: chosen !== 'training', source: pragma ? 'pragma' : 'settings' };
     }
-    return { training: true, inference: this.looksLikeInference(), source: 'auto' };
+    // A serving image with no training program at all is an inference image: training rules would
+    // only report that it cannot train, which nobody asked of it.
+    const inference = this.looksLikeInference();
+    const train = this.program('train');
+    const servingOnly = inference && train.mode === 'path' && train.evidence === undefined;
+    return { training: !servingOnly, inference, source: 'auto' };
   }
 
   /** Container kind "auto": serving evidence, a SageMaker capabilities LABEL, or an inference toolkit install. */

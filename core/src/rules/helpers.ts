@@ -4,9 +4,9 @@ import type { Analysis } from '../dockerfile/analysis';
 import type { CommandInstruction } from '../dockerfile/commandForm';
 import type { CopyOperation } from '../dockerfile/copies';
 import type { Verb } from '../dockerfile/evidence';
-import { displayArgv } from '../dockerfile/program';
+import { displayArgv, type StartedProgram } from '../dockerfile/program';
 import { isPlainWordList, programWords } from '../dockerfile/shellWords';
-import type { Fix } from './rule';
+import type { Finding, Fix } from './rule';
 
 /** The instruction's arguments, the narrowest range that still names the whole instruction. */
 export function argumentsRange(instruction: Instruction): Range {
@@ -166,4 +166,51 @@ export function executedContextFiles(analysis: Analysis): ExecutedContextFile[] 
     }
   }
   return [...seen.values()];
+}
+
+/**
+ * The finding of SM103 / SM502 for a verb that nothing answers: no ENTRYPOINT that takes it, and no
+ * program of that name on PATH. An error when the base image is known to have none (scratch, or a
+ * catalogued image), a warning when the base may provide one; nothing on a SageMaker image.
+ */
+export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
+  const { model } = analysis;
+  const program = analysis.program(verb);
+  const base = model.baseImage;
+  if (program.mode !== 'path' || program.evidence || !model.finalStage || !base?.repository || base.sagemaker) return [];
+  const facts = model.baseFacts;
+  const certain = base.scratch || facts?.programs[verb] === false;
+  const from = model.finalStage.from;
+  const failure = `exec: "${verb}": executable file not found in $PATH`;
+  const fix =
+    verb === 'train'
+      ? 'Add an exec-form ENTRYPOINT, copy an executable "train" into a PATH folder such as /usr/local/bin, or install sagemaker-training.'
+      : 'Add an exec-form ENTRYPOINT that starts your server, or copy an executable "serve" into a PATH folder such as /usr/local/bin.';
+  return [
+    {
+      range: from.getImageRange() ?? argumentsRange(from),
+      severity: certain ? 'error' : undefined,
+      message:
+        `Nothing in this image answers SageMaker's "docker run <image> ${verb}": ${startsWhat(program)}, and ${nothingOnPath(analysis, verb)}. ` +
+        `${fix} Otherwise the ${verb === 'train' ? 'job' : 'endpoint'} fails with: ${failure}${certain ? '' : ' (unless the base image provides one)'}.`,
+    },
+  ];
+}
+
+function startsWhat(program: StartedProgram): string {
+  if (program.baseEntrypoint) return `the base image's ENTRYPOINT "${displayArgv(program.baseEntrypoint)}" executes "${program.verb}" from PATH`;
+  if (program.wrapper) return `the ENTRYPOINT only starts an init wrapper, which executes "${program.verb}"`;
+  return 'there is no ENTRYPOINT';
+}
+
+/** Why no program is found: the base image is known to have none, starts from nothing, or is not known. */
+function nothingOnPath(analysis: Analysis, verb: Verb): string {
+  const base = analysis.model.baseImage;
+  const facts = analysis.model.baseFacts;
+  if (base?.scratch) return `there is no "${verb}" program on PATH (the image starts from scratch and holds only what this Dockerfile puts in it)`;
+  if (!base || facts?.programs[verb] !== false) return `there is no "${verb}" program on PATH`;
+  const image = base.reference.value;
+  const cmd =
+    facts.config.cmd.length > 0 && analysis.model.cmd === undefined ? ` (${image}'s CMD "${displayArgv(facts.config.cmd)}" is replaced by "${verb}")` : '';
+  return `neither this Dockerfile nor the base image ${image} puts a "${verb}" program on PATH${cmd}`;
 }

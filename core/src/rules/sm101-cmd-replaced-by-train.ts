@@ -18,7 +18,13 @@ export const SM101: Rule = {
     if (!cmd || cmd.form.kind === 'invalid' || program.mode !== 'path' || program.evidence) return [];
     if (cmd.form.kind === 'exec' ? cmd.form.argv.length === 0 : cmd.form.command === '') return [];
     const wrapper = program.wrapper && program.entrypoint?.form.kind === 'exec' ? program.entrypoint.form.argv : [];
-    const runs = wrapper.length > 0 ? `the ENTRYPOINT "${displayArgv(wrapper)}" then executes "train" in place of this CMD` : 'which replaces this CMD';
+    const runner =
+      wrapper.length > 0
+        ? `the ENTRYPOINT "${displayArgv(wrapper)}"`
+        : program.baseEntrypoint
+          ? `the base image's ENTRYPOINT "${displayArgv(program.baseEntrypoint)}"`
+          : undefined;
+    const runs = runner ? `${runner} then executes "train" in place of this CMD` : 'which replaces this CMD';
     return [
       {
         range: argumentsRange(cmd.instruction),

@@ -1,5 +1,5 @@
 import type { Rule } from './rule';
-import { argumentsRange, cmdToEntrypointFix, describeCommand } from './helpers';
+import { argumentsRange, cmdToEntrypointFix, describeCommand, noProgramFinding } from './helpers';
 
 /** The `serve` counterpart of SM101 (a CMD that never runs) and SM103 (nothing to run at all). */
 export const SM502: Rule = {
@@ -25,17 +25,6 @@ export const SM502: Rule = {
         },
       ];
     }
-    if (!model.baseImage?.repository || model.baseImage.sagemaker) return [];
-    const from = model.finalStage.from;
-    const entrypoint = program.wrapper ? `the ENTRYPOINT only starts an init wrapper, which executes "serve"` : 'there is no ENTRYPOINT';
-    return [
-      {
-        range: from.getImageRange() ?? argumentsRange(from),
-        severity: model.baseImage?.scratch ? 'error' : undefined,
-        message:
-          `Nothing in this image answers SageMaker's "docker run <image> serve": ${entrypoint}, and there is no "serve" program on PATH. ` +
-          'Add an exec-form ENTRYPOINT that starts your server, or copy an executable "serve" into a PATH folder such as /usr/local/bin.',
-      },
-    ];
+    return noProgramFinding(analysis, 'serve');
   },
 };

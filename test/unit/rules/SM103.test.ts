@@ -1,10 +1,78 @@
-import { ruleTable } from '../../helpers/lint';
+import { localConfig, ruleTable } from '../../helpers/lint';
 
 ruleTable('SM103', [
   {
-    name: 'no ENTRYPOINT, no CMD and no train program is a warning on the final FROM',
+    name: 'no ENTRYPOINT, no CMD and no train program on a base we do not know is a warning on the final FROM',
+    dockerfile: 'FROM python:3.11 AS build\nRUN pip install numpy\nFROM registry.example.com/team/base:1.0\nRUN true\n',
+    expect: [
+      {
+        line: 3,
+        text: 'registry.example.com/team/base:1.0',
+        severity: 'warning',
+        message: /executable file not found in \$PATH \(unless the base image provides one\)/,
+      },
+    ],
+  },
+  {
+    name: 'on a catalogued base known to have no train it is an error that names the base and its replaced CMD',
     dockerfile: 'FROM python:3.11 AS build\nRUN pip install numpy\nFROM python:3.11-slim\nRUN true\n',
-    expect: [{ line: 3, text: 'python:3.11-slim', severity: 'warning', message: /executable file not found in \$PATH \(unless the base image provides one\)/ }],
+    expect: [
+      {
+        line: 3,
+        text: 'python:3.11-slim',
+        severity: 'error',
+        message:
+          /neither this Dockerfile nor the base image python:3\.11-slim puts a "train" program on PATH \(python:3\.11-slim's CMD "python3" is replaced by "train"\)/,
+      },
+    ],
+  },
+  {
+    name: "the base image's own ENTRYPOINT that executes its arguments is followed: nvidia/cuda runs train from PATH",
+    dockerfile: 'FROM nvidia/cuda:12.4.1-base-ubuntu22.04\nCOPY train.py /opt/ml/code/train.py\n',
+    files: { 'train.py': 'print(1)\n' },
+    expect: [
+      {
+        line: 1,
+        text: 'nvidia/cuda:12.4.1-base-ubuntu22.04',
+        severity: 'error',
+        message: /base image's ENTRYPOINT "\/opt\/nvidia\/nvidia_entrypoint.sh" executes "train" from PATH/,
+      },
+    ],
+  },
+  {
+    name: "a train copied into a folder of the base image's PATH is found (conda's /opt/conda/bin)",
+    dockerfile: 'FROM continuumio/miniconda3:24.7.1-0\nCOPY --chmod=755 train /opt/conda/bin/train\n',
+    files: { train: { content: '#!/bin/sh\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
+    name: 'a serving image with no train at all is an inference image (container kind auto): training rules stay out',
+    dockerfile: 'FROM python:3.11\nCOPY --chmod=755 serve /usr/local/bin/serve\n',
+    files: { serve: { content: '#!/bin/sh\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
+    name: 'the mirrors of the official images are the same images',
+    dockerfile: 'FROM public.ecr.aws/docker/library/python:3.11-slim\nRUN true\n',
+    expect: [{ line: 1, text: 'public.ecr.aws/docker/library/python:3.11-slim', severity: 'error' }],
+  },
+  {
+    name: 'a local base image whose ENTRYPOINT is not known to run its arguments takes train: silent',
+    dockerfile: 'FROM team/trainer:1\nRUN true\n',
+    localImage: (reference) => (reference === 'team/trainer:1' ? localConfig({ entrypoint: ['/usr/bin/start-training'] }) : undefined),
+    expect: [],
+  },
+  {
+    name: 'a local base image read from Docker with no ENTRYPOINT and an unknown PATH stays a warning',
+    dockerfile: 'FROM team/base:1\nRUN true\n',
+    localImage: () => localConfig({}),
+    expect: [{ line: 1, text: 'team/base:1', severity: 'warning' }],
+  },
+  {
+    name: 'a local base image built on the SageMaker training toolkit (SAGEMAKER_TRAINING_MODULE in its environment) provides train',
+    dockerfile: 'FROM team/toolkit-base:1\nRUN true\n',
+    localImage: () => localConfig({ env: { SAGEMAKER_TRAINING_MODULE: 'sagemaker_pytorch_container.training:main' } }),
+    expect: [],
   },
   {
     name: 'on scratch it is an error',

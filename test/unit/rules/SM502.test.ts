@@ -8,9 +8,19 @@ ruleTable('SM502', [
     fixed: '# smct kind=inference\nFROM python:3.11\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "serve.py"]\n',
   },
   {
-    name: 'nothing to serve is a warning on the final FROM',
+    name: 'nothing to serve on a base we do not know is a warning on the final FROM',
+    dockerfile: '# smct kind=inference\nFROM registry.example.com/team/base:1.0\nRUN pip install flask\n',
+    expect: [{ line: 2, text: 'registry.example.com/team/base:1.0', severity: 'warning' }],
+  },
+  {
+    name: 'nothing to serve on a catalogued base known to have no serve is an error',
     dockerfile: '# smct kind=inference\nFROM python:3.11\nRUN pip install flask\n',
-    expect: [{ line: 2, text: 'python:3.11', severity: 'warning' }],
+    expect: [{ line: 2, text: 'python:3.11', severity: 'error', message: /endpoint fails with: exec: "serve": executable file not found/ }],
+  },
+  {
+    name: "Triton's image carries SageMaker's serve",
+    dockerfile: '# smct kind=inference\nFROM nvcr.io/nvidia/tritonserver:24.05-py3\nCOPY model_repository /models\n',
+    expect: [],
   },
   {
     name: 'an install of sagemaker-inference makes it an inference image',
