@@ -94,6 +94,17 @@ describe('language server over a real LSP connection', () => {
     assert.equal(nothing, null);
   });
 
+  test('hover on FROM shows what a catalogued base image brings, with its source, and what SageMaker then starts', async () => {
+    const target = uri('hover-base/Dockerfile');
+    await client.open(target, 'FROM nvidia/cuda:12.4.1-base-ubuntu22.04\nRUN true\n');
+    await client.diagnostics(target);
+    const onFrom = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: target }, position: { line: 0, character: 2 } });
+    const text = JSON.stringify(onFrom.contents);
+    assert.match(text, /ENTRYPOINT `\/opt\/nvidia\/nvidia_entrypoint.sh`, CMD none, user root, linux\/amd64 and linux\/arm64/);
+    assert.match(text, /Source: https:\/\/gitlab.com\/nvidia\/container-images\/cuda/);
+    assert.match(text, /The base image's ENTRYPOINT executes `train` from PATH, and the image has none/);
+  });
+
   test('completion offers /opt/ml paths, SAGEMAKER_ variables and capability labels', async () => {
     const target = uri('complete/Dockerfile');
     await client.open(target, 'FROM python:3.11\nCOPY x /opt/ml/\nENV SAGEMAKER_\nLABEL com.\n');

@@ -22,11 +22,29 @@ export function hover(analysis: Analysis, position: Position): Hover | null {
   const inChain = analysis.model.steps.some((step) => step.instruction === instruction);
   const isFinalFrom = instruction === analysis.model.finalStage?.from;
   if (!isFinalFrom && !((keyword === 'ENTRYPOINT' || keyword === 'CMD') && inChain)) return null;
-  const sections = analysis.verbs.map((verb) => processSection(analysis, verb));
+  const sections = [...(isFinalFrom ? baseSection(analysis) : []), ...analysis.verbs.map((verb) => processSection(analysis, verb))];
   if (keyword === 'CMD' && instruction === analysis.model.cmd?.instruction) {
     sections.push(`SageMaker replaces this CMD with its \`${analysis.verbs.join('`/`')}\` argument: the CMD itself never runs.`);
   }
   return { contents: { kind: 'markdown', value: sections.join('\n\n') }, range: instruction.getInstructionRange() };
+}
+
+/** On the final FROM: what the base image brings, and where that is known from. */
+function baseSection(analysis: Analysis): string[] {
+  const base = analysis.model.baseImage;
+  const facts = analysis.model.baseFacts;
+  if (!base || !facts) return [];
+  const { config } = facts;
+  const argv = (words: readonly string[]): string => (words.length > 0 ? `\`${displayArgv(words)}\`` : 'none');
+  const programs = (['train', 'serve'] as const)
+    .filter((verb) => facts.programs[verb] !== undefined)
+    .map((verb) => `\`${verb}\`: ${facts.programs[verb] ? 'provided' : 'none'}`);
+  const lines = [
+    `**Base image \`${base.reference.value}\`**: ENTRYPOINT ${argv(config.entrypoint)}, CMD ${argv(config.cmd)}, user ${config.user || 'root'}, ${config.platforms.join(' and ')}`,
+    `PATH \`${config.path.join(':')}\`${programs.length > 0 ? `; ${programs.join(', ')}` : ''}`,
+    facts.origin.kind === 'catalogue' ? `Source: ${facts.origin.source}` : `Read from the image \`${facts.origin.image}\` in the local Docker engine.`,
+  ];
+  return [lines.join('  \n')];
 }
 
 function processSection(analysis: Analysis, verb: Verb): string {
@@ -46,8 +64,11 @@ function describeOutcome(program: StartedProgram): string {
     const from = file?.placement?.contextPath ? ` (\`${file.imagePath}\` is copied from \`${file.placement.contextPath}\`)` : '';
     return `The ENTRYPOINT receives \`${verb}\` as its last argument${from}.`;
   }
+  if (program.mode === 'base') {
+    return `The base image's ENTRYPOINT receives \`${verb}\` as its last argument; what it does with it is up to the base image.`;
+  }
   const evidence = program.evidence;
-  const wrapper = program.wrapper ? 'The init wrapper executes' : 'Docker executes';
+  const wrapper = program.baseEntrypoint ? "The base image's ENTRYPOINT executes" : program.wrapper ? 'The init wrapper executes' : 'Docker executes';
   if (!evidence) return `${wrapper} \`${verb}\` from PATH, and the image has none: it fails with \`exec: "${verb}": executable file not found in $PATH\`.`;
   switch (evidence.kind) {
     case 'file':
