@@ -21,6 +21,14 @@ test('the README rule table lists every rule with its link, name and default sev
   }
 });
 
+test('every rule page states its default severity, the same as the rule, and why it has that grade', () => {
+  for (const rule of RULES) {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'rules', `${rule.id}.md`), 'utf8');
+    assert.match(page, new RegExp(`^- \\*\\*Default severity:\\*\\* ${rule.severity}\\b`, 'm'), rule.id);
+    assert.match(page, /^- \*\*Why this grade:\*\* \S.{20,}$/m, rule.id);
+  }
+});
+
 test('the contributed severity setting names every rule', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const names = manifest.contributes.configuration.properties['sagemakerContainerTools.rules'].propertyNames.enum;

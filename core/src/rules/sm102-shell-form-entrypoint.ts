@@ -6,12 +6,13 @@ import { displayArgv } from '../dockerfile/program';
 /**
  * A shell-form ENTRYPOINT runs as `/bin/sh -c "<command>"`: the `train`/`serve` argument becomes
  * `$0` and is lost, and the shell, not the program, receives StopTrainingJob's SIGTERM
- * (sagemaker-container-contract.md §1.2, §1.3).
+ * (sagemaker-container-contract.md §1.2, §1.3). The job still runs, so it is a warning: a stop
+ * or a spot interruption loses work, nothing fails by itself.
  */
 export const SM102: Rule = {
   id: 'SM102',
   title: 'Shell-form ENTRYPOINT',
-  severity: 'error',
+  severity: 'warning',
   appliesTo: 'any',
   check(analysis) {
     const entrypoint = analysis.model.entrypoint;
