@@ -1,4 +1,5 @@
-import type { Rule } from './rule';
+import type { Finding, Rule } from './rule';
+import type { Analysis } from '../dockerfile/analysis';
 import { argumentsRange } from './helpers';
 
 const ROOT = new Set(['root', '0']);
@@ -14,13 +15,9 @@ export const SM402: Rule = {
   appliesTo: 'any',
   check(analysis) {
     const user = analysis.model.user;
-    if (!user || !user.value.complete) return [];
-    // Docker removes quotes from the USER word: USER "root" is root.
-    const [name, group] = user.value.value
-      .trim()
-      .replace(/^(["'])(.*)\1$/, '$2')
-      .split(':');
-    if (ROOT.has(name) && (group === undefined || ROOT.has(group))) return [];
+    if (!user) return baseUserFinding(analysis);
+    if (!user.value.complete) return [];
+    if (isRoot(user.value.value)) return [];
     return [
       {
         range: argumentsRange(user.step.instruction),
@@ -31,3 +28,28 @@ export const SM402: Rule = {
     ];
   },
 };
+
+/** Docker removes quotes from the USER word: USER "root" is root; `0:0` and `root:root` too. */
+function isRoot(user: string): boolean {
+  const [name, group] = user
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2')
+    .split(':');
+  return ROOT.has(name) && (group === undefined || ROOT.has(group));
+}
+
+/** No USER in the Dockerfile: the base image's user runs, when it is known (TorchServe's model-server, micromamba's mambauser). */
+function baseUserFinding(analysis: Analysis): Finding[] {
+  const { model } = analysis;
+  const baseUser = model.baseFacts?.config.user ?? '';
+  if (baseUser === '' || isRoot(baseUser) || !model.finalStage) return [];
+  const from = model.finalStage.from;
+  return [
+    {
+      range: from.getImageRange() ?? argumentsRange(from),
+      message:
+        `The base image ${model.baseImage?.reference.value ?? ''} runs as "${baseUser}", not root, and this Dockerfile sets no USER: SageMaker mounts /opt/ml for root ` +
+        'and expects containers to run as root, so reading input data or writing /opt/ml/model can fail with "permission denied". Add USER root.',
+    },
+  ];
+}
