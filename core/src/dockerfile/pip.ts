@@ -67,12 +67,17 @@ function installIndex(words: readonly ShellWord[]): number {
   for (let i = 0; i + 1 < words.length; i++) {
     const word = words[i].text;
     const program = word.split('/').pop() ?? '';
-    if ((/^pip[0-9.]*$/.test(program) || /^\$\{?\w*PIP\w*\}?$/i.test(word)) && words[i + 1].text === 'install') return i + 2;
-    if (/^python[0-9.]*$/.test(program) && words[i + 1].text === '-m' && words[i + 2]?.text === 'pip' && words[i + 3]?.text === 'install') {
-      return i + 4;
-    }
+    if (/^pip[0-9.]*$/.test(program) || /^\$\{?\w*PIP\w*\}?$/i.test(word)) return afterInstall(words, i + 1);
+    if (/^python[0-9.]*$/.test(program) && words[i + 1].text === '-m' && words[i + 2]?.text === 'pip') return afterInstall(words, i + 3);
   }
   return -1;
+}
+
+/** pip's general options may come before the command: `pip --no-cache-dir install x`, `pip -q install x`. */
+function afterInstall(words: readonly ShellWord[], from: number): number {
+  let i = from;
+  while (i < words.length && words[i].text.startsWith('-')) i += OPTIONS_WITH_VALUE.has(words[i].text) ? 2 : 1;
+  return words[i]?.text === 'install' ? i + 1 : -1;
 }
 
 function packageWords(words: readonly ShellWord[]): ShellWord[] {

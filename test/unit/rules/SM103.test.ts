@@ -52,6 +52,21 @@ ruleTable('SM103', [
     expect: [],
   },
   {
+    name: "pip's general options before install still make an install of sagemaker-training (pip --no-cache-dir install, python -m pip -q install)",
+    dockerfile: 'FROM nvidia/cuda:11.1-cudnn8-devel-ubuntu18.04\nRUN pip --no-cache-dir install sagemaker-training matplotlib\n',
+    expect: [],
+  },
+  {
+    name: 'python -m pip with options before install',
+    dockerfile: 'FROM python:3.11\nRUN python3 -m pip -q --cache-dir /tmp/c install sagemaker-training\n',
+    expect: [],
+  },
+  {
+    name: 'pip with another command is no install',
+    dockerfile: 'FROM python:3.11\nRUN pip --no-cache-dir download sagemaker-training\n',
+    expect: [{ line: 1, text: 'python:3.11', severity: 'error' }],
+  },
+  {
     name: 'the mirrors of the official images are the same images',
     dockerfile: 'FROM public.ecr.aws/docker/library/python:3.11-slim\nRUN true\n',
     expect: [{ line: 1, text: 'public.ecr.aws/docker/library/python:3.11-slim', severity: 'error' }],
