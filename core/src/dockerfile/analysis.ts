@@ -84,7 +84,10 @@ export class Analysis {
   private looksLikeInference(): boolean {
     if (this.packages.some((installed) => INFERENCE_PACKAGES.has(installed.name))) return true;
     const labels = this.model.stepsOf('LABEL').flatMap((step) => this.model.properties(step.instruction));
-    if (labels.some((label) => label.name.startsWith('com.amazonaws.sagemaker.capabilities.'))) return true;
+    // AWS's own training images carry the capability labels too (accept-bind-to-port): on an image
+    // that shows how it trains, a label alone does not make it a serving image.
+    const labelled = labels.some((label) => label.name.startsWith('com.amazonaws.sagemaker.capabilities.'));
+    if (labelled && this.evidence('train') === undefined) return true;
     // A guess (a file that only may be copied from another stage) may silence an error, never enable rules.
     const serve = this.evidence('serve');
     return serve !== undefined && !(serve.kind === 'file' && !serve.placement.certain);

@@ -18,6 +18,12 @@ ruleTable('SM502', [
     expect: [{ line: 2, text: 'python:3.11', severity: 'error', message: /endpoint fails with: exec: "serve": executable file not found/ }],
   },
   {
+    name: "a training image with AWS's capability label (accept-bind-to-port) is not a serving image: its CMD is not reported",
+    dockerfile:
+      'FROM ubuntu:16.04\nLABEL com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true\nENV SAGEMAKER_TRAINING_MODULE=sagemaker_mxnet_container.training:main\nCMD ["/bin/bash"]\n',
+    expect: [],
+  },
+  {
     name: "Triton's image carries SageMaker's serve",
     dockerfile: '# smct kind=inference\nFROM nvcr.io/nvidia/tritonserver:24.05-py3\nCOPY model_repository /models\n',
     expect: [],
