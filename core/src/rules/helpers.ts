@@ -171,13 +171,16 @@ export function executedContextFiles(analysis: Analysis): ExecutedContextFile[] 
 /**
  * The finding of SM103 / SM502 for a verb that nothing answers: no ENTRYPOINT that takes it, and no
  * program of that name on PATH. An error when the base image is known to have none (scratch, or a
- * catalogued image), a warning when the base may provide one; nothing on a SageMaker image.
+ * catalogued image), a warning when the base may provide one; nothing on a SageMaker image or on a
+ * base chosen at build time.
  */
 export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
   const { model } = analysis;
   const program = analysis.program(verb);
   const base = model.baseImage;
   if (program.mode !== 'path' || program.evidence || !model.finalStage || !base?.repository || base.sagemaker) return [];
+  // A base named by a build argument with no default (FROM $BASE_IMAGE) can be anything: nothing to know.
+  if (!base.reference.complete) return [];
   const facts = model.baseFacts;
   const certain = base.scratch || facts?.programs[verb] === false;
   const from = model.finalStage.from;

@@ -67,6 +67,16 @@ ruleTable('SM103', [
     expect: [{ line: 1, text: 'python:3.11', severity: 'error' }],
   },
   {
+    name: 'a base chosen at build time (a build argument with no default) can be anything: silent',
+    dockerfile: 'ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN true\n',
+    expect: [],
+  },
+  {
+    name: 'a build argument with a default names a known base',
+    dockerfile: 'ARG BASE_IMAGE=python:3.11-slim\nFROM $BASE_IMAGE\nRUN true\n',
+    expect: [{ line: 2, text: '$BASE_IMAGE', severity: 'error' }],
+  },
+  {
     name: 'the mirrors of the official images are the same images',
     dockerfile: 'FROM public.ecr.aws/docker/library/python:3.11-slim\nRUN true\n',
     expect: [{ line: 1, text: 'public.ecr.aws/docker/library/python:3.11-slim', severity: 'error' }],
