@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheckstyle } from './formats/checkstyle';
+import { formatGitlab } from './formats/gitlab';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
@@ -31,6 +32,7 @@ Options:
                                     json                  an array of findings
                                     sarif                 SARIF 2.1.0, for GitHub code scanning
                                     checkstyle            Checkstyle XML, for Jenkins and reviewdog
+                                    gitlab, codeclimate   GitLab Code Quality (Code Climate issues)
   --context DIR                   build context (default: from .smct.json, else the Dockerfile's folder)
   --kind training|inference|both  container kind (default: from the file or .smct.json, else auto)
   --target STAGE                  analyse this stage instead of the last one
@@ -55,6 +57,9 @@ const FORMATTERS: Record<string, (findings: readonly ReportedFinding[], context:
   json: (findings) => formatJson(findings),
   sarif: (findings) => formatSarif(findings),
   checkstyle: (findings) => formatCheckstyle(findings),
+  gitlab: (findings, { cwd }) => formatGitlab(findings, cwd),
+  // The same array: it is what the Code Climate spec calls issues, and what GitLab reads.
+  codeclimate: (findings, { cwd }) => formatGitlab(findings, cwd),
 };
 const FORMATS = Object.keys(FORMATTERS);
 const FAIL_ON = ['error', 'warning', 'info', 'none'];
@@ -110,7 +115,7 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
           `smct: note: ${file}: the build context ${context} was not read completely (${result.contextLimit}); findings about its files may be missing.`,
         );
       }
-      reported.push(...result.findings.map((finding) => toReported(file, finding)));
+      reported.push(...result.findings.map((finding) => toReported(file, finding, text)));
     } catch (error) {
       if (!isSmctError(error, 'USAGE', 'FILE_UNREADABLE')) throw error;
       errors.push(`smct: ${error.message}`);

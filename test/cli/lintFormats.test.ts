@@ -1,9 +1,11 @@
 // smct lint's CI formats (checkstyle, gitlab/codeclimate, github): as smct prints them, and their escaping.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { formatCheckstyle } from '../../cli/src/formats/checkstyle';
+import { formatGitlab } from '../../cli/src/formats/gitlab';
 import type { ReportedFinding } from '../../cli/src/positions';
 import { tempProject } from '../helpers/tempDir';
 
@@ -45,6 +47,7 @@ function finding(overrides: Partial<ReportedFinding>): ReportedFinding {
     rule: 'SM101',
     severity: 'error',
     message: 'm',
+    underlined: 'CMD x',
     ...overrides,
   };
 }
@@ -145,15 +148,102 @@ test('checkstyle with no findings is an empty <checkstyle> element', () => {
   assert.deepEqual(parseXml(stdout), { name: 'checkstyle', attributes: { version: '4.3' }, children: [] });
 });
 
+// ---------- gitlab / codeclimate ----------
+
+interface CodeQualityIssue {
+  type: string;
+  check_name: string;
+  description: string;
+  categories: string[];
+  severity: string;
+  fingerprint: string;
+  location: { path: string; lines: { begin: number; end: number } };
+}
+
+function gitlab(files: string[], cwd = root): CodeQualityIssue[] {
+  const { stdout, stderr } = smct(['lint', '--format', 'gitlab', ...files], cwd);
+  assert.equal(stderr, '');
+  return JSON.parse(stdout) as CodeQualityIssue[];
+}
+
+test('--format gitlab is a GitLab Code Quality array: description, check_name, fingerprint, severity, location.path and 1-based lines', () => {
+  const files = [ODD_FILE, 'twice/Dockerfile'];
+  const issues = gitlab(files);
+  const reported = jsonFindings(files);
+  assert.deepEqual(
+    issues.map(({ fingerprint, ...issue }) => {
+      assert.match(fingerprint, /^[0-9a-f]{64}$/);
+      return issue;
+    }),
+    reported.map((finding, index) => ({
+      type: 'issue',
+      check_name: finding.rule,
+      description: finding.message,
+      categories: ['Bug Risk'],
+      severity: ['blocker', 'major', 'info'][index],
+      location: { path: finding.file, lines: { begin: finding.line, end: finding.endLine } },
+    })),
+  );
+  assert.deepEqual(
+    issues.map((issue) => [issue.location.path, issue.location.lines.begin, issue.check_name, issue.severity]),
+    [
+      [ODD_FILE, 3, 'SM101', 'blocker'],
+      ['twice/Dockerfile', 2, 'SM402', 'major'],
+      ['twice/Dockerfile', 3, 'SM401', 'info'],
+    ],
+  );
+  assert.equal(new Set(issues.map((issue) => issue.fingerprint)).size, issues.length, 'one fingerprint per issue');
+});
+
+test('gitlab paths are relative to the folder smct runs in, however the file was named', () => {
+  const absolute = path.join(root, ODD_FILE);
+  assert.deepEqual(
+    [gitlab([absolute]), gitlab([`./${ODD_FILE}`]), gitlab([`../${path.basename(root)}/${ODD_FILE}`])].map((issues) => issues[0].location.path),
+    [ODD_FILE, ODD_FILE, ODD_FILE],
+  );
+  assert.equal(gitlab(['Dockerfile'], path.join(root, ODD_FOLDER))[0].location.path, 'Dockerfile');
+});
+
+test('a gitlab fingerprint survives lines moving and changes with the file, the rule or the underlined text', () => {
+  const project = tempProject({ Dockerfile: BROKEN });
+  const [before] = gitlab(['Dockerfile'], project);
+  fs.writeFileSync(path.join(project, 'Dockerfile'), `# a comment that moves the finding down\n${BROKEN}`);
+  const [after] = gitlab(['Dockerfile'], project);
+  assert.equal(after.location.lines.begin, before.location.lines.begin + 1);
+  assert.equal(after.fingerprint, before.fingerprint);
+  assert.notEqual(gitlab(['broken/Dockerfile'])[0].fingerprint, before.fingerprint, 'another file');
+  const print = (overrides: Partial<ReportedFinding>): string => (JSON.parse(formatGitlab([finding(overrides)], '/repo')) as CodeQualityIssue[])[0].fingerprint;
+  assert.equal(print({ line: 7, endLine: 7 }), print({ line: 3, endLine: 3 }));
+  assert.equal(print({ underlined: 'CMD  x\n' }), print({ underlined: 'CMD x' }), 'whitespace does not count');
+  assert.notEqual(print({ file: 'other/Dockerfile' }), print({}));
+  assert.notEqual(print({ rule: 'SM102' }), print({}));
+  assert.notEqual(print({ underlined: 'CMD y' }), print({}));
+  const [first, second] = JSON.parse(formatGitlab([finding({ line: 2 }), finding({ line: 9 })], '/repo')) as CodeQualityIssue[];
+  assert.notEqual(first.fingerprint, second.fingerprint, 'two identical findings in one file stay two issues');
+});
+
+test('gitlab keeps every character of a message (JSON escaping)', () => {
+  const [issue] = JSON.parse(formatGitlab([finding({ message: HOSTILE })], '/repo')) as CodeQualityIssue[];
+  assert.equal(issue.description, HOSTILE);
+});
+
+test('--format codeclimate prints the same report as --format gitlab; none found is []', () => {
+  const files = [ODD_FILE, 'twice/Dockerfile'];
+  const codeclimate = smct(['lint', '--format', 'codeclimate', ...files], root);
+  assert.equal(codeclimate.status, 1);
+  assert.equal(codeclimate.stdout, smct(['lint', '--format', 'gitlab', ...files], root).stdout);
+  assert.equal(smct(['lint', '--format', 'gitlab', 'clean/Dockerfile'], root).stdout, '[]\n');
+});
+
 test('an unknown --format names every format in one line', () => {
   const { stderr, status } = smct(['lint', '--format', 'junit', 'broken/Dockerfile'], root);
   assert.equal(status, 2);
-  assert.equal(stderr, 'smct: --format must be one of text, json, sarif, checkstyle (got "junit").\n');
+  assert.equal(stderr, 'smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate (got "junit").\n');
 });
 
 test('smct lint --help describes every format', () => {
   const help = smct(['lint', '--help'], root).stdout;
-  for (const format of ['text', 'json', 'sarif', 'checkstyle']) {
+  for (const format of ['text', 'json', 'sarif', 'checkstyle', 'gitlab', 'codeclimate']) {
     assert.match(help, new RegExp(`^ {4,}.*\\b${format}\\b`, 'm'));
   }
 });
