@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheckstyle } from './formats/checkstyle';
+import { formatGithub } from './formats/github';
 import { formatGitlab } from './formats/gitlab';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
@@ -33,6 +34,7 @@ Options:
                                     sarif                 SARIF 2.1.0, for GitHub code scanning
                                     checkstyle            Checkstyle XML, for Jenkins and reviewdog
                                     gitlab, codeclimate   GitLab Code Quality (Code Climate issues)
+                                    github                GitHub Actions annotations
   --context DIR                   build context (default: from .smct.json, else the Dockerfile's folder)
   --kind training|inference|both  container kind (default: from the file or .smct.json, else auto)
   --target STAGE                  analyse this stage instead of the last one
@@ -60,6 +62,7 @@ const FORMATTERS: Record<string, (findings: readonly ReportedFinding[], context:
   gitlab: (findings, { cwd }) => formatGitlab(findings, cwd),
   // The same array: it is what the Code Climate spec calls issues, and what GitLab reads.
   codeclimate: (findings, { cwd }) => formatGitlab(findings, cwd),
+  github: (findings, { cwd }) => formatGithub(findings, cwd),
 };
 const FORMATS = Object.keys(FORMATTERS);
 const FAIL_ON = ['error', 'warning', 'info', 'none'];

@@ -96,7 +96,7 @@ const badInputs: [string, string[], RegExp][] = [
   [
     'a bad --format',
     ['lint', '--format', 'xml', 'broken/Dockerfile'],
-    /^smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate \(got "xml"\)\.\n$/,
+    /^smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate, github \(got "xml"\)\.\n$/,
   ],
   ['no file', ['lint'], /^smct: smct lint needs at least one Dockerfile/],
   ['an unknown command', ['deploy'], /^smct: unknown command "deploy"/],

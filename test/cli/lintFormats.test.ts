@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { formatCheckstyle } from '../../cli/src/formats/checkstyle';
+import { formatGithub } from '../../cli/src/formats/github';
 import { formatGitlab } from '../../cli/src/formats/gitlab';
 import type { ReportedFinding } from '../../cli/src/positions';
 import { tempProject } from '../helpers/tempDir';
@@ -235,15 +236,44 @@ test('--format codeclimate prints the same report as --format gitlab; none found
   assert.equal(smct(['lint', '--format', 'gitlab', 'clean/Dockerfile'], root).stdout, '[]\n');
 });
 
+// ---------- github ----------
+
+test('--format github prints one workflow command per finding, with file, 1-based positions and the rule as title', () => {
+  const { stdout, status } = smct(['lint', '--format', 'github', 'broken/Dockerfile', 'twice/Dockerfile'], root);
+  assert.equal(status, 1);
+  const [sm101, sm402, sm401] = jsonFindings(['broken/Dockerfile', 'twice/Dockerfile']);
+  assert.equal(
+    stdout,
+    [
+      `::error file=broken/Dockerfile,line=3,col=5,endLine=3,endColumn=27,title=SM101::${sm101.message}`,
+      `::warning file=twice/Dockerfile,line=2,col=6,endLine=${sm402.endLine},endColumn=${sm402.endColumn},title=SM402::${sm402.message}`,
+      `::notice file=twice/Dockerfile,line=3,col=12,endLine=${sm401.endLine},endColumn=${sm401.endColumn},title=SM401::${sm401.message}`,
+    ].join('\n') + '\n',
+  );
+  assert.equal(smct(['lint', '--format', 'github', 'clean/Dockerfile'], root).stdout, '');
+});
+
+test('github escapes % and line breaks in the message, and also : and , in properties such as the file path', () => {
+  const { stdout } = smct(['lint', '--format', 'github', ODD_FILE], root);
+  assert.match(stdout, /^::error file=my job%2C v2%3A 100%25\/Dockerfile,line=3,col=5,endLine=3,endColumn=38,title=SM101::/);
+  assert.match(stdout, /"python "a,b:c%25d<&>\\"q\\"'\.py""/, 'in the message, only % is escaped');
+  const line = formatGithub([finding({ file: 'a,b:c%\n/Dockerfile', message: HOSTILE })], '/repo');
+  assert.equal(
+    line,
+    '::error file=a%2Cb%3Ac%25%0A/Dockerfile,line=1,col=1,endLine=1,endColumn=5,title=SM101::' +
+      'first, second: third%0Anext line%0D\tend 100%25 <tag> & "double" \'single\' %250A\n',
+  );
+});
+
 test('an unknown --format names every format in one line', () => {
   const { stderr, status } = smct(['lint', '--format', 'junit', 'broken/Dockerfile'], root);
   assert.equal(status, 2);
-  assert.equal(stderr, 'smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate (got "junit").\n');
+  assert.equal(stderr, 'smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate, github (got "junit").\n');
 });
 
 test('smct lint --help describes every format', () => {
   const help = smct(['lint', '--help'], root).stdout;
-  for (const format of ['text', 'json', 'sarif', 'checkstyle', 'gitlab', 'codeclimate']) {
+  for (const format of ['text', 'json', 'sarif', 'checkstyle', 'gitlab', 'codeclimate', 'github']) {
     assert.match(help, new RegExp(`^ {4,}.*\\b${format}\\b`, 'm'));
   }
 });
