@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatCheckstyle } from './formats/checkstyle';
+import { formatGithub } from './formats/github';
+import { formatGitlab } from './formats/gitlab';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
@@ -25,7 +28,13 @@ export const LINT_USAGE = `Usage: smct lint [options] FILE...
 Checks Dockerfiles for the mistakes that make a SageMaker training or inference job fail.
 
 Options:
-  --format text|json|sarif        output format (default: text)
+  --format FORMAT                 output format (default: text):
+                                    text                  one line per finding, then a count
+                                    json                  an array of findings
+                                    sarif                 SARIF 2.1.0, for GitHub code scanning
+                                    checkstyle            Checkstyle XML, for Jenkins and reviewdog
+                                    gitlab, codeclimate   GitLab Code Quality (Code Climate issues)
+                                    github                GitHub Actions annotations
   --context DIR                   build context (default: from .smct.json, else the Dockerfile's folder)
   --kind training|inference|both  container kind (default: from the file or .smct.json, else auto)
   --target STAGE                  analyse this stage instead of the last one
@@ -37,7 +46,25 @@ Options:
 Exit codes: 0 no finding at the --fail-on level, 1 findings at that level, 2 usage or read error.
 `;
 
-const FORMATS = ['text', 'json', 'sarif'];
+/** What a format needs besides the findings. */
+interface ReportContext {
+  /** How many files were read and linted. */
+  readonly fileCount: number;
+  /** The folder paths are made relative to, for reports that CI matches against the repository. */
+  readonly cwd: string;
+}
+
+const FORMATTERS: Record<string, (findings: readonly ReportedFinding[], context: ReportContext) => string> = {
+  text: (findings, { fileCount }) => formatText(findings, fileCount),
+  json: (findings) => formatJson(findings),
+  sarif: (findings) => formatSarif(findings),
+  checkstyle: (findings) => formatCheckstyle(findings),
+  gitlab: (findings, { cwd }) => formatGitlab(findings, cwd),
+  // The same array: it is what the Code Climate spec calls issues, and what GitLab reads.
+  codeclimate: (findings, { cwd }) => formatGitlab(findings, cwd),
+  github: (findings, { cwd }) => formatGithub(findings, cwd),
+};
+const FORMATS = Object.keys(FORMATTERS);
 const FAIL_ON = ['error', 'warning', 'info', 'none'];
 
 export interface CommandOutput {
@@ -91,16 +118,14 @@ export function lintCommand(argv: readonly string[]): CommandOutput {
           `smct: note: ${file}: the build context ${context} was not read completely (${result.contextLimit}); findings about its files may be missing.`,
         );
       }
-      reported.push(...result.findings.map((finding) => toReported(file, finding)));
+      reported.push(...result.findings.map((finding) => toReported(file, finding, text)));
     } catch (error) {
       if (!isSmctError(error, 'USAGE', 'FILE_UNREADABLE')) throw error;
       errors.push(`smct: ${error.message}`);
     }
   }
 
-  const format = values.format as string;
-  const stdout =
-    format === 'json' ? formatJson(reported) : format === 'sarif' ? formatSarif(reported) : formatText(reported, positionals.length - errors.length);
+  const stdout = FORMATTERS[values.format as string](reported, { fileCount: positionals.length - errors.length, cwd: process.cwd() });
   const failOn = values['fail-on'] as Severity | 'none';
   const failed = failOn !== 'none' && reported.some((finding) => severityRank(finding.severity) >= severityRank(failOn));
   return { stdout, stderr: [...notes, ...errors].map((line) => line + '\n').join(''), exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };

@@ -93,7 +93,11 @@ const badInputs: [string, string[], RegExp][] = [
   ['invalid UTF-8', ['lint', 'latin1/Dockerfile'], /^smct: latin1\/Dockerfile is not valid UTF-8 text/],
   ['a 5 MB file', ['lint', 'big/Dockerfile'], /^smct: big\/Dockerfile is 5\.0 MB, which is not a Dockerfile/],
   ['an unknown flag', ['lint', '--colour', 'broken/Dockerfile'], /^smct: Unknown option '--colour'.*See smct --help\.\n$/],
-  ['a bad --format', ['lint', '--format', 'xml', 'broken/Dockerfile'], /^smct: --format must be one of text, json, sarif \(got "xml"\)\.\n$/],
+  [
+    'a bad --format',
+    ['lint', '--format', 'xml', 'broken/Dockerfile'],
+    /^smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate, github \(got "xml"\)\.\n$/,
+  ],
   ['no file', ['lint'], /^smct: smct lint needs at least one Dockerfile/],
   ['an unknown command', ['deploy'], /^smct: unknown command "deploy"/],
   [
