@@ -22,6 +22,8 @@ interface CatalogueEntry {
   readonly programs?: { readonly train?: boolean; readonly serve?: boolean };
   /** The ENTRYPOINT executes its arguments (`exec "$@"`, `tini --`), so the verb is looked up on PATH. */
   readonly entrypointRunsArguments?: boolean;
+  /** The ENTRYPOINT takes options of its own, and fails on SageMaker's `train`/`serve` argument. */
+  readonly entrypointRejectsArguments?: boolean;
   readonly source: string;
 }
 
@@ -158,6 +160,24 @@ const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'https://github.com/pytorch/serve/blob/master/docker/dockerd-entrypoint.sh',
   },
   {
+    // `docker run IMAGE serve` becomes `vllm serve serve`: "serve" is not a model vLLM can load.
+    repositories: ['vllm/vllm-openai'],
+    entrypoint: ['vllm', 'serve'],
+    entrypointRejectsArguments: true,
+    platforms: AMD64_ARM64,
+    source: 'https://github.com/vllm-project/vllm/blob/main/docker/Dockerfile',
+  },
+  {
+    // `text-generation-launcher serve` stops at once: the launcher takes options only.
+    repositories: ['ghcr.io/huggingface/text-generation-inference'],
+    entrypoint: ['text-generation-launcher'],
+    cmd: ['--json-output'],
+    entrypointRejectsArguments: true,
+    workdir: '/usr/src',
+    platforms: ['linux/amd64'],
+    source: 'https://github.com/huggingface/text-generation-inference/blob/main/Dockerfile',
+  },
+  {
     repositories: ['continuumio/miniconda3', 'continuumio/anaconda3'],
     cmd: ['/bin/bash'],
     pathPrefix: CONDA_PATH,
@@ -224,6 +244,7 @@ export function catalogueFacts(repository: string, tag: string | undefined): Bas
     config,
     programs: { train: entry.programs?.train ?? false, serve: entry.programs?.serve ?? false },
     entrypointRunsArguments: entry.entrypointRunsArguments,
+    entrypointRejectsArguments: entry.entrypointRejectsArguments,
     origin: { kind: 'catalogue', source: entry.source },
   };
 }

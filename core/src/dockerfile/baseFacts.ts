@@ -13,6 +13,8 @@ export interface BaseFacts {
   readonly programs: { readonly train?: boolean; readonly serve?: boolean };
   /** True when the base's ENTRYPOINT executes its arguments as a command (`exec "$@"`), so `train` is looked up on PATH. */
   readonly entrypointRunsArguments?: boolean;
+  /** True when the base's ENTRYPOINT takes options of its own and fails on a `train`/`serve` argument (vLLM, TGI). */
+  readonly entrypointRejectsArguments?: boolean;
   /** Where the facts come from: the catalogue entry's source, or the local image they were read from. */
   readonly origin: { readonly kind: 'catalogue'; readonly source: string } | { readonly kind: 'local'; readonly image: string };
 }

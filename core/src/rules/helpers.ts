@@ -178,6 +178,7 @@ export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
   const { model } = analysis;
   const program = analysis.program(verb);
   const base = model.baseImage;
+  if (program.mode === 'base') return rejectedVerbFinding(analysis, program);
   if (program.mode !== 'path' || program.evidence || !model.finalStage || !base?.repository || base.sagemaker) return [];
   // A base named by a build argument with no default (FROM $BASE_IMAGE) can be anything: nothing to know.
   if (!base.reference.complete) return [];
@@ -196,6 +197,24 @@ export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
       message:
         `Nothing in this image answers SageMaker's "docker run <image> ${verb}": ${startsWhat(program)}, and ${nothingOnPath(analysis, verb)}. ` +
         `${fix} Otherwise the ${verb === 'train' ? 'job' : 'endpoint'} fails with: ${failure}${certain ? '' : ' (unless the base image provides one)'}.`,
+    },
+  ];
+}
+
+/** No ENTRYPOINT of the Dockerfile's own, and the base's (vLLM's `vllm serve`) fails on the verb: certain. */
+function rejectedVerbFinding(analysis: Analysis, program: StartedProgram): Finding[] {
+  const { model } = analysis;
+  const from = model.finalStage?.from;
+  if (!from || !model.baseFacts?.entrypointRejectsArguments || !program.baseEntrypoint) return [];
+  const verb = program.verb;
+  return [
+    {
+      range: from.getImageRange() ?? argumentsRange(from),
+      severity: 'error',
+      message:
+        `This Dockerfile sets no ENTRYPOINT, so SageMaker's "docker run <image> ${verb}" starts the base image's: "${displayArgv(program.argv ?? [])}". ` +
+        `"${displayArgv(program.baseEntrypoint)}" takes options of its own and fails on "${verb}", so the ${verb === 'train' ? 'job' : 'endpoint'} fails at start. ` +
+        `Add an exec-form ENTRYPOINT that starts your program (for serving: a server on port 8080 that answers /ping and /invocations).`,
     },
   ];
 }

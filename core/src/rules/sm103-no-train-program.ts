@@ -12,8 +12,8 @@ export const SM103: Rule = {
   severity: 'warning',
   appliesTo: 'training',
   check(analysis) {
-    // With a CMD, SM101 reports the same failure on the CMD itself.
-    if (analysis.model.cmd) return [];
+    // With a CMD, SM101 reports the same failure on the CMD itself (unless the base's ENTRYPOINT takes train).
+    if (analysis.model.cmd && analysis.program('train').mode !== 'base') return [];
     return noProgramFinding(analysis, 'train');
   },
 };

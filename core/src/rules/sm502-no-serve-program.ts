@@ -10,6 +10,7 @@ export const SM502: Rule = {
   check(analysis) {
     const { model } = analysis;
     const program = analysis.program('serve');
+    if (program.mode === 'base') return noProgramFinding(analysis, 'serve');
     if (program.mode !== 'path' || program.evidence || !model.finalStage) return [];
     const cmd = model.cmd;
     const wrapper = program.wrapper && program.entrypoint?.form.kind === 'exec' ? program.entrypoint.form.argv : [];

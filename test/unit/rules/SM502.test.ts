@@ -24,6 +24,18 @@ ruleTable('SM502', [
     expect: [],
   },
   {
+    name: "vLLM's ENTRYPOINT (vllm serve) receives SageMaker's serve and fails: an error on the FROM, even with a CMD of model options",
+    dockerfile: '# smct kind=inference\nFROM vllm/vllm-openai:v0.6.3\nCMD ["--model", "/opt/ml/model"]\n',
+    expect: [{ line: 2, text: 'vllm/vllm-openai:v0.6.3', severity: 'error', message: /starts the base image's: "vllm serve serve"/ }],
+  },
+  {
+    name: "an ENTRYPOINT of the Dockerfile's own on vLLM's image is what runs: silent",
+    dockerfile:
+      '# smct kind=inference\nFROM vllm/vllm-openai:v0.6.3\nCOPY --chmod=755 serve.sh /usr/local/bin/serve.sh\nENTRYPOINT ["/usr/local/bin/serve.sh"]\n',
+    files: { 'serve.sh': { content: '#!/bin/sh\nexec vllm serve /opt/ml/model --port 8080\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
     name: "Triton's image carries SageMaker's serve",
     dockerfile: '# smct kind=inference\nFROM nvcr.io/nvidia/tritonserver:24.05-py3\nCOPY model_repository /models\n',
     expect: [],
