@@ -26,6 +26,7 @@ const root = tempProject({
   'configured/Dockerfile': BROKEN,
   'badconfig/.smct.json': JSON.stringify({ rules: { SM101: 'loud' } }),
   'badconfig/Dockerfile': BROKEN,
+  'fragment/Dockerfile': 'RUN pip install pandas\nENTRYPOINT ["python", "train.py"]\n',
   'target/Dockerfile': 'FROM python:3.11 AS train\nENV PYTHONUNBUFFERED=1\nENTRYPOINT ["python", "t.py"]\nFROM python:3.11 AS serve\nCMD ["python", "s.py"]\n',
 });
 
@@ -35,6 +36,13 @@ test('text output names file, position, severity, rule and message, and exits 1 
   assert.equal(stderr, '');
   assert.match(stdout, /^broken\/Dockerfile:3:5: error SM101 SageMaker runs "docker run <image> train", which replaces this CMD/m);
   assert.match(stdout, /1 problem in 1 file \(1 errors, 0 warnings, 0 info\)\.\n$/);
+});
+
+test('a file Docker cannot build (no FROM) is an error, and lint exits 1', () => {
+  const { stdout, status } = smct(['lint', 'fragment/Dockerfile'], root);
+  assert.equal(status, 1);
+  assert.match(stdout, /^fragment\/Dockerfile:1:1: error SM100 .*"no build stage in current context"/m);
+  assert.doesNotMatch(stdout, /SM1(?!00)\d\d|SM[2-5]\d\d/, 'no other rule speaks');
 });
 
 test('--format json prints one array of findings with 1-based positions', () => {

@@ -49,6 +49,18 @@ describe('language server over a real LSP connection', () => {
     assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'));
   });
 
+  test('a file with no FROM, or an empty one, shows SM100 as its only diagnostic, an error', async () => {
+    for (const [name, text] of [
+      ['Dockerfile.fragment', 'RUN pip install pandas\nENTRYPOINT ["python", "train.py"]\n'],
+      ['Dockerfile.empty', ''],
+    ]) {
+      await client.open(uri(name), text);
+      const diagnostics = await client.diagnostics(uri(name));
+      assert.deepEqual(codes(diagnostics), ['SM100'], name);
+      assert.equal(diagnostics[0].severity, 1);
+    }
+  });
+
   test('the quick fix, applied and sent back as an edit, clears the diagnostic', async () => {
     const target = uri('fix/Dockerfile');
     const actions = await openAndAskForFixes(target);

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { SM000 } from './sm000-pragma';
+import { SM100 } from './sm100-nothing-to-build';
 import { SM101 } from './sm101-cmd-replaced-by-train';
 import { SM102 } from './sm102-shell-form-entrypoint';
 import { SM103 } from './sm103-no-train-program';
@@ -23,6 +24,7 @@ import { SM502 } from './sm502-no-serve-program';
 
 /** The catalogue, in the order of the README's rule table, plus SM000 for pragma typos. */
 export const RULES: readonly Rule[] = [
+  SM100,
   SM101,
   SM102,
   SM103,
