@@ -146,6 +146,14 @@ function interpretedScript(model: DockerfileModel, files: ImageFiles, argv: read
   return undefined;
 }
 
+/**
+ * The script a command hands to Python or a shell (`python x.py`), for a command that is not the
+ * started program itself: the words of a shell-form ENTRYPOINT (SM205).
+ */
+export function scriptOfCommand(model: DockerfileModel, files: ImageFiles, argv: readonly string[]): InterpretedScript | undefined {
+  return interpretedScript(model, files, argv, argv.length - stripWrapper(stripEnv(argv)).length);
+}
+
 /** Where Docker finds argv[0]: a path (relative to WORKDIR) or a name searched on PATH. */
 function locate(model: DockerfileModel, files: ImageFiles, program: string): ImageFile | undefined {
   if (program.includes('/')) {

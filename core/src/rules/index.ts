@@ -11,6 +11,7 @@ import { SM201 } from './sm201-hidden-by-mount';
 import { SM202 } from './sm202-code-nothing-runs';
 import { SM203 } from './sm203-missing-sagemaker-program';
 import { SM204 } from './sm204-program-not-copied';
+import { SM205 } from './sm205-program-script-missing';
 import { SM301 } from './sm301-non-amd64-platform';
 import { SM302 } from './sm302-training-at-build-time';
 import { SM303 } from './sm303-unpinned-base-image';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   SM202,
   SM203,
   SM204,
+  SM205,
   SM301,
   SM302,
   SM303,
