@@ -7,6 +7,7 @@ import { SM103 } from './sm103-no-train-program';
 import { SM104 } from './sm104-not-executable';
 import { SM105 } from './sm105-argparse-rejects-train';
 import { SM106 } from './sm106-shell-c-without-exec';
+import { SM107 } from './sm107-stop-signal-ignored';
 import { SM201 } from './sm201-hidden-by-mount';
 import { SM202 } from './sm202-code-nothing-runs';
 import { SM203 } from './sm203-missing-sagemaker-program';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   SM104,
   SM105,
   SM106,
+  SM107,
   SM201,
   SM202,
   SM203,

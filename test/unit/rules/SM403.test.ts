@@ -46,5 +46,8 @@ test('SM403: the fix converts the build-context file to LF, and the error is gon
   const document = TextDocument.create('file:///train', 'plaintext', 1, fs.readFileSync(script, 'utf8'));
   fs.writeFileSync(script, TextDocument.applyEdits(document, [edit]));
   assert.equal(fs.readFileSync(script, 'utf8'), '#!/usr/bin/env python3\nprint("hi")\n');
-  assert.deepEqual(lint(dockerfile, { context: new FileSystemContext(root) }), []);
+  assert.deepEqual(
+    lint(dockerfile, { context: new FileSystemContext(root) }).filter((found) => found.rule === 'SM403'),
+    [],
+  );
 });
