@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as tar from 'tar';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { cleanUpLeftovers } from '../../core/src/local/leftovers';
-import { runLocalTraining, type LocalTrainingResult } from '../../core/src/local/localTraining';
+import { runLocalTraining, stopTimeoutHint, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
 import { isSmctError } from '../../core/src/errors';
 
@@ -43,6 +43,16 @@ function archiveEntries(file: string): string[] {
 function line(logs: readonly string[], prefix: string, host = 'algo-1'): string | undefined {
   return logs.find((entry) => entry.startsWith(`[${host}] ${prefix}`))?.slice(`[${host}] ${prefix}`.length);
 }
+
+test('the stop hint: only for hosts killed after a grace period, naming each', () => {
+  assert.equal(stopTimeoutHint({ 'algo-1': 0 }, 120), undefined, 'a host that exited on SIGTERM');
+  assert.equal(stopTimeoutHint({ 'algo-1': 143 }, 120), undefined, 'a host that died of SIGTERM');
+  assert.equal(stopTimeoutHint({ 'algo-1': 137 }, 0), undefined, 'no grace period: SIGKILL follows at once');
+  assert.match(
+    stopTimeoutHint({ 'algo-1': 137, 'algo-2': 0, 'algo-3': 137 }, 120) ?? '',
+    /^algo-1, algo-3 did not exit within the 120 s stop timeout after SIGTERM and were killed/,
+  );
+});
 
 describe('smct train --local against the real Docker engine', { skip: missing ?? false }, () => {
   let project: string;
@@ -164,29 +174,39 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   test('stopping sends SIGTERM: a program that handles it saves its model, and the job is Stopped with artifacts', async () => {
     const abort = new AbortController();
     const logs: string[] = [];
+    const warnings: string[] = [];
     const running = runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, hyperparameters: { mode: 'term' } })), {
       onLog: (_host, text) => {
         logs.push(text);
         if (text === 'READY') abort.abort();
       },
+      onWarning: (message) => warnings.push(message),
       signal: abort.signal,
       stopTimeoutSeconds: 30,
     });
     const result = await running;
     assert.equal(result.status, 'Stopped');
     assert.ok(logs.includes('GOT SIGTERM'), logs.join('\n'));
+    assert.deepEqual(warnings, [], 'a program that handles SIGTERM gets no hint');
     assert.ok(archiveEntries(result.artifacts?.model ?? '').includes('on-term.txt'));
   });
 
-  test('a program that ignores SIGTERM is killed (SIGKILL) after the stop timeout', async () => {
+  test('a program that ignores SIGTERM is killed (SIGKILL) after the stop timeout, with a hint that points to SM107', async () => {
     const abort = new AbortController();
+    const warnings: string[] = [];
     const result = await runLocalTraining(loadTrainingJob(writeJob(project, { image: IMAGE, baseJobName: JOBS, hyperparameters: { mode: 'ignore' } })), {
       onLog: (_host, text) => text === 'READY' && abort.abort(),
+      onWarning: (message) => warnings.push(message),
       signal: abort.signal,
       stopTimeoutSeconds: 1,
     });
     assert.equal(result.status, 'Stopped');
     assert.deepEqual(result.exitCodes, { 'algo-1': 137 });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0],
+      /^algo-1 did not exit within the 1 s stop timeout after SIGTERM and was killed: .*ignores SIGTERM.*tini or dumb-init \(rule SM107\)\.$/,
+    );
   });
 
   test('a failing host ends the job: the other hosts are stopped, and the failure is its exit code', async () => {

@@ -169,9 +169,15 @@ interface Outcome {
 
 async function runContainers(job: TrainingJob, options: LocalTrainingOptions, hosts: readonly string[], containers: readonly string[]): Promise<Outcome> {
   let stopRequested = false;
+  /** SIGTERM was sent with a grace period (docker stop), and no SIGKILL at once (docker kill). */
+  let gracefulStop = false;
+  let killed = false;
   let firstFailure: string | undefined;
   const grace = options.stopTimeoutSeconds ?? job.stopTimeoutSeconds;
-  const stopAll = (): void => void docker(['stop', '--time', String(grace), ...containers]).catch(() => undefined);
+  const stopAll = (): void => {
+    gracefulStop = true;
+    void docker(['stop', '--time', String(grace), ...containers]).catch(() => undefined);
+  };
   const stop = (): void => {
     if (stopRequested) return;
     stopRequested = true;
@@ -179,6 +185,7 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
   };
   const kill = (): void => {
     stopRequested = true;
+    killed = true;
     void docker(['kill', ...containers]).catch(() => undefined);
   };
   // Stopped before it started: nothing runs (the containers are removed by the caller).
@@ -218,6 +225,8 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
       exitCodes[host] = state.ExitCode;
       if (state.Error && !clientError) clientError = `ClientError: ${state.Error}`;
     }
+    const hint = gracefulStop && !killed ? stopTimeoutHint(exitCodes, grace) : undefined;
+    if (hint) options.onWarning?.(hint);
     if (clientError) return { status: 'Failed', failureReason: clientError, exitCodes };
     if (firstFailure) return { status: 'Failed', failureReason: `AlgorithmError: Exit Code: ${exitCodes[firstFailure]}`, exitCodes, failedHost: firstFailure };
     return { status: stopRequested ? 'Stopped' : 'Completed', exitCodes };
@@ -226,6 +235,26 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
     options.signal?.removeEventListener('abort', stop);
     options.killSignal?.removeEventListener('abort', kill);
   }
+}
+
+/** Exit code of a container killed by SIGKILL (128 + 9): `docker stop` sends it when the grace period runs out. */
+const KILLED = 137;
+
+/**
+ * After a stop (SIGTERM, then SIGKILL when the grace period ends, as SageMaker does): the hosts
+ * that had to be killed mostly ignored SIGTERM, as a PID 1 without a handler does, and on
+ * SageMaker they would lose their work after 120 s. One line naming SM107's advice, or undefined.
+ */
+export function stopTimeoutHint(exitCodes: Readonly<Record<string, number>>, graceSeconds: number): string | undefined {
+  // With no grace period SIGKILL follows at once: being killed says nothing about the program.
+  if (graceSeconds <= 0) return undefined;
+  const killed = Object.keys(exitCodes).filter((host) => exitCodes[host] === KILLED);
+  if (killed.length === 0) return undefined;
+  return (
+    `${killed.join(', ')} did not exit within the ${graceSeconds} s stop timeout after SIGTERM and ${killed.length === 1 ? 'was' : 'were'} killed: ` +
+    'as PID 1 the program most likely ignores SIGTERM, so on SageMaker every stop waits 120 s and loses its work. ' +
+    'Handle SIGTERM in the program (save a checkpoint, exit), or start it through tini or dumb-init (rule SM107).'
+  );
 }
 
 /**
