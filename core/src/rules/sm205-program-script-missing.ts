@@ -14,12 +14,6 @@ import type { Finding, Rule } from './rule';
 const STANDARD_FOLDERS = new Set(['bin', 'boot', 'dev', 'etc', 'lib', 'lib32', 'lib64', 'libx32', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr', 'var']);
 /** Standard folders meant to hold one folder per application: /opt/<app>, /srv/<app>. */
 const APPLICATION_PARENTS = new Set(['opt', 'srv', 'mnt', 'media', 'home']);
-/**
- * Docker Hub namespaces of public images that are documented to carry no application folder of
- * the user's (Docker Official Images have no namespace). Their files live in FHS folders and
- * /opt/conda, /opt/nvidia: never /opt/program or /app.
- */
-const PUBLIC_NAMESPACES = new Set(['library', 'tensorflow', 'pytorch', 'nvidia', 'huggingface', 'continuumio', 'condaforge', 'mambaorg', 'rocm']);
 /** SageMaker mounts /opt/ml when the job runs (channels, code downloaded by the toolkit): its files are not the image's. */
 const SAGEMAKER_MOUNTS = '/opt/ml';
 
@@ -119,8 +113,8 @@ function workdirUnknown(analysis: Analysis): boolean {
 
 /**
  * How sure we are that nothing puts a file at `imagePath`: 'error' when the base image certainly
- * has none (scratch, or a public image and a folder of the user's), 'warning' when the Dockerfile
- * fills that folder itself on a base we do not know, undefined when it may be there.
+ * has none (scratch, or an official image and a folder of the user's), 'warning' when the
+ * Dockerfile fills that folder itself on a base we do not know, undefined when it may be there.
  */
 function certainlyAbsent(analysis: Analysis, imagePath: string): Severity | undefined {
   const { model, files } = analysis;
@@ -138,7 +132,11 @@ function certainlyAbsent(analysis: Analysis, imagePath: string): Severity | unde
   const folder = scratch && model.stepsOf('RUN').length === 0 ? posix.dirname(imagePath) : applicationFolder(imagePath);
   if (!folder) return undefined;
   if (runThatMayCreate(model, folder, [posix.basename(imagePath), posix.basename(folder)])) return undefined;
-  if (scratch || isPublicImage(model.baseImage?.repository ?? '')) return 'error';
+  const repository = model.baseImage?.repository ?? '';
+  if (scratch) return 'error';
+  // The image's own folder (/opt/spark in the spark image) holds the image's files.
+  if (folder.toLowerCase().includes(posix.basename(repository).toLowerCase())) return undefined;
+  if (isOfficialImage(repository)) return 'error';
   return dockerfileFills(analysis, folder) ? 'warning' : undefined;
 }
 
@@ -151,11 +149,17 @@ export function applicationFolder(imagePath: string): string | undefined {
   return undefined;
 }
 
-export function isPublicImage(repository: string): boolean {
-  const name = repository.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^public\.ecr\.aws\/docker\/library\//, '');
-  const parts = name.split('/');
-  if (parts.length === 1) return name !== '';
-  return parts.length === 2 && !/[.:]/.test(parts[0]) && PUBLIC_NAMESPACES.has(parts[0]);
+/**
+ * A Docker Official Image (`python`, `ubuntu`, `library/debian`, `docker.io/library/python`): their
+ * Dockerfiles (https://github.com/docker-library/official-images) install into FHS folders and a
+ * folder named after the image (/opt/spark), never into a folder of the user's such as /app.
+ */
+export function isOfficialImage(repository: string): boolean {
+  const name = repository
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+    .replace(/^public\.ecr\.aws\/docker\//, '')
+    .replace(/^library\//, '');
+  return name !== '' && !name.includes('/');
 }
 
 /** The Dockerfile copies files into the folder, or makes it the WORKDIR: the folder is its own. */

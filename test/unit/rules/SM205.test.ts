@@ -62,6 +62,23 @@ ruleTable('SM205', [
     expect: [{ line: 3, text: '/opt/program/trainer.py', severity: 'warning', message: /unless it adds one/ }],
   },
   {
+    name: 'an image of a Docker Hub namespace is not an official image: a warning',
+    dockerfile: 'FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nWORKDIR /workspace\nCOPY train.py .\nENTRYPOINT ["python", "trainer.py"]\n',
+    files: TRAIN,
+    expect: [{ line: 4, text: 'trainer.py', severity: 'warning' }],
+    fixed: 'FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nWORKDIR /workspace\nCOPY train.py .\nENTRYPOINT ["python", "train.py"]\n',
+  },
+  {
+    name: 'an official image named with its registry and library/ prefix is known',
+    dockerfile: 'FROM docker.io/library/python:3.12\nENTRYPOINT ["python", "/app/train.py"]\n',
+    expect: [{ line: 2, text: '/app/train.py', severity: 'error', message: /Copy it there with COPY, or fix the path\./ }],
+  },
+  {
+    name: 'silent for the folder named after the image, which holds its own files',
+    dockerfile: 'FROM spark:3.5.1\nENTRYPOINT ["python3", "/opt/spark/examples/src/main/python/pi.py"]\n',
+    expect: [],
+  },
+  {
     name: 'silent on an unknown base image when the Dockerfile puts nothing in that folder',
     dockerfile: 'FROM registry.example.com/team/base:1\nENTRYPOINT ["python", "/opt/program/trainer.py"]\n',
     expect: [],
