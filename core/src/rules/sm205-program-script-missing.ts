@@ -106,9 +106,13 @@ function entrypointCommand(
   return undefined;
 }
 
-/** A WORKDIR with a variable whose value is unknown: relative paths cannot be resolved. */
+/**
+ * Relative paths cannot be resolved: no WORKDIR in the Dockerfile (the base image's own, such as
+ * pytorch/pytorch's /workspace, applies), or one with a variable.
+ */
 function workdirUnknown(analysis: Analysis): boolean {
-  return analysis.model.stepsOf('WORKDIR').some((step) => analysis.model.logical(step.instruction).text.includes('$'));
+  const workdirs = analysis.model.stepsOf('WORKDIR');
+  return workdirs.length === 0 || workdirs.some((step) => analysis.model.logical(step.instruction).text.includes('$'));
 }
 
 /**

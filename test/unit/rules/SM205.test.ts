@@ -147,6 +147,12 @@ ruleTable('SM205', [
     expect: [],
   },
   {
+    name: 'silent for a relative path when the Dockerfile sets no WORKDIR (the base image may set one)',
+    dockerfile: 'FROM golang:1.22\nCOPY train.py /go/\nENTRYPOINT ["python3", "src/trainer.py"]\n',
+    files: TRAIN,
+    expect: [],
+  },
+  {
     name: 'silent for a standard folder a base image may fill',
     dockerfile: 'FROM python:3.12\nENTRYPOINT ["python", "/usr/local/lib/trainer.py"]\n',
     expect: [],
