@@ -123,6 +123,9 @@ function workdirUnknown(analysis: Analysis): boolean {
 function certainlyAbsent(analysis: Analysis, imagePath: string): Severity | undefined {
   const { model, files } = analysis;
   if (isWithin(imagePath, SAGEMAKER_MOUNTS)) return undefined;
+  // A folder the Dockerfile fills or makes its WORKDIR is there (`python /app` runs its __main__.py).
+  if (files.copies.some((copy) => copy.destination !== undefined && isWithin(copy.destination, imagePath))) return undefined;
+  if (model.steps.some((step) => isWithin(step.workdir, imagePath)) || isWithin(model.workdir, imagePath)) return undefined;
   // A copy whose destination or sources cannot be resolved may put it there.
   if (files.copies.some((copy) => copy.destination === undefined)) return undefined;
   // So may one whose sources are unknown, and one whose source is missing: that fails the build first.

@@ -124,6 +124,23 @@ ruleTable('SM205', [
     expect: [],
   },
   {
+    name: 'silent when python is handed a folder the Dockerfile fills (it runs its __main__.py)',
+    dockerfile: 'FROM python:3.12\nCOPY src /opt/program\nENTRYPOINT ["python", "/opt/program"]\n',
+    files: { 'src/__main__.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'silent when ADD unpacks an archive into the folder',
+    dockerfile: 'FROM python:3.12\nADD code.tar.gz /opt/program/\nENTRYPOINT ["python", "/opt/program/trainer.py"]\n',
+    files: { 'code.tar.gz': 'x' },
+    expect: [],
+  },
+  {
+    name: 'silent when ADD downloads into the folder',
+    dockerfile: 'FROM python:3.12\nADD https://example.com/trainer.py /opt/program/\nENTRYPOINT ["python", "/opt/program/trainer.py"]\n',
+    expect: [],
+  },
+  {
     name: 'silent when the build context cannot be read',
     dockerfile: 'FROM python:3.12\nCOPY src/ /opt/program/\nENTRYPOINT ["python", "/opt/program/trainer.py"]\n',
     context: NO_CONTEXT,
