@@ -58,13 +58,21 @@ export const SM107: Rule = {
   },
 };
 
-/** `ENTRYPOINT ["tini", "--", …]`, `["/usr/bin/dumb-init", …]`, or a lone init that executes train. */
+/**
+ * `ENTRYPOINT ["tini", "--", …]`, `["/usr/bin/dumb-init", …]`, a lone init that executes train, or
+ * a base image's init (miniforge's `tini --`). A base ENTRYPOINT script that ends with `exec "$@"`
+ * (NVIDIA's) is no init: the program it executes becomes PID 1.
+ */
 function startsWithInit(program: StartedProgram): boolean {
+  if (program.baseEntrypoint) return isInit(program.baseEntrypoint);
   if (program.wrapper) return true;
   const entrypoint = program.entrypoint?.form;
-  if (!entrypoint || entrypoint.kind !== 'exec') return false;
-  const argv = stripEnv(entrypoint.argv);
-  return stripWrapper(argv) !== argv;
+  return entrypoint?.kind === 'exec' && isInit(entrypoint.argv);
+}
+
+function isInit(argv: readonly string[]): boolean {
+  const command = stripEnv(argv);
+  return command.length > 0 && stripWrapper(command) !== command;
 }
 
 /** The build-context file whose program becomes PID 1: the script Python or a shell runs, or the executed file. */

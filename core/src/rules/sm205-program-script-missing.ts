@@ -107,12 +107,13 @@ function entrypointCommand(
 }
 
 /**
- * Relative paths cannot be resolved: no WORKDIR in the Dockerfile (the base image's own, such as
- * pytorch/pytorch's /workspace, applies), or one with a variable.
+ * Relative paths cannot be resolved: no WORKDIR in the Dockerfile and a base image whose own
+ * WORKDIR is not known (pytorch/pytorch's is /workspace), or a WORKDIR with a variable.
  */
 function workdirUnknown(analysis: Analysis): boolean {
   const workdirs = analysis.model.stepsOf('WORKDIR');
-  return workdirs.length === 0 || workdirs.some((step) => analysis.model.logical(step.instruction).text.includes('$'));
+  if (workdirs.length === 0 && !analysis.model.baseFacts) return true;
+  return workdirs.some((step) => analysis.model.logical(step.instruction).text.includes('$'));
 }
 
 /**

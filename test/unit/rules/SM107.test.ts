@@ -68,6 +68,18 @@ ruleTable('SM107', [
     expect: [],
   },
   {
+    name: 'a base image\'s ENTRYPOINT that ends with exec "$@" (NVIDIA\'s) is no init: train becomes PID 1',
+    dockerfile: 'FROM tensorflow/tensorflow:2.16.1-gpu\nCOPY train /usr/local/bin/train\n',
+    files: { train: EXECUTABLE('#!/usr/bin/env python3\n' + PLAIN) },
+    expect: [{ line: 2, text: 'train' }],
+  },
+  {
+    name: "silent behind a base image's init (miniforge's tini)",
+    dockerfile: 'FROM condaforge/miniforge3:24.3.0-0\nCOPY train /usr/local/bin/train\n',
+    files: { train: EXECUTABLE('#!/usr/bin/env python3\n' + PLAIN) },
+    expect: [],
+  },
+  {
     name: 'silent when a shell script traps TERM or ends with exec',
     dockerfile: 'FROM python:3.12\nCOPY run.sh /opt/\nENTRYPOINT ["sh", "/opt/run.sh"]\n',
     files: { 'run.sh': 'echo start\nexec python /opt/train.py "$@"\n' },
