@@ -170,6 +170,12 @@ ruleTable('SM205', [
     expect: [],
   },
   {
+    name: "a relative path is resolved against a known base image's WORKDIR (pytorch/pytorch: /workspace)",
+    dockerfile: 'FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY train.py /workspace/\nENTRYPOINT ["python", "trainer.py"]\n',
+    files: TRAIN,
+    expect: [{ line: 3, text: 'trainer.py', severity: 'warning', message: /hands \/workspace\/trainer\.py to python/ }],
+  },
+  {
     name: 'silent for a standard folder a base image may fill',
     dockerfile: 'FROM python:3.12\nENTRYPOINT ["python", "/usr/local/lib/trainer.py"]\n',
     expect: [],
