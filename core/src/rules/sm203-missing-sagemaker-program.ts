@@ -9,7 +9,11 @@ import { CODE_DIRECTORY } from './sm202-code-nothing-runs';
 /**
  * The training toolkit runs the program named by SAGEMAKER_PROGRAM (or the sagemaker_program
  * hyperparameter); without either it crashes with "'NoneType' object has no attribute
- * 'endswith'" (contract §3.2, §8 P7).
+ * 'endswith'" (contract §3.2, §8 P7). Only an image that ships its code in /opt/ml/code must name
+ * it: an image without code there is a toolkit image whose jobs bring their code, and the SDK
+ * passes sagemaker_program and sagemaker_submit_directory whenever an estimator has an entry_point
+ * (https://sagemaker.readthedocs.io/en/stable/overview.html#prepare-a-training-script). An image
+ * whose `train` is its own program (an ENTRYPOINT, a `train` file on PATH) does not run the toolkit.
  */
 export const SM203: Rule = {
   id: 'SM203',
@@ -20,7 +24,8 @@ export const SM203: Rule = {
     if (analysis.model.envDefinitions.has('SAGEMAKER_PROGRAM')) return [];
     const install = analysis.packages.find((installed) => TRAINING_TOOLKITS.has(installed.name));
     const codeCopy = analysis.files.copies.find((copy) => copy.destination && isWithin(copy.destination, CODE_DIRECTORY));
-    const range = install?.range ?? (analysis.model.baseImage?.providesTrain ? codeCopy?.destinationArgument?.range : undefined);
+    if (!codeCopy || !toolkitAnswersTrain(analysis)) return [];
+    const range = install?.range ?? (analysis.model.baseImage?.providesTrain ? codeCopy.destinationArgument?.range : undefined);
     if (!range) return [];
     return [
       {
@@ -34,6 +39,12 @@ export const SM203: Rule = {
     ];
   },
 };
+
+/** SageMaker's `train` reaches the toolkit: no ENTRYPOINT of the image's own, and no `train` file of its own on PATH. */
+function toolkitAnswersTrain(analysis: Analysis): boolean {
+  const program = analysis.program('train');
+  return program.mode === 'path' && program.executable === undefined && program.evidence?.kind !== 'run';
+}
 
 /** One fix per Python file copied into /opt/ml/code, train.py first. */
 function programFixes(analysis: Analysis): Fix[] {

@@ -41,4 +41,23 @@ ruleTable('SM203', [
     files: { 'inference.py': 'x' },
     expect: [],
   },
+  {
+    name: 'a toolkit image with no code in /opt/ml/code is silent: jobs name their program (entry_point gives sagemaker_program)',
+    dockerfile: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir lightgbm sagemaker-training\n',
+    expect: [],
+  },
+  {
+    name: "code in /opt/ml/code run by the image's own ENTRYPOINT is silent: the toolkit is only a library there",
+    dockerfile:
+      'FROM python:3.12-slim\nRUN pip install sagemaker-training flask\nCOPY app/ /opt/ml/code/\nWORKDIR /opt/ml/code\nENTRYPOINT ["/opt/ml/code/start.sh"]\n',
+    files: { 'app/start.sh': { content: '#!/bin/sh\nexec python fit.py "$@"\n', mode: 0o755 }, 'app/fit.py': 'print(1)\n' },
+    expect: [],
+  },
+  {
+    name: "a train program of the image's own on PATH wins over the toolkit's console script: silent",
+    dockerfile:
+      'FROM python:3.12-slim\nRUN pip install sagemaker-containers gunicorn\nENV PATH="/opt/job:${PATH}"\nCOPY job/ /opt/job/\nCOPY helpers.py /opt/ml/code/helpers.py\n',
+    files: { 'job/train': { content: '#!/usr/bin/env python3\nprint(1)\n', mode: 0o755 }, 'helpers.py': 'x = 1\n' },
+    expect: [],
+  },
 ]);
