@@ -38,7 +38,7 @@ export class Analysis {
   }
 
   get packages(): readonly InstalledPackage[] {
-    this.cachedPackages ??= pipInstalls(this.model);
+    this.cachedPackages ??= pipInstalls(this.model, this.files);
     return this.cachedPackages;
   }
 

@@ -49,4 +49,30 @@ ruleTable('SM202', [
     files: { 'inference.py': 'x' },
     expect: [],
   },
+  {
+    name: 'the toolkit named in a requirements file installed with pip -r runs them',
+    dockerfile:
+      'FROM python:3.12-slim\nCOPY requirements.txt /tmp/requirements.txt\nRUN pip install -r /tmp/requirements.txt\nCOPY fit.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=fit.py\n',
+    files: { 'requirements.txt': 'xgboost==2.1.1\nsagemaker-training\n', 'fit.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'the toolkit in a conda environment file runs them',
+    dockerfile:
+      'FROM continuumio/miniconda3\nCOPY environment.yml .\nRUN conda env create -f environment.yml\nCOPY fit.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=fit.py\n',
+    files: { 'environment.yml': 'name: job\ndependencies:\n  - python=3.11\n  - pip:\n      - sagemaker-training\n', 'fit.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'the toolkit as a dependency of the local project installed with pip install . runs them',
+    dockerfile: 'FROM python:3.12-slim\nWORKDIR /build\nCOPY . .\nRUN pip install .\nCOPY fit.py /opt/ml/code/\nENV SAGEMAKER_PROGRAM=fit.py\n',
+    files: { 'pyproject.toml': '[project]\nname = "job"\ndependencies = ["sagemaker-training>=4"]\n', 'fit.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'a requirements file without the toolkit changes nothing',
+    dockerfile: 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY fit.py /opt/ml/code/\n',
+    files: { 'requirements.txt': 'xgboost==2.1.1\n', 'fit.py': 'x' },
+    expect: [{ line: 4, text: '/opt/ml/code/' }],
+  },
 ]);
