@@ -17,7 +17,15 @@ export const SM202: Rule = {
   appliesTo: 'training',
   check(analysis) {
     const copy = analysis.files.copies.find((candidate) => candidate.destination && isWithin(candidate.destination, CODE_DIRECTORY));
-    if (!copy || hasTrainingToolkit(analysis) || programNamesCodeDirectory(analysis)) return [];
+    if (
+      !copy ||
+      hasTrainingToolkit(analysis) ||
+      toolkitFromUnknownBase(analysis) ||
+      programNamesCodeDirectory(analysis) ||
+      programRunsInCodeDirectory(analysis)
+    ) {
+      return [];
+    }
     return [
       {
         range: copy.destinationArgument?.range ?? sourceRange(copy, ''),
@@ -36,6 +44,31 @@ export function hasTrainingToolkit(analysis: Analysis): boolean {
     analysis.model.envDefinitions.has('SAGEMAKER_TRAINING_MODULE') ||
     (analysis.model.baseImage?.sagemaker ?? false)
   );
+}
+
+/**
+ * The base image cannot be known (`FROM ${REGISTRY_URI}` without a default) and the Dockerfile sets
+ * the toolkit's own variables: the author relies on a base that brings the toolkit.
+ */
+function toolkitFromUnknownBase(analysis: Analysis): boolean {
+  const base = analysis.model.baseImage;
+  const toolkitSettings = ['SAGEMAKER_PROGRAM', 'SAGEMAKER_SUBMIT_DIRECTORY'].some((name) => analysis.model.envDefinitions.has(name));
+  return base !== undefined && !base.reference.complete && toolkitSettings;
+}
+
+/**
+ * The image's programs find the files of /opt/ml/code by relative name: /opt/ml/code is on PATH
+ * (`ENV PATH=/opt/ml/code:$PATH`, so `train` or a script's `serve` runs from there), or the image's
+ * own program starts with its working directory in /opt/ml/code (`gunicorn app:app`, `python fit.py`
+ * in a script).
+ */
+function programRunsInCodeDirectory(analysis: Analysis): boolean {
+  if (analysis.model.path.some((folder) => isWithin(folder, CODE_DIRECTORY))) return true;
+  if (!isWithin(analysis.model.workdir, CODE_DIRECTORY)) return false;
+  return analysis.verbs.some((verb) => {
+    const program = analysis.program(verb);
+    return program.mode !== 'path' || program.executable !== undefined;
+  });
 }
 
 /** The ENTRYPOINT, or a context script that SageMaker runs, mentions /opt/ml/code. */

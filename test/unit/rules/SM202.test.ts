@@ -75,4 +75,35 @@ ruleTable('SM202', [
     files: { 'requirements.txt': 'xgboost==2.1.1\n', 'fit.py': 'x' },
     expect: [{ line: 4, text: '/opt/ml/code/' }],
   },
+  {
+    name: '/opt/ml/code on PATH: a script runs the train program there by name',
+    dockerfile:
+      'FROM ubuntu:22.04\nCOPY boot.sh /usr/local/bin/boot.sh\nENV PATH="/opt/ml/code:${PATH}"\nCOPY job/ /opt/ml/code\nENTRYPOINT ["bash", "/usr/local/bin/boot.sh"]\n',
+    files: { 'boot.sh': '#!/bin/bash\nexec "$@"\n', 'job/train': { content: '#!/bin/sh\necho fit\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
+    name: 'an ENTRYPOINT that starts in WORKDIR /opt/ml/code finds its modules there by relative name',
+    dockerfile: 'FROM python:3.12-slim\nCOPY start.sh /usr/bin/start\nCOPY app.py /opt/ml/code/app.py\nWORKDIR /opt/ml/code\nENTRYPOINT ["/usr/bin/start"]\n',
+    files: { 'start.sh': { content: '#!/bin/sh\nexec gunicorn --bind 0.0.0.0:8080 app:app\n', mode: 0o755 }, 'app.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'WORKDIR /opt/ml/code alone runs nothing: no ENTRYPOINT, no train program',
+    dockerfile: 'FROM python:3.12-slim\nWORKDIR /opt/ml/code\nCOPY fit.py .\n',
+    files: { 'fit.py': 'x' },
+    expect: [{ line: 3, text: '.' }],
+  },
+  {
+    name: "an unknown base image with the toolkit's SAGEMAKER_PROGRAM set is trusted to bring the toolkit",
+    dockerfile: 'ARG BASE_URI\nFROM ${BASE_URI}\nCOPY fit.py /opt/ml/code/fit.py\nENV SAGEMAKER_PROGRAM fit.py\n',
+    files: { 'fit.py': 'x' },
+    expect: [],
+  },
+  {
+    name: 'a known plain base image with SAGEMAKER_PROGRAM set still has no toolkit',
+    dockerfile: 'FROM python:3.12-slim\nCOPY fit.py /opt/ml/code/fit.py\nENV SAGEMAKER_PROGRAM fit.py\n',
+    files: { 'fit.py': 'x' },
+    expect: [{ line: 2, text: '/opt/ml/code/fit.py' }],
+  },
 ]);
