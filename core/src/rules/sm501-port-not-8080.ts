@@ -1,3 +1,4 @@
+import * as posix from 'node:path/posix';
 import type { Analysis } from '../dockerfile/analysis';
 import { expand } from '../dockerfile/variables';
 import type { Finding, Rule } from './rule';
@@ -28,6 +29,8 @@ function exposedPorts(analysis: Analysis): Finding[] {
     }
   }
   if (!known || ports.some(([low, high]) => low <= 8080 && 8080 <= high)) return [];
+  // EXPOSE only documents ports: a server that the image's own files put on 8080 answers SageMaker.
+  if (copiedFileServesOn8080(analysis)) return [];
   const last = exposes[exposes.length - 1].instruction;
   return [
     {
@@ -35,6 +38,34 @@ function exposedPorts(analysis: Analysis): Finding[] {
       message: `SageMaker sends /ping and /invocations to port 8080, but this image exposes ${ports.map(([low, high]) => (low === high ? low : `${low}-${high}`)).join(', ')} only. Listen on 8080 (or on $SAGEMAKER_BIND_TO_PORT when it is set).`,
     },
   ];
+}
+
+/**
+ * Signs, in a file the image copies from the build context, of a server on port 8080 or on the port
+ * SageMaker names in SAGEMAKER_BIND_TO_PORT: nginx's `listen 8080`, gunicorn's
+ * `bind = "0.0.0.0:8080"` or `--bind :8080`, `--port 8080`, `port=8080`, `server.port: 8080`.
+ */
+const SERVES_ON_8080 = [
+  /\blisten\s+(?:\S*:)?8080\b/,
+  /(?:^|[\s"'=(,])(?:0\.0\.0\.0|\[::\]|\*)?:8080\b/m,
+  /(?:--port|--http-port|-p)[\s=]+["']?8080\b/,
+  /\b[\w.-]*port\s*[=:]\s*["']?8080\b/i,
+  /SAGEMAKER_BIND_TO_PORT/,
+];
+/** Files worth reading for a server's port: scripts and configuration, not data or models. */
+const SERVER_FILE = /(^|\.)(conf|template|py|sh|bash|cfg|ini|toml|ya?ml|json|properties|r|js|ts|java|go)$|^(serve|start|entrypoint|run)[\w.-]*$/i;
+/** How many of the image's files are read at most, so a huge context stays quick. */
+const MAX_FILES_READ = 200;
+
+function copiedFileServesOn8080(analysis: Analysis): boolean {
+  const candidates = analysis.files
+    .filesUnder('/')
+    .files.filter((file) => file.contextPath !== undefined && SERVER_FILE.test(posix.basename(file.imagePath)))
+    .slice(0, MAX_FILES_READ);
+  return candidates.some((file) => {
+    const text = analysis.model.context.readFile(file.contextPath as string)?.toString('utf8');
+    return text !== undefined && SERVES_ON_8080.some((pattern) => pattern.test(text));
+  });
 }
 
 function boundPorts(analysis: Analysis): Finding[] {

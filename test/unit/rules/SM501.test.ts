@@ -47,4 +47,36 @@ ruleTable('SM501', [
     dockerfile: 'FROM python:3.11\nLABEL "com.amazonaws.sagemaker.capabilities.multi-models" "true"\nEXPOSE 5000\n',
     expect: [{ line: 3, text: '5000' }],
   },
+  {
+    name: 'EXPOSE of other ports is silent when a copied nginx.conf listens on 8080',
+    dockerfile: `${inference}FROM python:3.11\nCOPY conf/nginx.conf /etc/nginx/nginx.conf\nEXPOSE 80 443\n`,
+    files: {
+      'conf/nginx.conf': 'events {}\nhttp {\n  server {\n    listen 8080 deferred;\n    location /ping { proxy_pass http://unix:/tmp/app.sock; }\n  }\n}\n',
+    },
+    expect: [],
+  },
+  {
+    name: 'EXPOSE of other ports is silent when a copied gunicorn config binds 0.0.0.0:8080',
+    dockerfile: `${inference}FROM python:3.11\nCOPY app/ /srv/app/\nEXPOSE 5000\n`,
+    files: { 'app/gunicorn.conf.py': 'bind = "0.0.0.0:8080"\nworkers = 2\n', 'app/main.py': 'app = None\n' },
+    expect: [],
+  },
+  {
+    name: 'EXPOSE of other ports is silent when a copied serve script reads SAGEMAKER_BIND_TO_PORT',
+    dockerfile: `${inference}FROM python:3.11\nCOPY serve /usr/local/bin/serve\nEXPOSE 8500 8501\n`,
+    files: { serve: { content: '#!/usr/bin/env python3\nimport os\nport = os.environ.get("SAGEMAKER_BIND_TO_PORT", "8000")\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
+    name: 'a server file in the context that the image does not copy changes nothing',
+    dockerfile: `${inference}FROM python:3.11\nCOPY main.py /srv/main.py\nEXPOSE 5000\n`,
+    files: { 'main.py': 'app = None\n', 'nginx.conf': 'server { listen 8080; }\n' },
+    expect: [{ line: 4, text: '5000' }],
+  },
+  {
+    name: 'a copied server file on another port changes nothing',
+    dockerfile: `${inference}FROM python:3.11\nCOPY gunicorn.conf.py /srv/\nEXPOSE 5000\n`,
+    files: { 'gunicorn.conf.py': 'bind = "0.0.0.0:5000"\n' },
+    expect: [{ line: 4, text: '5000' }],
+  },
 ]);
