@@ -2,8 +2,9 @@ import type { Flag, Instruction, JSONInstruction, ModifiableInstruction } from '
 import type { Range } from 'vscode-languageserver-types';
 import * as posix from 'node:path/posix';
 import picomatch from 'picomatch';
-import { normalizeRelative } from './buildContext';
+import { normalizeRelative, type BuildContext } from './buildContext';
 import { commandForm } from './commandForm';
+import { withDockerignore } from './dockerignore';
 import { normalizeDirectory, type DockerfileModel, type Step } from './model';
 import { expand } from './variables';
 
@@ -105,10 +106,13 @@ function unquoteWord(word: string): string {
 export class ImageFiles {
   readonly copies: readonly CopyOperation[];
   private readonly knownDirectories: Set<string>;
+  /** The build context without what .dockerignore leaves out: COPY never sees those files. */
+  private readonly context: BuildContext;
   private byDestination: Map<string, number[]> | undefined;
 
-  constructor(private readonly model: DockerfileModel) {
+  constructor(model: DockerfileModel) {
     this.copies = copyOperations(model);
+    this.context = withDockerignore(model.context);
     this.knownDirectories = new Set(['/', '/opt', '/usr', '/usr/local', '/tmp', '/root', '/home', '/etc', '/srv', ...model.path]);
     for (const step of model.steps) this.knownDirectories.add(step.workdir);
   }
@@ -183,16 +187,16 @@ export class ImageFiles {
     const name = posix.basename(relative);
     if (/[*?[]/.test(name)) {
       const parent = posix.dirname(relative) === '.' ? '' : posix.dirname(relative);
-      const names = this.model.context.list(parent);
+      const names = this.context.list(parent);
       if (!names) return [{ kind: 'unknown', name: '' }];
       const matches = picomatch(name, { dot: true });
       return names.filter((candidate) => matches(candidate)).flatMap((candidate) => this.contextSources(posix.join(parent, candidate)));
     }
-    const entry = this.model.context.stat(relative);
+    const entry = this.context.stat(relative);
     if (entry?.type === 'file') return [{ kind: 'context-file', path: relative }];
     if (entry?.type === 'directory') return [{ kind: 'context-directory', path: relative }];
     // Missing: either the context cannot be read (we cannot know) or Docker will fail the build.
-    return this.model.context.list('') === undefined ? [{ kind: 'unknown', name }] : [];
+    return this.context.list('') === undefined ? [{ kind: 'unknown', name }] : [];
   }
 
   private placementBy(copy: CopyOperation, imagePath: string): Placement | undefined {
@@ -212,7 +216,7 @@ export class ImageFiles {
         found = { copy, contextPath: source.path, certain: true };
       } else if (source.kind === 'context-directory') {
         const candidate = posix.join(source.path, relative);
-        if (this.model.context.stat(candidate)?.type === 'file') found = { copy, contextPath: candidate, certain: true };
+        if (this.context.stat(candidate)?.type === 'file') found = { copy, contextPath: candidate, certain: true };
       } else if (source.kind === 'unknown' && (source.name === '' || source.name === relative || copy.fromOther)) {
         found ??= { copy, contextPath: undefined, certain: false };
       }
@@ -247,11 +251,11 @@ export class ImageFiles {
     const pending = [''];
     while (pending.length > 0) {
       const relative = pending.pop() as string;
-      const names = this.model.context.list(posix.join(directory, relative));
+      const names = this.context.list(posix.join(directory, relative));
       if (!names) return { files, complete: false };
       for (const name of names) {
         const child = relative === '' ? name : `${relative}/${name}`;
-        const entry = this.model.context.stat(posix.join(directory, child));
+        const entry = this.context.stat(posix.join(directory, child));
         if (entry?.type === 'directory') pending.push(child);
         else if (entry?.type === 'file') files.push(child);
         if (files.length > LISTING_LIMIT) return { files, complete: false };
