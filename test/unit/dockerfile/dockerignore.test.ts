@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryContext } from '../../../core/src/dockerfile/buildContext';
+import * as path from 'node:path';
+import { FileSystemContext, MemoryContext } from '../../../core/src/dockerfile/buildContext';
 import { ImageFiles } from '../../../core/src/dockerfile/copies';
 import { isIgnored, parseDockerignore, withDockerignore } from '../../../core/src/dockerfile/dockerignore';
 import { DockerfileModel } from '../../../core/src/dockerfile/model';
+import { lintDockerfile } from '../../../core/src/lint/linter';
 import { lint } from '../../helpers/lint';
+import { tempProject } from '../../helpers/tempDir';
 
 test('.dockerignore patterns: comments, slashes, folders, ** and the last matching line', () => {
   const rules = parseDockerignore('# editor files\n/.git/\n*.md\n**/__pycache__\ndata\n!data/labels.csv\n\n');
@@ -53,4 +56,12 @@ test('a rule no longer sees a server file that .dockerignore leaves out of the c
   );
   const ignored = lint(dockerfile, { files: { ...withFile, '.dockerignore': 'nginx.conf\n' } }).filter((finding) => finding.rule === 'SM501');
   assert.equal(ignored.length, 1);
+});
+
+test('the editor re-analyses when .dockerignore or a requirements file changes: both are among the files read', () => {
+  const root = tempProject({ '.dockerignore': 'notes/\n', 'requirements.txt': 'sagemaker-training\n', 'fit.py': 'x' });
+  const context = new FileSystemContext(root);
+  lintDockerfile('FROM python:3.12\nCOPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\nCOPY fit.py /opt/ml/code/\n', { context });
+  assert.ok(context.touched.has(path.join(root, '.dockerignore')));
+  assert.ok(context.touched.has(path.join(root, 'requirements.txt')));
 });
