@@ -16,6 +16,7 @@ export type { LocalImageLookup } from './dockerfile/baseFacts';
 export { inspectImageConfig, type ImageConfig } from './image/imageConfig';
 export {
   INSPECT_TIMEOUT_MS,
+  baseReferenceOf,
   inspectLocalImages,
   localBaseReference,
   localImageLookup,

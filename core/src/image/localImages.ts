@@ -35,7 +35,12 @@ const CONCURRENCY = 4;
  * build variable left unexpanded, nothing docker would read as an option.
  */
 export function localBaseReference(text: string, target?: string): string | undefined {
-  const base = new DockerfileModel(text, { target }).baseImage;
+  return baseReferenceOf(new DockerfileModel(text, { target }));
+}
+
+/** As localBaseReference, for a Dockerfile already analysed. */
+export function baseReferenceOf(model: DockerfileModel): string | undefined {
+  const base = model.baseImage;
   return base && inspectable(base.reference.value, base.reference.complete) ? base.reference.value : undefined;
 }
 
