@@ -28,6 +28,8 @@ export class LocalImageCache {
   private readonly entries = new Map<string, Entry>();
   private readonly wanted = new Set<string>();
   private readonly reading = new Set<string>();
+  /** Expired while being read: the answer under way may be older than the expiry, so it is read again. */
+  private readonly expiredWhileReading = new Set<string>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   /** While the engine cannot be asked (no docker, daemon stopped), nothing is asked until then. */
@@ -44,6 +46,7 @@ export class LocalImageCache {
 
   /** Reads the image in the background unless a fresh answer is there or a read is under way. */
   want(reference: string): void {
+    if (this.abort.signal.aborted) return;
     const now = Date.now();
     const entry = this.entries.get(reference);
     if ((entry && now - entry.readAt < this.maxAgeMs) || this.reading.has(reference) || now < this.unavailableUntil) return;
@@ -58,6 +61,7 @@ export class LocalImageCache {
     for (const [key, entry] of this.entries) {
       if (reference === undefined || key === reference) this.entries.set(key, { ...entry, readAt: 0 });
     }
+    for (const key of this.reading) if (reference === undefined || key === reference) this.expiredWhileReading.add(key);
   }
 
   /** Stops the reads under way (their docker processes) and any to come. */
@@ -91,6 +95,10 @@ export class LocalImageCache {
       // Aborted: the server is shutting down.
     } finally {
       references.forEach((reference) => this.reading.delete(reference));
+    }
+    for (const reference of references.filter((key) => this.expiredWhileReading.delete(key))) {
+      this.expire(reference);
+      this.want(reference);
     }
   }
 
