@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { lintCommand } from '../../cli/src/lint';
 import { inspectImageConfig, inspectLocalImages, readLocalImages, type LocalImageRead } from '../../core/src';
 import { LocalImageCache } from '../../server/src/features/localImages';
+import { codes, TestClient } from '../helpers/lspClient';
 import { SMCT } from '../helpers/smctProcess';
 import { tempProject } from '../helpers/tempDir';
 import { BUSYBOX, dockerBuild, dockerMissing } from './dockerFixtures';
@@ -66,12 +67,36 @@ describe('base images read from the real Docker engine', { skip: missing ?? fals
     await lintCommand(['--no-docker', path.join(project, 'Dockerfile')], { inspectLocalImages: async () => assert.fail('--no-docker read images') });
   });
 
+  test('smct lint with Docker knows what the base sets (its USER 1000: SM402 on the FROM); with --no-docker it does not', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [SMCT, 'lint', '--fail-on', 'none', ...args], { cwd: project, encoding: 'utf8' });
+    assert.match(run(['Dockerfile']).stdout, new RegExp(`^Dockerfile:1:6: warning SM402 The base image ${BASE} runs as "1000"`, 'm'));
+    assert.doesNotMatch(run(['--no-docker', 'Dockerfile']).stdout, /SM402/);
+  });
+
   test('smct lint --no-docker with no docker on PATH, and smct lint with the daemon unreachable: the output of a run without Docker', () => {
     const run = (args: string[], env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [SMCT, 'lint', ...args], { cwd: project, encoding: 'utf8', env });
     const noDocker = run(['--no-docker', 'Dockerfile'], { ...process.env, PATH: '/nonexistent' });
     const unreachable = run(['Dockerfile'], { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     assert.equal(noDocker.stderr, '');
     assert.deepEqual([unreachable.status, unreachable.stdout, unreachable.stderr], [noDocker.status, noDocker.stdout, noDocker.stderr]);
+  });
+
+  test('the language server reads it in the background: diagnostics published again, the hover on FROM says where the facts come from', async () => {
+    const client = TestClient.inProcess();
+    try {
+      await client.initialize(project, { debounceMs: 0, readLocalImages: true });
+      const uri = `file://${path.join(project, 'Dockerfile')}`;
+      await client.open(uri, fs.readFileSync(path.join(project, 'Dockerfile'), 'utf8'));
+      const diagnostics = await client.diagnostics(uri, (found) => codes(found).includes('SM402'));
+      assert.equal(diagnostics.find((diagnostic) => diagnostic.code === 'SM402')?.range.start.line, 0);
+      const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 0, character: 7 },
+      });
+      assert.match(hover?.contents.value ?? '', new RegExp(`Read from the image \`${BASE}\` in the local Docker engine`));
+    } finally {
+      await client.shutdown();
+    }
   });
 
   test('the language server’s cache reads it in the background', async () => {

@@ -82,6 +82,13 @@ describe('the language server and the base images on this machine', () => {
     await client.open(uri, `FROM ${reference}\nCMD ["python", "train.py"]\n`);
     await client.diagnostics(uri, publication(2));
     assert.equal(callsFor(reference).length, 1);
+    // The analysis has what docker answered.
+    const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 7 },
+    });
+    assert.match(hover?.contents.value ?? '', /\/usr\/local\/bin\/entry/);
+    assert.match(hover?.contents.value ?? '', new RegExp(`Read from the image \`${reference}\` in the local Docker engine`));
     // Edits on the same base answer from memory.
     await client.change(uri, `FROM ${reference}\nCMD ["python", "train2.py"]\n`, 2);
     await client.change(uri, `FROM ${reference}\nCMD ["python", "train3.py"]\n`, 3);
