@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lintCommand } from '../../cli/src/lint';
-import { inspectImageConfig, inspectLocalImages, readLocalImages, type LocalImageRead } from '../../core/src';
+import { inspectImageConfig, inspectLocalImages, lintJobDockerfile, loadTrainingJob, readLocalImages, type LocalImageRead } from '../../core/src';
 import { LocalImageCache } from '../../server/src/features/localImages';
 import { codes, TestClient } from '../helpers/lspClient';
 import { SMCT } from '../helpers/smctProcess';
 import { tempProject } from '../helpers/tempDir';
-import { BUSYBOX, dockerBuild, dockerMissing } from './dockerFixtures';
+import { BUSYBOX, dockerBuild, dockerMissing, writeJob } from './dockerFixtures';
 
 const missing = dockerMissing();
 /** This test process's own base image, removed when it ends. */
@@ -71,6 +71,13 @@ describe('base images read from the real Docker engine', { skip: missing ?? fals
     const run = (args: string[]) => spawnSync(process.execPath, [SMCT, 'lint', '--fail-on', 'none', ...args], { cwd: project, encoding: 'utf8' });
     assert.match(run(['Dockerfile']).stdout, new RegExp(`^Dockerfile:1:6: warning SM402 The base image ${BASE} runs as "1000"`, 'm'));
     assert.doesNotMatch(run(['--no-docker', 'Dockerfile']).stdout, /SM402/);
+  });
+
+  test('the lint gate before a build (smct build, smct submit, VS Code) reads it as smct lint does', async () => {
+    writeJob(project, { image: `${BASE}-job` });
+    const gate = await lintJobDockerfile(loadTrainingJob(path.join(project, 'sagemaker-job.json')));
+    const fromBase = gate.findings.find((finding) => finding.rule === 'SM402');
+    assert.equal(fromBase?.range.start.line, 0, JSON.stringify(gate.findings.map((finding) => finding.rule)));
   });
 
   test('smct lint --no-docker with no docker on PATH, and smct lint with the daemon unreachable: the output of a run without Docker', () => {
