@@ -16,8 +16,8 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<CommandOutcome>;
   /**
    * True for a command with nothing to stop (no container, no job): Ctrl-C and SIGTERM end it at
-   * once, as for any program. Its work is synchronous, so a JavaScript handler would only run
-   * after it had finished.
+   * once (exit code 130), after stopping its short-lived `docker` processes through `io.signal`.
+   * Its work is mostly synchronous: it must yield between pieces of work, or the signal waits.
    */
   readonly endsAtOnceOnSignal?: boolean;
 }
@@ -29,7 +29,7 @@ export const COMMANDS: readonly Command[] = [
     summary: 'check Dockerfiles against the SageMaker container contract',
     endsAtOnceOnSignal: true,
     run: async (argv, io) => {
-      const output = lintCommand(argv);
+      const output = await lintCommand(argv, { signal: io.signal });
       io.out(output.stdout);
       io.err(output.stderr);
       return output.exitCode;

@@ -30,7 +30,7 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
   }
   const job = loadTrainingJob(values.job as string);
   const relative = displayPath(job.build.dockerfile);
-  passLintGate(job, { force: values.force, action: 'build', onFindings: (findings) => printFindings(io, relative, findings) });
+  await passLintGate(job, { force: values.force, action: 'build', onFindings: (findings) => printFindings(io, relative, findings), signal: io.signal });
   io.out(`Building ${job.image} for ${job.build.platform} from ${relative}\n`);
   await buildImage(job, { onOutput: (chunk) => io.out(chunk), signal: io.signal });
   io.out(`Built ${job.image}.\n`);

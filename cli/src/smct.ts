@@ -51,11 +51,15 @@ export async function main(): Promise<void> {
     process.stderr.write('\nStopping… (press Ctrl-C again to quit at once)\n');
     abort.abort();
   };
-  // Commands with nothing to stop keep the default action: the signal ends them at once.
+  // Commands with nothing to stop end at once; their docker processes (detached, so a Ctrl-C
+  // does not reach them) are stopped first.
+  const endAtOnce = (): void => {
+    abort.abort();
+    process.exit(130);
+  };
   const name = process.argv[2];
-  if (name === undefined || !findCommand(name)?.endsAtOnceOnSignal) {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-  }
+  const quick = name !== undefined && findCommand(name)?.endsAtOnceOnSignal === true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, quick ? endAtOnce : onSignal);
   const outcome = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -12,6 +12,20 @@ export { FileSystemContext } from './dockerfile/buildContext';
 export type { Verb } from './dockerfile/evidence';
 export { displayArgv, type StartedProgram } from './dockerfile/program';
 
+export type { LocalImageLookup } from './dockerfile/baseFacts';
+export { inspectImageConfig, type ImageConfig } from './image/imageConfig';
+export {
+  INSPECT_TIMEOUT_MS,
+  baseReferenceOf,
+  inspectLocalImages,
+  localBaseReference,
+  localImageLookup,
+  readLocalImages,
+  type LocalImageInspector,
+  type LocalImageRead,
+  type LocalImageReadOptions,
+} from './image/localImages';
+
 export { lintDockerfile, type LintFinding, type LintResult } from './lint/linter';
 export { MAX_DOCKERFILE_BYTES, readDockerfile } from './lint/readDockerfile';
 export { RULES, RULE_IDS } from './rules';

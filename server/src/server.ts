@@ -13,6 +13,7 @@ import { completion } from './features/completion';
 import { DiagnosticsFeature, isTooBig } from './features/diagnostics';
 import { DocumentSettings, SETTINGS_SECTION } from './features/documentSettings';
 import { hover } from './features/hover';
+import { LocalImageCache } from './features/localImages';
 import { isJobFile, JobFileDiagnostics } from './features/jobFileDiagnostics';
 import { VERSION as version, Analysis, FileSystemContext, RULE_IDS } from '../../core/src';
 
@@ -22,6 +23,11 @@ export interface InitializationOptions {
   readonly debounceMs?: number;
   /** False in an untrusted workspace (VS Code's Restricted Mode); true when absent (editors without trust). */
   readonly trusted?: boolean;
+  /**
+   * False: never run docker to read base images, whatever the `readLocalImages` setting says (for
+   * editors without settings, and tests without Docker). True when absent.
+   */
+  readonly readLocalImages?: boolean;
 }
 
 /** Sent by the client when the user trusts the workspace. */
@@ -35,6 +41,7 @@ export function startServer(connection: Connection): void {
   let settings = new DocumentSettings(connection, false);
   let diagnostics = new DiagnosticsFeature(connection, documents, settings, DEFAULT_DEBOUNCE_MS);
   let jobFiles = new JobFileDiagnostics(connection, DEFAULT_DEBOUNCE_MS);
+  let images: LocalImageCache | undefined;
   let dynamicWatchers = false;
   let dynamicConfiguration = false;
 
@@ -43,13 +50,19 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     settings = new DocumentSettings(connection, capabilities.workspace?.configuration === true, options.trusted !== false);
     settings.setWorkspaceFolders(params.workspaceFolders);
-    diagnostics = new DiagnosticsFeature(connection, documents, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    images =
+      options.readLocalImages === false
+        ? undefined
+        : new LocalImageCache((reference) => diagnostics.baseImageChanged(reference), { debounceMs, log: (message) => connection.console.info(message) });
+    diagnostics = new DiagnosticsFeature(connection, documents, settings, debounceMs, images);
     jobFiles = new JobFileDiagnostics(connection, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     dynamicConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves too: a saved Dockerfile's base image is read again (it may have been built since).
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['/', '$', '{', '=', ','] },
@@ -87,6 +100,10 @@ export function startServer(connection: Connection): void {
     if (isJobFile(event.document.uri)) jobFiles.schedule(event.document);
     else if (!openedNow.delete(event.document.uri)) diagnostics.schedule(event.document);
   });
+  documents.onDidSave((event) => {
+    if (!isJobFile(event.document.uri)) diagnostics.saved(event.document.uri);
+  });
+  connection.onShutdown(() => images?.dispose());
   documents.onDidClose((event) => (isJobFile(event.document.uri) ? jobFiles.close(event.document.uri) : diagnostics.close(event.document.uri)));
 
   connection.onCodeAction((params) => {
@@ -99,7 +116,7 @@ export function startServer(connection: Connection): void {
     const document = dockerfile(params.textDocument.uri);
     if (!document) return null;
     const cached = diagnostics.resultFor(document)?.analysis;
-    const analysis = cached ?? (await freshAnalysis(document, settings));
+    const analysis = cached ?? (await freshAnalysis(document, settings, images));
     return hover(analysis, params.position);
   });
 
@@ -118,8 +135,9 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-async function freshAnalysis(document: TextDocument, settings: DocumentSettings): Promise<Analysis> {
+async function freshAnalysis(document: TextDocument, settings: DocumentSettings, images: LocalImageCache | undefined): Promise<Analysis> {
   if (!document.uri.startsWith('file:')) return new Analysis(document.getText(), {}, RULE_IDS);
   const resolved = await settings.resolve(document.uri);
-  return new Analysis(document.getText(), { context: new FileSystemContext(resolved.context), settings: resolved.lint }, RULE_IDS);
+  const localImage = resolved.readLocalImages ? images?.lookup : undefined;
+  return new Analysis(document.getText(), { context: new FileSystemContext(resolved.context), settings: resolved.lint, localImage }, RULE_IDS);
 }

@@ -58,7 +58,8 @@ export class TestClient {
       processId: this.inProcessServer ? null : process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'test' }],
-      initializationOptions,
+      // The server runs no docker in these tests (test:fast has no Docker) unless a test asks for it.
+      initializationOptions: { readLocalImages: false, ...initializationOptions },
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: {
@@ -73,6 +74,10 @@ export class TestClient {
 
   async open(uri: string, text: string, version = 1): Promise<void> {
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version, text } });
+  }
+
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
   }
 
   async change(uri: string, text: string, version: number): Promise<void> {

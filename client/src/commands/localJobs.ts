@@ -97,7 +97,7 @@ export class LocalJobs implements vscode.Disposable {
       );
       return false;
     }
-    const { errors } = lintJobDockerfile(job);
+    const { errors } = await lintJobDockerfile(job);
     if (errors.length === 0) return true;
     const choice = await vscode.window.showWarningMessage(
       `${lintErrorSummary(errors.length, path.basename(job.build.dockerfile))}: ${errors[0].message}`,

@@ -138,7 +138,7 @@ export async function previewSubmission(
   let lint: readonly LintFinding[] = [];
   if (willBuild(job) && !options.force) {
     try {
-      const gate = lintJobDockerfile(job);
+      const gate = await lintJobDockerfile(job);
       lint = gate.findings;
       if (gate.errors.length > 0) problems.push(lintGateRefusal(gate.errors.length, job.build.dockerfile, 'submit'));
     } catch (error) {
@@ -267,7 +267,7 @@ async function imageForJob(clients: AwsClients, job: TrainingJob, options: Submi
   const step = options.onStep ?? (() => {});
   if (options.build !== false) {
     step('lint', `Linting ${job.build.dockerfile}`);
-    passLintGate(job, { force: options.force, action: 'submit', onFindings: options.onLint });
+    await passLintGate(job, { force: options.force, action: 'submit', onFindings: options.onLint, signal: options.signal });
     step('build', `Building ${job.image} for ${job.build.platform}`);
     await buildImage(job, {
       onOutput: (chunk) =>

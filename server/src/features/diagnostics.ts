@@ -3,15 +3,18 @@ import { URI } from 'vscode-uri';
 import { DiagnosticSeverity, type Connection, type Diagnostic, type FileEvent, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentSettings } from './documentSettings';
+import type { LocalImageCache } from './localImages';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnosticConversion';
 import { isJobFile } from './jobFileDiagnostics';
-import { CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, MAX_DOCKERFILE_BYTES, type LintResult } from '../../../core/src';
+import { baseReferenceOf, CONFIG_FILE_NAME, FileSystemContext, lintDockerfile, MAX_DOCKERFILE_BYTES, type LintResult } from '../../../core/src';
 
 interface DocumentResult {
   readonly version: number;
   readonly result: LintResult;
   /** Build-context files and folders the analysis read, to re-run it when one changes. */
   readonly touched: ReadonlySet<string>;
+  /** The base image read from the local engine for this analysis, to re-run it when what is known of it changes. */
+  readonly baseReference: string | undefined;
 }
 
 /**
@@ -27,6 +30,8 @@ export class DiagnosticsFeature {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: DocumentSettings,
     private readonly debounceMs: number,
+    /** Base images read in the background; undefined when the server may not run docker. */
+    private readonly images?: LocalImageCache,
   ) {}
 
   schedule(document: TextDocument): void {
@@ -59,6 +64,22 @@ export class DiagnosticsFeature {
     return cached?.version === document.version ? cached.result : undefined;
   }
 
+  /** What is known of a base image changed (read for the first time, built or pulled since): re-analyse the documents built on it. */
+  baseImageChanged(reference: string): void {
+    for (const [uri, cached] of this.results) {
+      const document = this.documents.get(uri);
+      if (document && cached.baseReference === reference) this.schedule(document);
+    }
+  }
+
+  /** A saved Dockerfile's base image is read again, in case it was built or pulled since it was last read. */
+  saved(uri: string): void {
+    const base = this.results.get(uri)?.baseReference;
+    if (base === undefined || !this.images) return;
+    this.images.expire(base);
+    this.images.want(base);
+  }
+
   /** Re-runs the analysis of documents that read a changed file (or of all, when a config file changed). */
   filesChanged(changes: readonly FileEvent[]): void {
     const changed = changes.map((change) => URI.parse(change.uri).fsPath);
@@ -87,11 +108,14 @@ export class DiagnosticsFeature {
       const current = this.documents.get(uri);
       if (!current || current.version !== document.version) return;
       const context = new FileSystemContext(settings.context);
-      const result = lintDockerfile(document.getText(), { context, settings: settings.lint });
+      const images = settings.readLocalImages ? this.images : undefined;
+      const result = lintDockerfile(document.getText(), { context, settings: settings.lint, localImage: images?.lookup });
+      const baseReference = images ? baseReferenceOf(result.analysis.model) : undefined;
+      if (baseReference !== undefined) images?.want(baseReference);
       for (const failure of result.failures) {
         this.connection.console.error(`Rule ${failure.rule} failed on ${uri}: ${(failure.error as Error)?.stack ?? String(failure.error)}`);
       }
-      this.results.set(uri, { version: document.version, result, touched: context.touched });
+      this.results.set(uri, { version: document.version, result, touched: context.touched, baseReference });
       await this.connection.sendDiagnostics({
         uri,
         version: document.version,

@@ -18,6 +18,8 @@ export interface EditorSettings {
   readonly target?: string;
   /** Build context folder; relative paths are taken from the workspace folder. */
   readonly contextFolder?: string;
+  /** Read base images already on this machine with `docker image inspect` (never a pull); true by default. */
+  readonly readLocalImages?: boolean;
 }
 
 export const SETTINGS_SECTION = 'sagemakerContainerTools';
@@ -29,6 +31,8 @@ export interface ResolvedSettings {
   readonly configFile: string | undefined;
   /** A config file that could not be used, to report once in the log. */
   readonly configError: string | undefined;
+  /** Whether base images may be read from the local engine: running docker runs a program, so only in a trusted workspace. */
+  readonly readLocalImages: boolean;
 }
 
 /**
@@ -76,7 +80,8 @@ export class DocumentSettings {
     const editor = await this.editorSettings(uri);
     const { loaded, file: configFile, error: configError } = this.projectConfig(path.dirname(file));
     const lint = mergeSettings(loaded?.config, { kind: editor.kind, target: editor.target, rules: editor.rules });
-    return { lint, context: this.contextFolder(file, editor, loaded), configFile, configError };
+    const readLocalImages = this.trusted && editor.readLocalImages !== false;
+    return { lint, context: this.contextFolder(file, editor, loaded), configFile, configError, readLocalImages };
   }
 
   /** Looking for `.smct.json` walks up the folders: done once per folder, not on every keystroke. */
