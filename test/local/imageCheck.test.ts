@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkImage, type ImageCheckResult } from '../../core/src/image/imageCheck';
 import { CHECK_LABEL, withImageFiles } from '../../core/src/image/imageFiles';
-import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, PYTHON_BASE, pythonBaseMissing, trainingProject } from './dockerFixtures';
+import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, PYTHON_BASE, pythonBaseMissing, trainingProject, writeJob } from './dockerFixtures';
 import { tempProject } from '../helpers/tempDir';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
@@ -176,6 +176,26 @@ describe('smct check on images FROM scratch with busybox', { skip: dockerMissing
       ),
       { name: 'AbortError' },
     );
+    assert.equal(checkContainers(image), '');
+  });
+
+  test('smct build checks the image it built: errors there end it with exit code 1, --force with 0', () => {
+    // The Dockerfile is fine for the linter (RUN makes "train"), but the file RUN writes has no #! line.
+    const project = trainingProject(`${BUSYBOX_DOCKERFILE}RUN printf 'echo trained\\n' > /usr/local/bin/train && chmod 755 /usr/local/bin/train\n`);
+    const image = `${PREFIX}-built:latest`;
+    images.push(image);
+    writeJob(project, { image });
+    const built = smct(['build'], project);
+    assert.equal(built.status, 1, built.stderr + built.stdout);
+    assert.match(built.stdout, new RegExp(`^Built ${image}\\.$`, 'm'));
+    assert.match(built.stdout, new RegExp(`^${image}: error exec-format exec /usr/local/bin/train: exec format error: `, 'm'));
+    assert.match(
+      built.stderr,
+      new RegExp(`^smct: ${image} has an error that will make the job fail when SageMaker starts it\\. .*build anyway with --force\\.$`, 'm'),
+    );
+    const forced = smct(['build', '--force'], project);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stdout, /\(1 error, 0 warnings\): SageMaker starts "train" \(\/usr\/local\/bin\/train\), linux\/amd64\.$/m);
     assert.equal(checkContainers(image), '');
   });
 });
