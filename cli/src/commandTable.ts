@@ -40,7 +40,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'check', synopsis: 'IMAGE', summary: 'check a built image for what makes SageMaker fail to start it', run: checkCommand },
   { name: 'train', synopsis: '--local', summary: 'run the training job on the local Docker engine, as SageMaker would', run: trainCommand },
   { name: 'push', synopsis: '', summary: "push the job's image to Amazon ECR", run: pushCommand },
-  { name: 'submit', synopsis: '', summary: 'build, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
+  { name: 'submit', synopsis: '', summary: 'build, check, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },
   { name: 'stop', synopsis: 'JOB', summary: 'stop a training job', run: stopCommand },
   { name: 'jobs', synopsis: '', summary: 'list recent training jobs', run: jobsCommand },
