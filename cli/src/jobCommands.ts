@@ -48,7 +48,7 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
   io.out(`Building ${job.image} for ${job.build.platform} from ${relative}\n`);
   await buildImage(job, { onOutput: (chunk) => io.out(chunk), signal: io.signal });
   io.out(`Built ${job.image}.\n`);
-  const checked = await checkImage(job.image, { signal: io.signal });
+  const checked = await checkImage(job.image, { containerEntrypoint: job.containerEntrypoint, containerArguments: job.containerArguments, signal: io.signal });
   io.out(formatCheckText(checked));
   const errors = imageCheckErrors(checked);
   if (errors > 0 && !values.force) {

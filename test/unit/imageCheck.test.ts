@@ -118,6 +118,20 @@ describe("the image check over an image's files", () => {
     );
   });
 
+  test("a job's ContainerEntrypoint and ContainerArguments replace the ENTRYPOINT and train, as Docker applies them", async () => {
+    const files = fakeFiles({ ...BASE, '/usr/bin/python3': ELF_X86_64, '/opt/program/fit.py': 'print(1)\n' });
+    const image = config({ entrypoint: ['python3', '/opt/program/missing.py'] });
+    const override = await checkImageFiles('img', image, files, 'train', {
+      containerEntrypoint: ['python3', '/opt/program/fit.py'],
+      containerArguments: ['--epochs', '3'],
+    });
+    assert.deepEqual(override.argv, ['python3', '/opt/program/fit.py', '--epochs', '3']);
+    assert.deepEqual(override.problems, []);
+    const argumentsOnly = await checkImageFiles('img', image, files, 'train', { containerArguments: ['--epochs', '3'] });
+    assert.deepEqual(argumentsOnly.argv, ['python3', '/opt/program/missing.py', '--epochs', '3']);
+    assert.equal(argumentsOnly.problems[0]?.check, 'script-missing');
+  });
+
   test('the verdict line names the process and the program found', async () => {
     const result = await checkImageFiles('img', config({ user: 'app' }), fakeFiles({ ...BASE, '/usr/local/bin/train': '#!/bin/sh\n' }), 'train');
     assert.deepEqual(imageCheckLines(result).slice(-1), [

@@ -81,7 +81,7 @@ export class LocalJobs implements vscode.Disposable {
         },
       );
       this.output.appendLine(`Built ${job.image}.`);
-      await this.checkBuilt(job.image);
+      await this.checkBuilt(job);
       return true;
     } catch (error) {
       await this.showError(error);
@@ -90,10 +90,11 @@ export class LocalJobs implements vscode.Disposable {
   }
 
   /** What `smct check` finds in the built image: every line in the output channel, an error as a notification. */
-  private async checkBuilt(image: string): Promise<void> {
+  private async checkBuilt(job: TrainingJob): Promise<void> {
+    const image = job.image;
     let checked;
     try {
-      checked = await checkImage(image);
+      checked = await checkImage(image, { containerEntrypoint: job.containerEntrypoint, containerArguments: job.containerArguments });
     } catch (error) {
       // The image is built: a check that cannot be done is said, not turned into a failed build.
       this.output.appendLine(`Could not check ${image}: ${(error as Error)?.message ?? String(error)}`);

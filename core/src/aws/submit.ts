@@ -282,7 +282,11 @@ async function imageForJob(clients: AwsClients, job: TrainingJob, options: Submi
     });
   }
   step('check', `Checking ${job.image}`);
-  const checked = await checkImage(job.image, { signal: options.signal });
+  const checked = await checkImage(job.image, {
+    containerEntrypoint: job.containerEntrypoint,
+    containerArguments: job.containerArguments,
+    signal: options.signal,
+  });
   options.onCheck?.(checked);
   const errors = imageCheckErrors(checked);
   if (errors > 0 && !options.force) throw new SmctError('IMAGE_ERRORS', imageErrorsRefusal(job.image, errors, 'submit'));

@@ -45,7 +45,13 @@ export interface ImageCheckResult {
   readonly problems: readonly ImageProblem[];
 }
 
-export interface ImageCheckOptions {
+/** What a training job sets in place of the image's ENTRYPOINT and the verb (AlgorithmSpecification). */
+export interface ProcessOverride {
+  readonly containerEntrypoint?: readonly string[];
+  readonly containerArguments?: readonly string[];
+}
+
+export interface ImageCheckOptions extends ProcessOverride {
   /** `train` (the default) or `serve`. */
   readonly verb?: Verb;
   readonly signal?: AbortSignal;
@@ -55,22 +61,38 @@ export interface ImageCheckOptions {
 export async function checkImage(image: string, options: ImageCheckOptions = {}): Promise<ImageCheckResult> {
   const config = await inspectImageConfig(image, options.signal);
   if (!config) throw missingImage(image);
-  return withImageFiles(image, (files) => checkImageFiles(image, config, files, options.verb ?? 'train'), options.signal);
+  return withImageFiles(image, (files) => checkImageFiles(image, config, files, options.verb ?? 'train', options), options.signal);
 }
 
 /** The checks over an image's configuration and files (any ImageFiles: Docker's, or a test's). */
-export async function checkImageFiles(image: string, config: ImageConfig, files: ImageFiles, verb: Verb): Promise<ImageCheckResult> {
+export async function checkImageFiles(
+  image: string,
+  config: ImageConfig,
+  files: ImageFiles,
+  verb: Verb,
+  override: ProcessOverride = {},
+): Promise<ImageCheckResult> {
   const problems: ImageProblem[] = [];
   const platform = config.platforms[0] ?? 'linux/amd64';
   const platformProblem = checkPlatform(platform, verb);
   if (platformProblem) problems.push(platformProblem);
-  const argv = [...config.entrypoint, verb];
+  const argv = startedArgv(config, verb, override);
   const [process, hidden] = await Promise.all([checkProcess(config, files, argv, platform, verb), hiddenByMounts(files, verb)]);
   problems.push(...process.problems);
   const userProblem = checkUser(config.user);
   if (userProblem) problems.push(userProblem);
   problems.push(...hidden);
   return { image, verb, platform, argv, executable: process.executable, problems };
+}
+
+/**
+ * `docker run IMAGE train`: the image's ENTRYPOINT with the verb appended (CMD is replaced). A job's
+ * ContainerEntrypoint replaces the ENTRYPOINT and its ContainerArguments the verb, as Docker applies
+ * `--entrypoint` and arguments (and as `smct train --local` runs them).
+ */
+export function startedArgv(config: ImageConfig, verb: Verb, override: ProcessOverride = {}): string[] {
+  if (override.containerEntrypoint?.length) return [...override.containerEntrypoint, ...(override.containerArguments ?? [])];
+  return [...config.entrypoint, ...(override.containerArguments ?? [verb])];
 }
 
 /** One error: the severity every check of the started process has. */
