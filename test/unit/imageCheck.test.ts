@@ -132,6 +132,19 @@ describe("the image check over an image's files", () => {
     assert.equal(argumentsOnly.problems[0]?.check, 'script-missing');
   });
 
+  test("a shell-form ENTRYPOINT of plain words is followed into its program and script, in the shell's words", async () => {
+    const shellForm = (command: string): Parameters<typeof config>[0] => ({ entrypoint: ['/bin/sh', '-c', command] });
+    const python = { '/usr/bin/python3': ELF_X86_64 };
+    assert.match(
+      (await check(python, shellForm('python3 /opt/program/trainer.py')))[0],
+      /^error script-missing: python3: can't open file '\/opt\/program\/trainer\.py'/,
+    );
+    assert.match((await check({}, shellForm('exec python3 /opt/program/train.py')))[0], /^error program-not-found: \/bin\/sh: 1: python3: not found\./);
+    assert.deepEqual(await check({ ...python, '/opt/program/train.py': 'print(1)\n' }, shellForm('exec python3 /opt/program/train.py')), []);
+    // What only a shell can read is left alone.
+    assert.deepEqual(await check({}, shellForm('python3 "$SCRIPT"')), []);
+  });
+
   test('the verdict line names the process and the program found', async () => {
     const result = await checkImageFiles('img', config({ user: 'app' }), fakeFiles({ ...BASE, '/usr/local/bin/train': '#!/bin/sh\n' }), 'train');
     assert.deepEqual(imageCheckLines(result).slice(-1), [

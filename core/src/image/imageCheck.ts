@@ -135,8 +135,8 @@ async function checkProcess(config: ImageConfig, files: ImageFiles, argv: readon
   let rest = argv;
   let launcher: string | undefined;
   let executable: string | undefined;
-  // Bounded: tini -- env python x.py is three programs.
-  for (let step = 0; step < 4; step++) {
+  // Bounded: tini -- env python x.py is three programs, and sh -c "exec python x.py" one more.
+  for (let step = 0; step < 5; step++) {
     const found = await locateProgram(config, files, rest[0], launcher);
     if ('problem' in found) {
       problems.push(found.problem);
@@ -147,12 +147,25 @@ async function checkProcess(config: ImageConfig, files: ImageFiles, argv: readon
     problems.push(...contentProblems);
     if (contentProblems.length > 0) return { executable, problems };
     const next = stripWrapper(stripEnv(rest));
-    if (next === rest || next.length === 0) break;
+    const command = next === rest ? simpleShellCommand(rest) : next;
+    if (command === undefined || command.length === 0) break;
     launcher = rest[0];
-    rest = next;
+    rest = command;
   }
   problems.push(...(await checkScript(config, files, rest)));
   return { executable, problems };
+}
+
+/**
+ * The words of `sh -c "python /opt/program/train.py"` (a shell-form ENTRYPOINT) when the command
+ * string is plain words: no quotes, variables, redirections or operators, which only a shell can
+ * read. A leading `exec` is dropped: the shell replaces itself with the program.
+ */
+function simpleShellCommand(argv: readonly string[]): readonly string[] | undefined {
+  if (!SHELLS.test(basename(argv[0] ?? '')) || argv[1] !== '-c' || argv[2] === undefined) return undefined;
+  if (!/^[\w@%+=:,./ -]+$/.test(argv[2])) return undefined;
+  const words = argv[2].trim().split(/ +/);
+  return words[0] === 'exec' ? words.slice(1) : words;
 }
 
 type Located = { readonly path: string; readonly entry: ImageEntry } | { readonly problem: ImageProblem };
@@ -180,11 +193,13 @@ async function locateProgram(config: ImageConfig, files: ImageFiles, program: st
   return { problem: error('program-not-found', `${words}.${why}`) };
 }
 
-/** What a launcher prints when execvp fails: env's own words, or tini's. */
+/** What a launcher prints when it cannot find the program: env's, a shell's (dash's, bash's), or tini's words. */
 function launcherWords(launcher: string, program: string): string {
-  return basename(launcher) === 'env'
-    ? `${launcher}: '${program}': No such file or directory`
-    : `${launcher} cannot start "${program}" (exec ${program} failed: No such file or directory)`;
+  const name = basename(launcher);
+  if (name === 'env') return `${launcher}: '${program}': No such file or directory`;
+  if (name === 'bash') return `${launcher}: line 1: ${program}: command not found`;
+  if (SHELLS.test(name)) return `${launcher}: 1: ${program}: not found`;
+  return `${launcher} cannot start "${program}" (exec ${program} failed: No such file or directory)`;
 }
 
 function notFoundAt(program: string, path: string, resolved: Resolved, launcher: string | undefined): string {
