@@ -38,7 +38,7 @@ export interface ImageCheckResult {
   readonly verb: Verb;
   /** `linux/amd64` */
   readonly platform: string;
-  /** The process SageMaker starts: ENTRYPOINT + verb. */
+  /** The process SageMaker starts: ENTRYPOINT + verb, or the job's ContainerEntrypoint and ContainerArguments. */
   readonly argv: readonly string[];
   /** The file Docker executes, found in the image; undefined when it is not there. */
   readonly executable: string | undefined;
@@ -77,12 +77,12 @@ export async function checkImageFiles(
   const platformProblem = checkPlatform(platform, verb);
   if (platformProblem) problems.push(platformProblem);
   const argv = startedArgv(config, verb, override);
-  const [process, hidden] = await Promise.all([checkProcess(config, files, argv, platform, verb), hiddenByMounts(files, verb)]);
-  problems.push(...process.problems);
+  const [started, hidden] = await Promise.all([checkProcess(config, files, argv, platform, verb), hiddenByMounts(files, verb)]);
+  problems.push(...started.problems);
   const userProblem = checkUser(config.user);
   if (userProblem) problems.push(userProblem);
   problems.push(...hidden);
-  return { image, verb, platform, argv, executable: process.executable, problems };
+  return { image, verb, platform, argv, executable: started.executable, problems };
 }
 
 /**
@@ -397,12 +397,12 @@ export function imageCheckLines(result: ImageCheckResult): string[] {
   const lines = result.problems.map((problem) => `${result.image}: ${problem.severity} ${problem.check} ${problem.message}`);
   const errors = imageCheckErrors(result);
   const warnings = result.problems.length - errors;
-  const process = `SageMaker starts "${displayArgv(result.argv)}"${result.executable ? ` (${result.executable})` : ''}, ${result.platform}`;
+  const started = `SageMaker starts "${displayArgv(result.argv)}"${result.executable ? ` (${result.executable})` : ''}, ${result.platform}`;
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   lines.push(
     result.problems.length === 0
-      ? `No SageMaker problems found in ${result.image}: ${process}.`
-      : `${plural(result.problems.length, 'problem')} in ${result.image} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}): ${process}.`,
+      ? `No SageMaker problems found in ${result.image}: ${started}.`
+      : `${plural(result.problems.length, 'problem')} in ${result.image} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}): ${started}.`,
   );
   return lines;
 }
