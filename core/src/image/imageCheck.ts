@@ -59,9 +59,18 @@ export interface ImageCheckOptions extends ProcessOverride {
 
 /** Checks an image that is on this machine; IMAGE_MISSING when it is not. Never pulls, never starts it. */
 export async function checkImage(image: string, options: ImageCheckOptions = {}): Promise<ImageCheckResult> {
-  const config = await inspectImageConfig(image, options.signal);
-  if (!config) throw missingImage(image);
-  return withImageFiles(image, (files) => checkImageFiles(image, config, files, options.verb ?? 'train', options), options.signal);
+  // The configuration is read while the container is created: a missing image fails both ways.
+  const inspected = inspectImageConfig(image, options.signal);
+  inspected.catch(() => undefined);
+  return withImageFiles(
+    image,
+    async (files) => {
+      const config = await inspected;
+      if (!config) throw missingImage(image);
+      return checkImageFiles(image, config, files, options.verb ?? 'train', options);
+    },
+    options.signal,
+  );
 }
 
 /** The checks over an image's configuration and files (any ImageFiles: Docker's, or a test's). */
@@ -132,6 +141,7 @@ interface ProcessCheck {
  */
 async function checkProcess(config: ImageConfig, files: ImageFiles, argv: readonly string[], platform: string, verb: Verb): Promise<ProcessCheck> {
   const problems: ImageProblem[] = [];
+  prefetchScript(config, files, argv);
   let rest = argv;
   let launcher: string | undefined;
   let executable: string | undefined;
@@ -154,6 +164,25 @@ async function checkProcess(config: ImageConfig, files: ImageFiles, argv: readon
   }
   problems.push(...(await checkScript(config, files, rest)));
   return { executable, problems };
+}
+
+/**
+ * Starts reading the script that the chain of programs ends with, while the programs themselves are
+ * looked for: each file read is one `docker cp`, and the reads are cached, so the later look-up
+ * finds it done. Its failure, if any, is reported by that look-up.
+ */
+function prefetchScript(config: ImageConfig, files: ImageFiles, argv: readonly string[]): void {
+  let command = argv;
+  for (let step = 0; step < 5; step++) {
+    const next = stripWrapper(stripEnv(command));
+    const following = next === command ? simpleShellCommand(command) : next;
+    if (following === undefined || following.length === 0) break;
+    command = following;
+  }
+  const program = basename(command[0] ?? '');
+  const interpreter = PYTHON.test(program) ? 'python' : SHELLS.test(program) ? 'shell' : undefined;
+  const script = interpreter && scriptArgument(command, interpreter);
+  if (script) files.resolve(posix.resolve(config.workdir, script)).catch(() => undefined);
 }
 
 /**
