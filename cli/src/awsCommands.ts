@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { formatCheckText } from './check';
 import { printFindings } from './jobCommands';
 import type { Io } from './io';
 import {
@@ -38,7 +39,7 @@ uploaded again). The request is checked against the API's limits before it is se
   --dry-run            print the CreateTrainingJob request submit would send (000000000000 and zeros
                        stand in for what only AWS knows) and every problem it would stop at (lint
                        errors, role, region, limits); build, push and send nothing; exit 1 on a problem
-  --force              submit even when the Dockerfile has lint errors
+  --force              submit even when the Dockerfile has lint errors or the built image has errors (smct check)
   --poll-interval S    seconds between log reads while following (default 5)
 ${AWS_OPTIONS_HELP}
 A job file SageMaker would refuse is not sent: every problem it has is listed, with exit code 2.
@@ -142,6 +143,7 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       onUpload: uploadPrinter(io),
       onWarning: (message) => io.err(`smct: warning: ${message}\n`),
       onLint: (findings) => printFindings(io, dockerfile, findings),
+      onCheck: (checked) => io.err(formatCheckText(checked)),
     });
     io.out(`Submitted training job ${submitted.name}\n${submitted.arn}\n`);
     if (!values.wait) {

@@ -1,5 +1,6 @@
 // smct's commands, once: the usage text, the dispatch and the unknown-command message all come from here.
 import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
+import { checkCommand } from './check';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
 import type { Io } from './io';
@@ -35,10 +36,11 @@ export const COMMANDS: readonly Command[] = [
       return output.exitCode;
     },
   },
-  { name: 'build', synopsis: '', summary: "lint, then build the job's image (sagemaker-job.json)", run: buildCommand },
+  { name: 'build', synopsis: '', summary: "lint, build and check the job's image (sagemaker-job.json)", run: buildCommand },
+  { name: 'check', synopsis: 'IMAGE', summary: 'check a built image for what makes SageMaker fail to start it', run: checkCommand },
   { name: 'train', synopsis: '--local', summary: 'run the training job on the local Docker engine, as SageMaker would', run: trainCommand },
   { name: 'push', synopsis: '', summary: "push the job's image to Amazon ECR", run: pushCommand },
-  { name: 'submit', synopsis: '', summary: 'build, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
+  { name: 'submit', synopsis: '', summary: 'build, check, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },
   { name: 'stop', synopsis: 'JOB', summary: 'stop a training job', run: stopCommand },
   { name: 'jobs', synopsis: '', summary: 'list recent training jobs', run: jobsCommand },

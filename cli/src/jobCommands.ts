@@ -1,14 +1,28 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatCheckText } from './check';
 import { formatText } from './formats/text';
 import { toReported } from './positions';
 import type { Io } from './io';
-import { JOB_FILE_NAME, SmctError, buildImage, displayPath, passLintGate, loadTrainingJob, runLocalTraining, type LintFinding } from '../../core/src';
+import {
+  JOB_FILE_NAME,
+  SmctError,
+  buildImage,
+  checkImage,
+  imageCheckErrors,
+  imageErrorsRefusal,
+  displayPath,
+  passLintGate,
+  loadTrainingJob,
+  runLocalTraining,
+  type LintFinding,
+} from '../../core/src';
 
 export const BUILD_USAGE = `Usage: smct build [--job FILE] [--force]
 
 Lints the Dockerfile, then builds the job's image with docker build (for linux/amd64 unless the
-job file says otherwise). Errors stop the build; --force builds anyway.
+job file says otherwise), then checks the built image as "smct check" does. Lint errors stop the
+build, and errors in the built image end it with exit code 1; --force goes on, and ends with 0.
 `;
 
 export const TRAIN_USAGE = `Usage: smct train --local [--job FILE] [--stop-timeout SECONDS] [--output DIR]
@@ -34,6 +48,12 @@ export async function buildCommand(argv: readonly string[], io: Io): Promise<num
   io.out(`Building ${job.image} for ${job.build.platform} from ${relative}\n`);
   await buildImage(job, { onOutput: (chunk) => io.out(chunk), signal: io.signal });
   io.out(`Built ${job.image}.\n`);
+  const checked = await checkImage(job.image, { containerEntrypoint: job.containerEntrypoint, containerArguments: job.containerArguments, signal: io.signal });
+  io.out(formatCheckText(checked));
+  const errors = imageCheckErrors(checked);
+  if (errors > 0 && !values.force) {
+    throw new SmctError('IMAGE_ERRORS', imageErrorsRefusal(job.image, errors, 'build'));
+  }
   return 0;
 }
 

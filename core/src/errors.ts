@@ -15,8 +15,12 @@ export type SmctErrorCode =
   | 'REGION_MISSING'
   /** The request the job file makes is one SageMaker refuses (role, region, limits). */
   | 'REQUEST_INVALID'
+  /** The image named is not on this machine's Docker engine (smct check). */
+  | 'IMAGE_MISSING'
   /** The Dockerfile has errors, so it is not built. */
   | 'LINT_ERRORS'
+  /** The built image will certainly fail when SageMaker starts it (smct check's errors stop a submission). */
+  | 'IMAGE_ERRORS'
   /** No Docker command, or its daemon does not answer. */
   | 'DOCKER_UNAVAILABLE'
   /** `docker build` (or another Docker step) failed. */
@@ -48,7 +52,9 @@ export const EXIT_CODES: Readonly<Record<SmctErrorCode, number>> = {
   JOB_FILE_INVALID: 2,
   REGION_MISSING: 2,
   REQUEST_INVALID: 2,
+  IMAGE_MISSING: 2,
   LINT_ERRORS: 1,
+  IMAGE_ERRORS: 1,
   DOCKER_UNAVAILABLE: 1,
   BUILD_FAILED: 1,
   LOCAL_RUN_FAILED: 1,

@@ -38,6 +38,18 @@ export { jobFileProblems, sageMakerLimits, type SageMakerCheckOptions } from './
 export { displayPath, lintErrorSummary, lintJobDockerfile, passLintGate, type LintGateResult } from './lint/lintGate';
 
 export { buildImage } from './local/build';
+export {
+  checkImage,
+  checkImageFiles,
+  imageErrorsRefusal,
+  imageCheckErrors,
+  imageCheckLines,
+  type ImageCheckId,
+  type ImageCheckOptions,
+  type ImageCheckResult,
+  type ImageProblem,
+} from './image/imageCheck';
+export { CHECK_LABEL, missingImage, type ImageEntry, type ImageFiles } from './image/imageFiles';
 export { imageExists } from './local/docker';
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
 export { runLocalTraining, type LocalTrainingResult } from './local/localTraining';

@@ -141,6 +141,23 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     assert.deepEqual(emulator.invalidRequests(), []);
   });
 
+  test('an image that would fail to start (smct check) is not pushed or submitted, unless --force', async () => {
+    // Fine for the linter (RUN makes "train"), but what RUN writes has no #! line.
+    const broken = trainingProject(`${BUSYBOX_DOCKERFILE}RUN printf 'echo trained\\n' > /usr/local/bin/train && chmod 755 /usr/local/bin/train\n`);
+    const image = `smct-cloud-test-check-${process.pid}:latest`;
+    writeJob(broken, { image, roleArn: 'arn:aws:iam::123456789012:role/SageMakerRole', resources: { instanceType: 'ml.m5.large' } });
+    try {
+      const run = await smct(['submit'], broken);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^${image}: error exec-format exec /usr/local/bin/train: exec format error: `, 'm'));
+      assert.match(run.stderr, /^smct: .* has an error that will make the job fail when SageMaker starts it\. .*submit anyway with --force\.$/m);
+      assert.doesNotMatch(run.stderr, /Pushing/);
+      assert.doesNotMatch(run.stdout, /Submitted training job/);
+    } finally {
+      spawnSync('docker', ['image', 'rm', '--force', image]);
+    }
+  });
+
   test('smct stop sends SIGTERM to a running job; logs --follow ends with Stopped and exit code 1', async () => {
     job({ hyperparameters: { mode: 'term' } });
     const run = await smct(['submit']);

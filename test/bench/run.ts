@@ -7,6 +7,8 @@
 //  - for a job that leaves a 100 MB model, the time from its last log line to the packed tarballs;
 //  - `smct jobs` (loads the AWS half, dist/aws.js, and makes one ListTrainingJobs call to the local AWS emulator) against
 //    `smct --version` (which loads nothing of it): what the SDK costs a command that needs it, and that the others never pay.
+//  - `smct check` (checkImage) on the training example built on the local Python image against `docker create` + `docker rm`
+//    of the same image, the floor of its method (needs the image of scripts/setup-python-image.sh, else skipped).
 // The two Docker rows need a running Docker engine (and busybox-static); without one they are skipped with the reason.
 // Run: npm run bench (builds first), or after a build: node out/test/bench/run.js. It prints a table and never fails on a
 // missed target; it exits non-zero only on an error.
@@ -18,17 +20,19 @@ import { validate } from 'dockerfile-utils';
 import { FileSystemContext, MemoryContext, type BuildContext } from '../../core/src/dockerfile/buildContext';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { lintDockerfile } from '../../core/src/lint/linter';
+import { checkImage } from '../../core/src/image/imageCheck';
+import { buildImage } from '../../core/src/local/build';
 import { dockerOk } from '../../core/src/local/docker';
 import { runLocalTraining, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { startAwsEmulator } from '../aws/emulator';
 import { hostMounts, writeHostFolder } from '../../core/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
-import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, trainingProject, writeJob } from '../local/dockerFixtures';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
-const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15, localRuns: 10, bigModel: 3 };
-const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3, localRuns: 2 };
+const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15, localRuns: 10, bigModel: 3, imageChecks: 10 };
+const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3, localRuns: 2, imageChecks: 2 };
 const LARGE_LINES = 5000;
 
 /** The Docker rows' images: the busybox test trainer, and the same image with a training program that leaves a 100 MB model. */
@@ -410,6 +414,35 @@ async function bigModelRow(): Promise<{ row: Row; tarballMb: number }> {
   }
 }
 
+/**
+ * `smct check` on the training example built on the local Python image (no problem found: python3 through its
+ * symbolic link, the script, the mounted folders), against the floor of its method: `docker create` and `docker rm`
+ * of the same image, with no file read.
+ */
+async function imageCheckRow(): Promise<Row> {
+  const file = exampleCopy('training');
+  try {
+    const job = loadTrainingJob(file);
+    await buildImage(job);
+    const times = await sideBySideAsync(
+      async () => {
+        const result = await checkImage(job.image);
+        if (result.problems.length > 0) throw new Error(`smct check found problems in ${job.image}: ${result.problems[0].message}`);
+      },
+      async () => {
+        const container = (await dockerOk(['create', job.image, 'train'])).trim();
+        await dockerOk(['rm', container]);
+      },
+      WARMUP.imageChecks,
+      SAMPLES.imageChecks,
+    );
+    const ours = median(times.a);
+    return { name: 'smct check, Python example image vs docker create + rm', median: ours, baseline: median(times.b), target: '< 1000 ms', meets: ours < 1000 };
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
 function printTable(rows: readonly Row[]): void {
   const header = ['measurement', 'median ms', 'baseline ms', 'ratio', 'target', 'meets target'];
   const cells = rows.map((row) => [
@@ -452,15 +485,27 @@ async function main(): Promise<void> {
     const dockerSkipped = dockerMissing();
     const overhead = dockerSkipped === undefined ? await localOverheadRow() : undefined;
     const bigModel = dockerSkipped === undefined ? await bigModelRow() : undefined;
+    const pythonSkipped = pythonBaseMissing();
+    const imageCheck = pythonSkipped === undefined ? await imageCheckRow() : undefined;
 
     console.log(`smct speed benchmark (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
-    printTable([typicalRun.row, largeRun.row, keystrokes, cold.row, aws, ...(overhead ? [overhead.row] : []), ...(bigModel ? [bigModel.row] : [])]);
+    printTable([
+      typicalRun.row,
+      largeRun.row,
+      keystrokes,
+      cold.row,
+      aws,
+      ...(overhead ? [overhead.row] : []),
+      ...(bigModel ? [bigModel.row] : []),
+      ...(imageCheck ? [imageCheck] : []),
+    ]);
     console.log('');
     console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
     const counts = (run: { findings: number; diagnostics: number }): string => `${run.findings} (dockerfile-utils: ${run.diagnostics})`;
     console.log(`findings: typical ${counts(typicalRun)}, large ${counts(largeRun)}`);
     console.log(`cold start: smct lint ${cold.smct.toFixed(1)} ms, bare node ${cold.node.toFixed(1)} ms, difference ${(cold.smct - cold.node).toFixed(1)} ms`);
     if (dockerSkipped !== undefined) console.log(`smct train --local rows skipped: ${dockerSkipped}`);
+    if (pythonSkipped !== undefined) console.log(`smct check row skipped: ${pythonSkipped}`);
     if (overhead) {
       const added = (overhead.ours - overhead.bare).toFixed(1);
       console.log(

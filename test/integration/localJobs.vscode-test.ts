@@ -77,6 +77,23 @@ suite('Local training from VS Code', () => {
     assert.ok(result.artifacts && fs.existsSync(result.artifacts.model));
   });
 
+  test('"Build Image" checks the image it built: an image that would fail still counts as built, and no check container is left', async () => {
+    const job = writeJobProject('busybox-checked', ownJobPrefix('busybox-checked'), {});
+    const folder = path.dirname(job.fsPath);
+    // Fine for the linter (RUN makes "train"), but what RUN writes has no #! line: the check reports exec format error.
+    fs.appendFileSync(path.join(folder, 'Dockerfile'), "RUN printf 'echo trained\\n' > /usr/local/bin/train && chmod 755 /usr/local/bin/train\n");
+    const image = `smct-integration-checked-${process.pid}:latest`;
+    const settings = JSON.parse(fs.readFileSync(job.fsPath, 'utf8'));
+    fs.writeFileSync(job.fsPath, JSON.stringify({ ...settings, image }, null, 2));
+    try {
+      assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', job), true);
+      const left = spawnSync('docker', ['ps', '--all', '--quiet', '--filter', `label=smct.check=${image}`], { encoding: 'utf8' });
+      assert.equal(left.stdout.trim(), '');
+    } finally {
+      spawnSync('docker', ['image', 'rm', '--force', image]);
+    }
+  });
+
   test('the commands that run programs are enabled only in trusted workspaces', () => {
     const extension = vscode.extensions.all.find((candidate) => candidate.id.endsWith('.sagemaker-container-tools'));
     const commands = extension?.packageJSON.contributes.commands as { command: string; enablement?: string }[];

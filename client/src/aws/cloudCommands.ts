@@ -7,6 +7,7 @@ import { awsSettings, type AwsSession } from './awsSession';
 import type { JobRef, JobWatcher } from './jobWatcher';
 import { JobNode, relativeTime, type TrainingJobsProvider } from './trainingJobsView';
 import {
+  imageCheckLines,
   imageExists,
   loadAws,
   parseImageReference,
@@ -147,6 +148,7 @@ export class CloudCommands {
               warnings++;
               output.appendLine(`Warning: ${message}`);
             },
+            onCheck: (checked) => imageCheckLines(checked).forEach((line) => output.appendLine(line)),
           });
         },
       );

@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { loadJob, pickJobFile } from './jobFiles';
 import {
   buildImage,
+  checkImage,
+  imageCheckErrors,
+  imageCheckLines,
   imageExists,
   isSmctError,
   lintErrorSummary,
@@ -78,11 +81,33 @@ export class LocalJobs implements vscode.Disposable {
         },
       );
       this.output.appendLine(`Built ${job.image}.`);
+      await this.checkBuilt(job);
       return true;
     } catch (error) {
       await this.showError(error);
       return false;
     }
+  }
+
+  /** What `smct check` finds in the built image: every line in the output channel, an error as a notification. */
+  private async checkBuilt(job: TrainingJob): Promise<void> {
+    const image = job.image;
+    let checked;
+    try {
+      checked = await checkImage(image, { containerEntrypoint: job.containerEntrypoint, containerArguments: job.containerArguments });
+    } catch (error) {
+      // The image is built: a check that cannot be done is said, not turned into a failed build.
+      this.output.appendLine(`Could not check ${image}: ${(error as Error)?.message ?? String(error)}`);
+      return;
+    }
+    for (const line of imageCheckLines(checked)) this.output.appendLine(line);
+    const errors = imageCheckErrors(checked);
+    if (errors === 0) return;
+    const first = checked.problems.find((problem) => problem.severity === 'error');
+    const more = errors > 1 ? ` (${errors} errors in the output)` : '';
+    void vscode.window
+      .showErrorMessage(`${image} will fail when SageMaker starts it: ${first?.message ?? ''}${more}`, 'Show Output')
+      .then((choice) => choice && this.output.show());
   }
 
   /**

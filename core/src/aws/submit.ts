@@ -6,6 +6,7 @@ import type { FileProblem } from '../config/fileProblems';
 import { displayPath, lintGateRefusal, lintJobDockerfile, passLintGate } from '../lint/lintGate';
 import type { LintFinding } from '../lint/linter';
 import { buildImage } from '../local/build';
+import { checkImage, imageCheckErrors, imageErrorsRefusal, type ImageCheckResult } from '../image/imageCheck';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage, TRAINING_PLATFORM } from './ecrPush';
@@ -19,7 +20,7 @@ import { describeProblems } from '../config/fileProblems';
 import { isCancellation, isSmctError, SmctError } from '../errors';
 import { resolveAwsTarget } from './awsTarget';
 
-export type SubmitStep = 'identity' | 'lint' | 'build' | 'push' | 'upload' | 'submit';
+export type SubmitStep = 'identity' | 'lint' | 'build' | 'check' | 'push' | 'upload' | 'submit';
 
 export interface SubmitOptions {
   /** Overrides the job file's roleArn. */
@@ -35,6 +36,8 @@ export interface SubmitOptions {
   readonly onWarning?: (message: string) => void;
   /** Lint findings before the build; errors stop the submission unless `force`. */
   readonly onLint?: (findings: readonly LintFinding[]) => void;
+  /** What `smct check` finds in the built image before it is pushed; errors stop the submission unless `force`. */
+  readonly onCheck?: (result: ImageCheckResult) => void;
   readonly signal?: AbortSignal;
   /** For tests: the clock that names the job. */
   readonly now?: () => Date;
@@ -278,6 +281,15 @@ async function imageForJob(clients: AwsClients, job: TrainingJob, options: Submi
       signal: options.signal,
     });
   }
+  step('check', `Checking ${job.image}`);
+  const checked = await checkImage(job.image, {
+    containerEntrypoint: job.containerEntrypoint,
+    containerArguments: job.containerArguments,
+    signal: options.signal,
+  });
+  options.onCheck?.(checked);
+  const errors = imageCheckErrors(checked);
+  if (errors > 0 && !options.force) throw new SmctError('IMAGE_ERRORS', imageErrorsRefusal(job.image, errors, 'submit'));
   step('push', `Pushing ${job.image} to Amazon ECR`);
   const pushed = await pushImage(clients, {
     image: job.image,

@@ -43,7 +43,7 @@ export interface StartedProgram {
 }
 
 const INIT_WRAPPERS = /^(tini|tini-static(-\w+)?|dumb-init|catatonit)$/;
-const SHELLS = /^(sh|bash|dash|ash|zsh|ksh)$/;
+export const SHELLS = /^(sh|bash|dash|ash|zsh|ksh)$/;
 export const PYTHON = /^python[0-9.]*$/;
 /** Python options that take the next word as their value. */
 const PYTHON_OPTIONS_WITH_VALUE = new Set(['-W', '-X', '--check-hash-based-pycs']);
