@@ -183,7 +183,17 @@ export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
   // A base named by a build argument with no default (FROM $BASE_IMAGE) can be anything: nothing to know.
   if (!base.reference.complete) return [];
   const facts = model.baseFacts;
-  const certain = base.scratch || facts?.programs[verb] === false;
+  const knownWithout = base.scratch || facts?.programs[verb] === false;
+  // An image that carries only dependencies (requirements, conda environments) is an environment
+  // for a program the job brings: ModelTrainer's command or ContainerEntrypoint. Only an image that
+  // carries code and nothing that runs it certainly fails. (A model has no such override: serve is always checked.)
+  const environmentOnly = verb === 'train' && !base.scratch && !shipsCode(analysis);
+  const certain = knownWithout && !environmentOnly;
+  const unless = certain
+    ? ''
+    : knownWithout
+      ? ' (unless every job sets its own entry point, as ContainerEntrypoint does)'
+      : ' (unless the base image provides one)';
   const from = model.finalStage.from;
   const failure = `exec: "${verb}": executable file not found in $PATH`;
   const fix =
@@ -196,7 +206,7 @@ export function noProgramFinding(analysis: Analysis, verb: Verb): Finding[] {
       severity: certain ? 'error' : undefined,
       message:
         `Nothing in this image answers SageMaker's "docker run <image> ${verb}": ${startsWhat(program)}, and ${nothingOnPath(analysis, verb)}. ` +
-        `${fix} Otherwise the ${verb === 'train' ? 'job' : 'endpoint'} fails with: ${failure}${certain ? '' : ' (unless the base image provides one)'}.`,
+        `${fix} Otherwise the ${verb === 'train' ? 'job' : 'endpoint'} fails with: ${failure}${unless}.`,
     },
   ];
 }
@@ -217,6 +227,17 @@ function rejectedVerbFinding(analysis: Analysis, program: StartedProgram): Findi
         `Add an exec-form ENTRYPOINT that starts your program (for serving: a server on port 8080 that answers /ping and /invocations).`,
     },
   ];
+}
+
+/** Files that only describe dependencies; copying them ships no program. */
+const DEPENDENCY_FILES =
+  /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|(environment|conda|env)[\w.-]*\.ya?ml|pyproject\.toml|setup\.(py|cfg)|Pipfile(\.lock)?|poetry\.lock|uv\.lock|[\w.-]*\.lock)$/i;
+
+/** True when the image's chain copies anything but dependency lists (code, scripts, folders, other stages' output). */
+function shipsCode(analysis: Analysis): boolean {
+  return analysis.files.copies.some(
+    (copy) => copy.fromOther || copy.sources.some((source) => !DEPENDENCY_FILES.test(source.text.replace(/\/+$/, '').split('/').pop() ?? '')),
+  );
 }
 
 function startsWhat(program: StartedProgram): string {

@@ -17,7 +17,7 @@ test('an ignore pragma directly above an instruction silences that rule for it o
 
 test('ignore pragmas stack over several comment lines, but a blank line ends the block', () => {
   assert.deepEqual(rules('# smct ignore=SM303\n# smct ignore=sm101\nFROM python\nCMD ["python", "train.py"]\n'), ['SM101:error']);
-  assert.deepEqual(rules('# smct ignore=SM303\n\nFROM python\n'), ['SM103:error', 'SM303:info']);
+  assert.deepEqual(rules('# smct ignore=SM303\n\nFROM python\n'), ['SM103:warning', 'SM303:info']);
 });
 
 test('a global ignore pragma anywhere silences the rule for the whole file', () => {

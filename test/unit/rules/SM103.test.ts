@@ -15,7 +15,7 @@ ruleTable('SM103', [
   },
   {
     name: 'on a catalogued base known to have no train it is an error that names the base and its replaced CMD',
-    dockerfile: 'FROM python:3.11 AS build\nRUN pip install numpy\nFROM python:3.11-slim\nRUN true\n',
+    dockerfile: 'FROM python:3.11 AS build\nRUN pip install numpy\nFROM python:3.11-slim\nCOPY train.py /opt/program/\n',
     expect: [
       {
         line: 3,
@@ -63,7 +63,7 @@ ruleTable('SM103', [
   },
   {
     name: 'pip with another command is no install',
-    dockerfile: 'FROM python:3.11\nRUN pip --no-cache-dir download sagemaker-training\n',
+    dockerfile: 'FROM python:3.11\nRUN pip --no-cache-dir download sagemaker-training\nCOPY src /opt/program\n',
     expect: [{ line: 1, text: 'python:3.11', severity: 'error' }],
   },
   {
@@ -73,12 +73,18 @@ ruleTable('SM103', [
   },
   {
     name: 'a build argument with a default names a known base',
-    dockerfile: 'ARG BASE_IMAGE=python:3.11-slim\nFROM $BASE_IMAGE\nRUN true\n',
+    dockerfile: 'ARG BASE_IMAGE=python:3.11-slim\nFROM $BASE_IMAGE\nCOPY . /opt/program\n',
     expect: [{ line: 2, text: '$BASE_IMAGE', severity: 'error' }],
   },
   {
+    name: 'an image that carries only its dependencies is an environment for a program the job brings (ContainerEntrypoint): a warning',
+    dockerfile: 'FROM pytorch/pytorch:2.7.1-cuda12.8-cudnn9-devel\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n',
+    files: { 'requirements.txt': 'diffusers\n' },
+    expect: [{ line: 1, text: 'pytorch/pytorch:2.7.1-cuda12.8-cudnn9-devel', severity: 'warning', message: /unless every job sets its own entry point/ }],
+  },
+  {
     name: 'the mirrors of the official images are the same images',
-    dockerfile: 'FROM public.ecr.aws/docker/library/python:3.11-slim\nRUN true\n',
+    dockerfile: 'FROM public.ecr.aws/docker/library/python:3.11-slim\nCOPY train.py /opt/program/\n',
     expect: [{ line: 1, text: 'public.ecr.aws/docker/library/python:3.11-slim', severity: 'error' }],
   },
   {
