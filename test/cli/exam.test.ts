@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { EXAM_ANSWERS, EXAM_BASES, EXAM_SCRIPT, examFile } from '../helpers/exam';
+import { smctSync } from '../helpers/smctProcess';
 import { tempProject } from '../helpers/tempDir';
-
-const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
 interface JsonFinding {
   readonly file: string;
@@ -26,7 +23,7 @@ for (const answer of EXAM_ANSWERS) {
   test(`smct lint, exam answer ${answer.letter}: ${answer.works ? 'clean, exit 0' : `an ${answer.rule} error on every base, exit 1`}`, () => {
     const names = EXAM_BASES.map((base) => examFile(answer, base));
     // None of these bases is in the local Docker engine: the base-image catalogue decides.
-    const result = spawnSync(process.execPath, [SMCT, 'lint', '--format', 'json', ...names], { cwd: root, encoding: 'utf8' });
+    const result = smctSync(['lint', '--format', 'json', ...names], root);
     assert.equal(result.stderr, '');
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     for (const name of names) {

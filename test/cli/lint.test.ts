@@ -5,13 +5,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { tempProject } from '../helpers/tempDir';
+import { smctSync } from '../helpers/smctProcess';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
-function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
-}
+const smct = (args: string[], cwd: string): ReturnType<typeof smctSync> => smctSync(args, cwd);
 
 const BROKEN = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
 const WARNING_ONLY = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nUSER app\nENTRYPOINT ["python", "train.py"]\n';

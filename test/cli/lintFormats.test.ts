@@ -1,6 +1,5 @@
 // smct lint's CI formats (checkstyle, gitlab/codeclimate, github): as smct prints them, and their escaping.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -9,13 +8,9 @@ import { formatGithub } from '../../cli/src/formats/github';
 import { formatGitlab } from '../../cli/src/formats/gitlab';
 import type { ReportedFinding } from '../../cli/src/positions';
 import { tempProject } from '../helpers/tempDir';
+import { smctSync } from '../helpers/smctProcess';
 
-const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
-
-function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
-}
+const smct = (args: string[], cwd: string): ReturnType<typeof smctSync> => smctSync(args, cwd);
 
 /** A folder name that needs escaping in every format: a space, a comma, a colon, a percent sign. */
 const ODD_FOLDER = 'my job, v2: 100%';

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
 /** smct as users run it: bin/smct.js over the bundles. */
@@ -39,4 +39,14 @@ export function startSmct(args: readonly string[], options: { readonly cwd: stri
       return stderr;
     },
   };
+}
+
+/** Runs smct to its end in `cwd` (with `env`, else this process's environment): its output and exit status. */
+export function smctSync(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { stdout: string; stderr: string; status: number | null } {
+  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, env, encoding: 'utf8' });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }

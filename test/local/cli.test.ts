@@ -3,16 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
+import { smctSync } from '../helpers/smctProcess';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 const missing = dockerMissing();
 /** The jobs whose leftovers a test checks are named from it, so that it sees its own runs only. */
 const JOBS = ownJobPrefix('smct-test-cli');
 
-function smct(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
-}
+const smct = (args: string[], cwd: string): ReturnType<typeof smctSync> => smctSync(args, cwd);
 
 describe('smct build and smct train --local as child processes', { skip: missing ?? false }, () => {
   test('smct build lints, then builds the job image; smct train --local runs it to Completed', () => {

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkImage, type ImageCheckResult } from '../../core/src/image/imageCheck';
 import { CHECK_LABEL, withImageFiles } from '../../core/src/image/imageFiles';
 import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, PYTHON_BASE, pythonBaseMissing, trainingProject, writeJob } from './dockerFixtures';
 import { tempProject } from '../helpers/tempDir';
+import { smctSync } from '../helpers/smctProcess';
 
-const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 /** This process's own image names: the containers a check leaves, if any, carry them in their label. */
 const PREFIX = `smct-test-check-${randomBytes(4).toString('hex')}`;
 const images: string[] = [];
@@ -22,10 +21,7 @@ function build(name: string, project: string, platform?: string): string {
   return tag;
 }
 
-function smct(args: string[], cwd?: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, encoding: 'utf8' });
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
-}
+const smct = (args: string[], cwd = process.cwd()): ReturnType<typeof smctSync> => smctSync(args, cwd);
 
 /** The containers made to check `image` that are still there (all of them, started or not). */
 function checkContainers(image: string): string {
