@@ -149,6 +149,15 @@ describe('smct check on images FROM scratch with busybox', { skip: dockerMissing
     );
   });
 
+  test('a name Docker refuses is one line and exit code 2, not an internal error', () => {
+    const printed = smct(['check', 'Not:A:Valid:Name']);
+    assert.equal(printed.status, 2);
+    assert.match(
+      printed.stderr,
+      /^smct: "Not:A:Valid:Name" is not an image name Docker accepts \(.*invalid reference format.*\)\. Name an image that "docker images" lists\.\n$/,
+    );
+  });
+
   test('the container that reads the files is removed when the work fails or is cancelled', async () => {
     const image = build('cleanup', trainingProject(BUSYBOX_DOCKERFILE));
     await assert.rejects(

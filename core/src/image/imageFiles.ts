@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import * as posix from 'node:path/posix';
 import { SmctError } from '../errors';
 import { docker } from '../local/docker';
@@ -26,7 +27,8 @@ const MAX_FOLDER_ENTRIES = 200;
 export interface ImageEntry {
   /** The path asked for, in the image. */
   readonly path: string;
-  readonly kind: 'file' | 'directory' | 'symlink' | 'other';
+  /** 'loop': the path cannot be looked up, a symbolic link on the way loops. */
+  readonly kind: 'file' | 'directory' | 'symlink' | 'other' | 'loop';
   /** Permission bits (0o755). */
   readonly mode: number;
   readonly size: number;
@@ -59,6 +61,8 @@ export interface ImageFiles {
 export async function withImageFiles<T>(image: string, work: (files: ImageFiles) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const container = await createContainer(image, signal);
   try {
+    // Each `docker cp` listens for the abort; a check runs dozens of them.
+    if (signal) setMaxListeners(0, signal);
     return await work(dockerCpFiles(container, signal));
   } finally {
     // Without the signal: a cancelled check still removes what it made.
@@ -72,6 +76,12 @@ async function createContainer(image: string, signal?: AbortSignal): Promise<str
   const result = await docker(['create', '--pull', 'never', '--network', 'none', ...labels, '--', image, 'smct-check-never-started'], { signal });
   if (result.code !== 0) {
     if (/no such image/i.test(result.stderr)) throw missingImage(image);
+    if (/invalid reference format/i.test(result.stderr)) {
+      throw new SmctError(
+        'USAGE',
+        `"${image}" is not an image name Docker accepts (${result.stderr.trim().split('\n')[0]}). Name an image that "docker images" lists.`,
+      );
+    }
     throw new SmctError('BUILD_FAILED', `docker create of ${image} (to read its files) failed: ${result.stderr.trim().split('\n')[0]}`);
   }
   return result.stdout.trim();
@@ -99,16 +109,33 @@ function dockerCpFiles(container: string, signal?: AbortSignal): ImageFiles {
 }
 
 /** Follows symbolic links as the kernel does, inside the image (an absolute target starts at the image's root). */
-export async function resolveLinks(entry: ImageFiles['entry'], start: string): Promise<Resolved> {
+export async function resolveLinks(entry: ImageFiles['entry'], start: string, hopsSoFar = 0): Promise<Resolved> {
   let path = posix.normalize(start);
-  for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+  for (let hop = hopsSoFar; hop <= MAX_LINK_HOPS; hop++) {
     const found = await entry(path);
     if (!found) return { found: false, path, reason: 'missing' };
+    if (found.kind === 'loop') return { found: false, path, reason: 'loop' };
     if (found.kind !== 'symlink') return { found: true, path, entry: found };
-    // The folders on the way were resolved by Docker inside the container's root; only the last step is ours.
-    path = posix.resolve(posix.dirname(path), found.linkTarget ?? '');
+    // The folders on the way were resolved by Docker inside the container's root; only the last step
+    // is ours. A relative target with ".." climbs from the real folder, so that folder is resolved first.
+    const target = found.linkTarget ?? '';
+    const folder = !target.startsWith('/') && target.split('/').includes('..') ? await realFolder(entry, posix.dirname(path), hop) : posix.dirname(path);
+    if (folder === undefined) return { found: false, path, reason: 'loop' };
+    path = posix.resolve(folder, target);
   }
   return { found: false, path, reason: 'loop' };
+}
+
+/** The folder `folder` really is, each of its components' links followed; undefined when that loops. */
+async function realFolder(entry: ImageFiles['entry'], folder: string, hopsSoFar: number): Promise<string | undefined> {
+  let real = '/';
+  for (const part of folder.split('/').filter((component) => component !== '')) {
+    const resolved = await resolveLinks(entry, posix.join(real, part), hopsSoFar + 1);
+    if (!resolved.found && resolved.reason === 'loop') return undefined;
+    // Where the component's links lead, even when nothing is there: the look-up after it then fails.
+    real = resolved.path;
+  }
+  return real;
 }
 
 /** One path of the container, from the first bytes of `docker cp CONTAINER:PATH -`. */
@@ -146,8 +173,13 @@ function readEntry(container: string, path: string, signal?: AbortSignal): Promi
       if (code === 0) {
         const head = parseArchiveHead(Buffer.concat(chunks), true);
         finish(head === 'more' ? undefined : head);
-      } else if (/could not find the file|no such file|not a directory/i.test(stderr)) {
+      } else if (/could not find the file|no such file|not a directory|no such container:path/i.test(stderr)) {
+        // The wordings of Docker 20.10 ("No such container:path") and later ("Could not find the file").
         finish(undefined);
+      } else if (/too many (levels of symbolic )?links/i.test(stderr)) {
+        // Docker follows the folders on the way itself, and gives up on a loop before smct's own count would.
+        settled = true;
+        resolve({ path, kind: 'loop', mode: 0, size: 0, head: Buffer.alloc(0) });
       } else {
         settled = true;
         reject(new Error(`docker cp ${path} failed: ${stderr.trim().split('\n')[0]}`));
