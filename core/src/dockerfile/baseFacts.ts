@@ -1,5 +1,6 @@
 import type { BaseImage } from './baseImage';
 import { catalogueFacts } from './baseCatalogue';
+import { stripWrapper } from './program';
 import type { ImageConfig } from '../image/imageConfig';
 
 /**
@@ -26,9 +27,6 @@ export interface BaseFacts {
  */
 export type LocalImageLookup = (reference: string) => ImageConfig | undefined;
 
-/** Init wrappers that execute their arguments: an ENTRYPOINT of only `tini --` runs the verb from PATH. */
-const ARGUMENT_RUNNERS = /^(\/\S*\/)?(tini|tini-static(-\w+)?|dumb-init|catatonit)$/;
-
 /**
  * The facts of a base image: read from the local Docker engine when the image is there (its real
  * configuration), else from the catalogue; undefined for an image neither knows. What the catalogue
@@ -40,14 +38,14 @@ export function resolveBaseFacts(base: BaseImage | undefined, localImage: LocalI
   const local = localImage?.(base.reference.value);
   if (!local) return known;
   const sameEntrypoint = known !== undefined && known.config.entrypoint.join('\0') === local.entrypoint.join('\0');
+  // Only an ENTRYPOINT that is nothing but an init wrapper (tini --) surely runs its arguments;
+  // `tini -- /docker-entrypoint.sh` hands them to a script we cannot read.
+  const onlyWrapper = local.entrypoint.length > 0 && stripWrapper(local.entrypoint).length === 0;
   return {
     config: local,
     programs: known?.programs ?? {},
-    entrypointRunsArguments: sameEntrypoint
-      ? known.entrypointRunsArguments
-      : local.entrypoint.length > 0 && ARGUMENT_RUNNERS.test(local.entrypoint[0])
-        ? true
-        : undefined,
+    entrypointRunsArguments: sameEntrypoint ? known.entrypointRunsArguments : onlyWrapper ? true : undefined,
+    entrypointRejectsArguments: sameEntrypoint ? known.entrypointRejectsArguments : undefined,
     origin: { kind: 'local', image: base.reference.value },
   };
 }

@@ -1,4 +1,4 @@
-import { ruleTable } from '../../helpers/lint';
+import { localConfig, ruleTable } from '../../helpers/lint';
 
 ruleTable('SM502', [
   {
@@ -33,6 +33,18 @@ ruleTable('SM502', [
     dockerfile:
       '# smct kind=inference\nFROM vllm/vllm-openai:v0.6.3\nCOPY --chmod=755 serve.sh /usr/local/bin/serve.sh\nENTRYPOINT ["/usr/local/bin/serve.sh"]\n',
     files: { 'serve.sh': { content: '#!/bin/sh\nexec vllm serve /opt/ml/model --port 8080\n', mode: 0o755 } },
+    expect: [],
+  },
+  {
+    name: "a local copy of vLLM's image with the same ENTRYPOINT still fails on serve",
+    dockerfile: '# smct kind=inference\nFROM vllm/vllm-openai:v0.6.3\nRUN true\n',
+    localImage: () => localConfig({ entrypoint: ['vllm', 'serve'] }),
+    expect: [{ line: 2, text: 'vllm/vllm-openai:v0.6.3', severity: 'error' }],
+  },
+  {
+    name: 'a local base whose ENTRYPOINT is tini followed by a script hands serve to that script: silent',
+    dockerfile: '# smct kind=inference\nFROM team/server:1\nRUN true\n',
+    localImage: () => localConfig({ entrypoint: ['/usr/bin/tini', '--', '/docker-entrypoint.sh'] }),
     expect: [],
   },
   {
