@@ -111,6 +111,34 @@ describe("the image check over an image's files", () => {
     assert.deepEqual(await check(python, { entrypoint: ['python3', '-m', 'trainer'] }), []);
   });
 
+  test('a file with no #! line fails only when Docker executes it; env, tini and shells run it with /bin/sh', async () => {
+    const noShebang = { '/usr/local/bin/train': 'echo hi\n' };
+    assert.match((await check(noShebang))[0], /^error exec-format: exec \/usr\/local\/bin\/train: exec format error/);
+    assert.deepEqual(await check(noShebang, { entrypoint: ['/usr/bin/env'] }), []);
+  });
+
+  test('a relative link with ".." climbs from the folder it really is in, as the kernel does', async () => {
+    const tree = { '/usr/local/tbin': { link: '/opt/tools/real' }, '/opt/tools/real/t2': { link: '../train.sh' }, '/opt/tools/train.sh': '#!/bin/sh\n' };
+    assert.deepEqual(await check(tree, { entrypoint: ['/usr/local/tbin/t2'] }), []);
+  });
+
+  test('options that take a value are not the script: sh -o errexit x.sh, env -u NAME sh x.sh, env -S "sh -e" x.sh', async () => {
+    const script = { '/opt/tools/train.sh': 'set -e\n' };
+    assert.deepEqual(await check(script, { entrypoint: ['/bin/sh', '-o', 'errexit', '/opt/tools/train.sh'] }), []);
+    assert.deepEqual(await check(script, { entrypoint: ['/usr/bin/env', '-u', 'FOO', 'sh', '/opt/tools/train.sh'] }), []);
+    assert.deepEqual(await check(script, { entrypoint: ['/usr/bin/env', '-S', 'sh -e', '/opt/tools/train.sh'] }), []);
+  });
+
+  test('bash looks a script name without a slash up on PATH when the working folder has none', async () => {
+    const tree = { '/usr/bin/bash': ELF_X86_64, '/usr/local/bin/train': '#!/bin/sh\necho ran\n' };
+    assert.deepEqual(await check(tree, { entrypoint: ['/bin/bash'], workdir: '/opt/program' }), []);
+  });
+
+  test('a path Docker reports as a symbolic link loop is a loop', async () => {
+    const entry = async (path: string): Promise<ImageEntry> => ({ path, kind: 'loop', mode: 0, size: 0, head: Buffer.alloc(0) });
+    assert.deepEqual(await resolveLinks(entry, '/loop/x/train'), { found: false, path: '/loop/x/train', reason: 'loop' });
+  });
+
   test("a shell script with CRLF line endings run by sh is the shell's $'\\r' error", async () => {
     assert.match(
       (await check({ '/run.sh': 'echo hi\r\necho there\r\n' }, { entrypoint: ['sh', '/run.sh'] }))[0],

@@ -121,29 +121,47 @@ export function stripWrapper(argv: readonly string[]): readonly string[] {
   return argv.slice(i);
 }
 
-/** `/usr/bin/env [-i] [A=1] python x.py` runs `python x.py`. */
+/** env options that take the next word as their value (GNU coreutils env). */
+const ENV_OPTIONS_WITH_VALUE = new Set(['-u', '--unset', '-C', '--chdir']);
+
+/** `/usr/bin/env [-i] [-u NAME] [A=1] python x.py` runs `python x.py`; `env -S "python3 -u" x.py` splits its string. */
 export function stripEnv(argv: readonly string[]): readonly string[] {
   if (argv.length === 0 || basename(argv[0]) !== 'env') return argv;
   let i = 1;
-  while (i < argv.length && (argv[i].startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[i]))) i++;
+  while (i < argv.length && (argv[i].startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[i]))) {
+    if (argv[i] === '-S' || argv[i] === '--split-string') return [...(argv[i + 1] ?? '').split(/\s+/).filter((word) => word !== ''), ...argv.slice(i + 2)];
+    if (argv[i] === '--') return argv.slice(i + 1);
+    i += ENV_OPTIONS_WITH_VALUE.has(argv[i]) ? 2 : 1;
+  }
   return argv.slice(i);
+}
+
+/** Shell options that take the next word as their value: `bash -o pipefail x.sh`, `bash --rcfile f x.sh`. */
+const SHELL_OPTIONS_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * The index in `argv` of the script an interpreter at `offset` runs: its first word that is not an
+ * option or an option's value; undefined for `python -m`, `python -c`, `sh -c` and no script at all.
+ */
+export function scriptArgumentIndex(argv: readonly string[], offset: number, interpreter: 'python' | 'shell'): number | undefined {
+  for (let i = offset + 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-m' || arg === '-c' || (interpreter === 'shell' && /^-[a-z]*c[a-z]*$/.test(arg))) return undefined;
+    const withValue = interpreter === 'python' ? PYTHON_OPTIONS_WITH_VALUE : SHELL_OPTIONS_WITH_VALUE;
+    if (withValue.has(arg)) i++;
+    else if (!arg.startsWith('-') || arg === '-') return i;
+  }
+  return undefined;
 }
 
 function interpretedScript(model: DockerfileModel, files: ImageFiles, argv: readonly string[], offset: number): InterpretedScript | undefined {
   const program = basename(argv[offset] ?? '');
   const interpreter = PYTHON.test(program) ? 'python' : SHELLS.test(program) ? 'shell' : undefined;
   if (!interpreter) return undefined;
-  for (let i = offset + 1; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-m' || arg === '-c' || (interpreter === 'shell' && /^-[a-z]*c[a-z]*$/.test(arg))) return undefined;
-    if (interpreter === 'python' && PYTHON_OPTIONS_WITH_VALUE.has(arg)) {
-      i++;
-    } else if (!arg.startsWith('-') || arg === '-') {
-      const imagePath = posix.resolve(model.workdir, arg);
-      return { interpreter, argIndex: i, imagePath, placement: files.placementOf(imagePath) };
-    }
-  }
-  return undefined;
+  const index = scriptArgumentIndex(argv, offset, interpreter);
+  if (index === undefined) return undefined;
+  const imagePath = posix.resolve(model.workdir, argv[index]);
+  return { interpreter, argIndex: index, imagePath, placement: files.placementOf(imagePath) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as posix from 'node:path/posix';
 import type { Verb } from '../dockerfile/evidence';
-import { displayArgv, PYTHON, SHELLS, stripEnv, stripWrapper } from '../dockerfile/program';
+import { displayArgv, PYTHON, scriptArgumentIndex, SHELLS, stripEnv, stripWrapper } from '../dockerfile/program';
 import { basename } from '../dockerfile/shellWords';
 import { inspectImageConfig, type ImageConfig } from './imageConfig';
 import { missingImage, withImageFiles, type ImageFiles, type ImageEntry, type Resolved } from './imageFiles';
@@ -153,7 +153,7 @@ async function checkProcess(config: ImageConfig, files: ImageFiles, argv: readon
       return { executable, problems };
     }
     executable ??= found.path;
-    const contentProblems = await checkContent(config, files, found.path, found.entry, platform, verb);
+    const contentProblems = await checkContent(config, files, found.path, found.entry, platform, verb, launcher);
     problems.push(...contentProblems);
     if (contentProblems.length > 0) return { executable, problems };
     const next = stripWrapper(stripEnv(rest));
@@ -265,9 +265,20 @@ const ELF_MACHINES: Readonly<Record<number, string>> = { 0x03: 'x86 (32-bit)', 0
 const MACHINE_OF_ARCHITECTURE: Readonly<Record<string, readonly number[]>> = { amd64: [0x3e, 0x03], arm64: [0xb7, 0x28] };
 
 /** What the kernel does with the file's first bytes: a Linux binary for the right processor, or a `#!` line. */
-async function checkContent(config: ImageConfig, files: ImageFiles, path: string, entry: ImageEntry, platform: string, verb: Verb): Promise<ImageProblem[]> {
+async function checkContent(
+  config: ImageConfig,
+  files: ImageFiles,
+  path: string,
+  entry: ImageEntry,
+  platform: string,
+  verb: Verb,
+  launcher: string | undefined,
+): Promise<ImageProblem[]> {
   const head = entry.head;
   if (head.subarray(0, 4).equals(ELF_MAGIC)) return checkBinary(path, head, platform, verb);
+  // Only Docker's own exec fails on a file with no #! line: a launcher's execvp (env, tini) and
+  // every shell run such a file with /bin/sh instead.
+  if ((head[0] !== 0x23 || head[1] !== 0x21) && launcher !== undefined) return [];
   if (head[0] !== 0x23 || head[1] !== 0x21) {
     return [
       error(
@@ -343,7 +354,15 @@ async function checkScript(config: ImageConfig, files: ImageFiles, command: read
   const script = scriptArgument(command, interpreter);
   if (script === undefined) return [];
   const path = posix.resolve(config.workdir, script);
-  const resolved = await files.resolve(path);
+  let resolved = await files.resolve(path);
+  // bash, given a name without a slash that is not in the working folder, searches PATH for it.
+  if (!resolved.found && program === 'bash' && !script.includes('/')) {
+    for (const folder of config.path) {
+      const candidate = await files.resolve(posix.join(folder, script));
+      if (candidate.found && candidate.entry.kind === 'file') resolved = candidate;
+      if (resolved.found) break;
+    }
+  }
   if (!resolved.found) {
     const words =
       interpreter === 'python'
@@ -359,15 +378,10 @@ async function checkScript(config: ImageConfig, files: ImageFiles, command: read
   return [];
 }
 
-/** The script an interpreter runs: its first word that is not an option (none for -m, -c). */
+/** The script an interpreter runs (none for -m, -c): the same reading as the Dockerfile rules'. */
 function scriptArgument(command: readonly string[], interpreter: 'python' | 'shell'): string | undefined {
-  for (let i = 1; i < command.length; i++) {
-    const argument = command[i];
-    if (argument === '-m' || argument === '-c' || (interpreter === 'shell' && /^-[a-z]*c[a-z]*$/.test(argument))) return undefined;
-    if (interpreter === 'python' && ['-W', '-X', '--check-hash-based-pycs'].includes(argument)) i++;
-    else if (!argument.startsWith('-')) return argument;
-  }
-  return undefined;
+  const index = scriptArgumentIndex(command, 0, interpreter);
+  return index === undefined ? undefined : command[index];
 }
 
 const ROOT = new Set(['', 'root', '0']);

@@ -4,7 +4,7 @@ import type { Analysis } from '../dockerfile/analysis';
 import { closestMatch } from '../config/closestMatch';
 import { isWithin, type PlacedFile } from '../dockerfile/copies';
 import { runThatMayCreate } from '../dockerfile/runWrites';
-import { scriptOfCommand, stripEnv, stripWrapper, type StartedProgram } from '../dockerfile/program';
+import { PYTHON, scriptOfCommand, stripEnv, stripWrapper, type StartedProgram } from '../dockerfile/program';
 import { basename, isPlainWordList } from '../dockerfile/shellWords';
 import type { Severity } from '../config/settings';
 import { argumentsRange, commandWords, execArgv, type CommandWord } from './helpers';
@@ -185,8 +185,11 @@ function finding(analysis: Analysis, missing: MissingFile): Finding {
   const how = missing.interpreter ? `The ENTRYPOINT hands ${missing.imagePath} to ${missing.interpreter}` : `The ENTRYPOINT executes ${missing.imagePath}`;
   const base = analysis.model.baseImage;
   const baseSays = base?.scratch ? 'the base image is scratch' : `the base image ${base?.reference.value ?? ''} has no such file`;
+  const pythonInterpreter = missing.interpreter !== undefined && PYTHON.test(posix.basename(missing.interpreter));
   const failure = missing.interpreter
-    ? `${missing.interpreter}: can't open file '${missing.imagePath}': [Errno 2] No such file or directory`
+    ? pythonInterpreter
+      ? `${missing.interpreter}: can't open file '${missing.imagePath}': [Errno 2] No such file or directory`
+      : `${missing.interpreter}: ${missing.imagePath}: No such file or directory`
     : missing.shell
       ? `${missing.verb}: 1: ${missing.written}: not found`
       : `exec: "${missing.written}": stat ${missing.imagePath}: no such file or directory`;

@@ -190,4 +190,16 @@ ruleTable('SM205', [
     dockerfile: 'FROM python:3.12\nENTRYPOINT ["trainer"]\n',
     expect: [],
   },
+  {
+    name: 'a shell option that takes a value is not the script (bash -o pipefail run.sh)',
+    dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY run.sh /app/run.sh\nENTRYPOINT ["bash", "-o", "pipefail", "/app/run.sh"]\n',
+    files: { 'run.sh': 'set -e\n' },
+    expect: [],
+  },
+  {
+    name: "a missing shell script fails in the shell's words, not Python's",
+    dockerfile: 'FROM python:3.12\nCOPY run.sh /opt/program/run.sh\nENTRYPOINT ["bash", "/opt/program/start.sh"]\n',
+    files: { 'run.sh': 'set -e\n' },
+    expect: [{ line: 3, text: '/opt/program/start.sh', message: /bash: \/opt\/program\/start\.sh: No such file or directory/ }],
+  },
 ]);
