@@ -113,7 +113,7 @@ ruleTable('SM205', [
   },
   {
     name: 'silent when pip install -e puts a project there',
-    dockerfile: 'FROM python:3.12\nWORKDIR /work\nCOPY . .\nRUN pip install -e .\nENTRYPOINT ["python", "/work/trainer.py"]\n',
+    dockerfile: 'FROM python:3.12\nWORKDIR /srv/project\nCOPY . .\nRUN pip install -e .\nENTRYPOINT ["python", "/srv/project/trainer.py"]\n',
     files: TRAIN,
     expect: [],
   },
