@@ -85,7 +85,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     stopTimeoutSeconds: stopTimeout,
     outputDir: values.output ? path.resolve(values.output) : undefined,
   });
-  io.out(`\nTraining job ${result.jobName}: ${result.status}\n`);
+  io.out(`\nTraining job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus}: ${result.statusMessage ?? ''})` : ''}\n`);
   if (result.failureReason) io.out(`FailureReason: ${result.failureReason}\n`);
   if (result.artifacts) io.out(`Model artifacts: ${result.artifacts.model}\nOutput data: ${result.artifacts.output}\n`);
   return result.status === 'Completed' ? 0 : 1;

@@ -621,13 +621,13 @@ describe('SageMaker training jobs', () => {
   });
 
   test('a failing algorithm fails the job with its reason; a channel without objects fails it with SageMaker ClientError', async () => {
-    await withEmulator({ runner: scriptedRunner({ failureReason: 'AlgorithmError: Exit Code: 3' }) }, async (_emulator, clients) => {
+    await withEmulator({ runner: scriptedRunner({ failureReason: 'AlgorithmError: , exit code: 3' }) }, async (_emulator, clients) => {
       await prepareBucket(clients);
       await clients.sagemaker.send(new CreateTrainingJobCommand(trainingRequest('smct-fails')));
       const failed = await finished(clients, 'smct-fails');
       assert.equal(failed.TrainingJobStatus, 'Failed');
       assert.equal(failed.SecondaryStatus, 'Failed');
-      assert.equal(failed.FailureReason, 'AlgorithmError: Exit Code: 3');
+      assert.equal(failed.FailureReason, 'AlgorithmError: , exit code: 3');
       assert.equal(failed.ModelArtifacts, undefined);
       const empty = trainingRequest('smct-no-data', {
         InputDataConfig: [{ ChannelName: 'training', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/nothing/here` } } }],

@@ -108,7 +108,7 @@ describe('a local run keeps the job inside its container', { skip: missing ?? fa
     const secret = hostSecret();
     const result = await run(project, { hyperparameters: { mode: 'failure-link' }, environment: { TARGET: secret.file } });
     assert.equal(result.status, 'Failed');
-    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 1');
+    assert.equal(result.failureReason, 'AlgorithmError: , exit code: 1');
   });
 
   test('links in /opt/ml/model are packed as links (absolute and relative), never as the host files they name', async () => {

@@ -118,18 +118,18 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     assert.deepEqual(archiveEntries(result.artifacts?.model ?? ''), ['model-algo-1.txt', 'model-algo-2.txt', 'model-algo-3.txt']);
   });
 
-  test('a failure file becomes the FailureReason (its first 1024 characters), and artifacts are still packed', async () => {
+  test('a failure file becomes the FailureReason as SageMaker words it ("AlgorithmError: " and the file, 1024 characters at most), and artifacts are still packed', async () => {
     const result = await run(project, { hyperparameters: { mode: 'failfile' } });
     assert.equal(result.status, 'Failed');
     assert.equal(result.failureReason?.length, 1024);
-    assert.match(result.failureReason ?? '', /^Custom failure: 0+$/);
+    assert.match(result.failureReason ?? '', /^AlgorithmError: Custom failure: 0+$/);
     assert.deepEqual(archiveEntries(result.artifacts?.model ?? ''), ['model-algo-1.txt']);
   });
 
-  test('a non-zero exit without a failure file is "AlgorithmError: Exit Code: N"', async () => {
+  test('a non-zero exit without a failure file is SageMaker\'s "AlgorithmError: , exit code: N"', async () => {
     const result = await run(project, { hyperparameters: { mode: 'exit' } });
     assert.equal(result.status, 'Failed');
-    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 7');
+    assert.equal(result.failureReason, 'AlgorithmError: , exit code: 7');
     assert.deepEqual(result.exitCodes, { 'algo-1': 7 });
   });
 
@@ -186,6 +186,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     });
     const result = await running;
     assert.equal(result.status, 'Stopped');
+    assert.equal(result.secondaryStatus, undefined, 'a stop asked for is not MaxRuntimeExceeded');
     assert.ok(logs.includes('GOT SIGTERM'), logs.join('\n'));
     assert.deepEqual(warnings, [], 'a program that handles SIGTERM gets no hint');
     assert.ok(archiveEntries(result.artifacts?.model ?? '').includes('on-term.txt'));
@@ -220,7 +221,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
       },
     );
     assert.equal(result.status, 'Failed');
-    assert.equal(result.failureReason, 'AlgorithmError: Exit Code: 5');
+    assert.equal(result.failureReason, 'AlgorithmError: , exit code: 5');
     assert.ok(result.logs.includes('[algo-1] GOT SIGTERM'), result.logs.join('\n'));
     // While the job ran, the leftover check saw its two containers, its network and its folder: it looks where the runs are.
     assert.equal(running?.containers.split(' ').filter(Boolean).length, 2, JSON.stringify(running));
@@ -244,6 +245,8 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
   test('reaching maxRuntimeSeconds stops the job as StopTrainingJob does', async () => {
     const result = await run(project, { hyperparameters: { mode: 'term' }, stopping: { maxRuntimeSeconds: 1, stopTimeoutSeconds: 30 } });
     assert.equal(result.status, 'Stopped');
+    assert.equal(result.secondaryStatus, 'MaxRuntimeExceeded');
+    assert.equal(result.statusMessage, 'The job stopped because it exceeded the maximum allowed runtime.');
     assert.ok(result.logs.includes('[algo-1] GOT SIGTERM'), result.logs.join('\n'));
   });
 

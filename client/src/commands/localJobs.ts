@@ -165,7 +165,8 @@ export class LocalJobs implements vscode.Disposable {
           });
         },
       );
-      this.output.appendLine(`Training job ${result.jobName}: ${result.status}${result.failureReason ? ` (${result.failureReason})` : ''}`);
+      const detail = result.failureReason ?? (result.secondaryStatus ? `${result.secondaryStatus}: ${result.statusMessage ?? ''}` : undefined);
+      this.output.appendLine(`Training job ${result.jobName}: ${result.status}${detail ? ` (${detail})` : ''}`);
       void this.showOutcome(result);
       return result;
     } finally {

@@ -14,6 +14,10 @@ export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
 export interface LocalTrainingResult {
   readonly jobName: string;
   readonly status: JobStatus;
+  /** SageMaker's SecondaryStatus when it says more than the status: `MaxRuntimeExceeded` for a job its max runtime stopped. */
+  readonly secondaryStatus?: 'MaxRuntimeExceeded';
+  /** What SageMaker says of that secondary status. */
+  readonly statusMessage?: string;
   readonly failureReason?: string;
   readonly exitCodes: Readonly<Record<string, number>>;
   readonly artifacts?: { readonly model: string; readonly output: string };
@@ -35,7 +39,13 @@ export interface LocalTrainingOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** DescribeTrainingJob's FailureReason holds at most 1024 characters (the SageMaker API model: FailureReason, max 1024). */
 const FAILURE_REASON_LIMIT = 1024;
+/**
+ * SecondaryStatus MaxRuntimeExceeded, in the words of the DescribeTrainingJob reference
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html).
+ */
+const MAX_RUNTIME_MESSAGE = 'The job stopped because it exceeded the maximum allowed runtime.';
 const ACCOUNT = '000000000000';
 
 /**
@@ -161,6 +171,7 @@ function createArgs(
 
 interface Outcome {
   readonly status: JobStatus;
+  readonly maxRuntimeExceeded?: boolean;
   readonly failureReason?: string;
   readonly exitCodes: Record<string, number>;
   /** The host whose exit failed the job: its failure file is the reason. */
@@ -169,6 +180,7 @@ interface Outcome {
 
 async function runContainers(job: TrainingJob, options: LocalTrainingOptions, hosts: readonly string[], containers: readonly string[]): Promise<Outcome> {
   let stopRequested = false;
+  let maxRuntimeExceeded = false;
   /** SIGTERM was sent with a grace period (docker stop), and no SIGKILL at once (docker kill). */
   let gracefulStop = false;
   let killed = false;
@@ -193,7 +205,13 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
   options.signal?.addEventListener('abort', stop, { once: true });
   options.killSignal?.addEventListener('abort', kill, { once: true });
   // setTimeout holds at most 2^31-1 ms (24.8 days); SageMaker allows 28 days.
-  const timer = setTimeout(stop, Math.min(job.maxRuntimeSeconds * 1000, 2 ** 31 - 1));
+  const timer = setTimeout(
+    () => {
+      if (!stopRequested) maxRuntimeExceeded = true;
+      stop();
+    },
+    Math.min(job.maxRuntimeSeconds * 1000, 2 ** 31 - 1),
+  );
   try {
     // Started first and followed afterwards, so a stop that arrives while Docker starts them is not lost.
     await docker(['start', ...containers]);
@@ -228,8 +246,11 @@ async function runContainers(job: TrainingJob, options: LocalTrainingOptions, ho
     const hint = gracefulStop && !killed ? stopTimeoutHint(exitCodes, grace) : undefined;
     if (hint) options.onWarning?.(hint);
     if (clientError) return { status: 'Failed', failureReason: clientError, exitCodes };
-    if (firstFailure) return { status: 'Failed', failureReason: `AlgorithmError: Exit Code: ${exitCodes[firstFailure]}`, exitCodes, failedHost: firstFailure };
-    return { status: stopRequested ? 'Stopped' : 'Completed', exitCodes };
+    // SageMaker's words when the program wrote no failure file (the file, when there is one, replaces them).
+    if (firstFailure) {
+      return { status: 'Failed', failureReason: `AlgorithmError: , exit code: ${exitCodes[firstFailure]}`, exitCodes, failedHost: firstFailure };
+    }
+    return { status: stopRequested ? 'Stopped' : 'Completed', exitCodes, maxRuntimeExceeded };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', stop);
@@ -286,7 +307,7 @@ function lineSplitter(host: string, options: LocalTrainingOptions): { push: (chu
   };
 }
 
-/** The failure file wins over the exit code as FailureReason (first 1024 characters), then artifacts are packed. */
+/** The failure file wins over the exit code as FailureReason (`AlgorithmError: <file>`, 1024 characters at most), then artifacts are packed. */
 async function finish(
   job: TrainingJob,
   options: LocalTrainingOptions,
@@ -299,12 +320,17 @@ async function finish(
   if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
     const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
     const written = ordered.map((folder) => readFailureFile(path.join(folder, 'output', 'failure'))).find((text) => text !== undefined);
-    if (written !== undefined) failureReason = written;
+    if (written !== undefined) failureReason = `AlgorithmError: ${written}`.slice(0, FAILURE_REASON_LIMIT);
   }
+  const stoppedByRuntime =
+    outcome.status === 'Stopped' && outcome.maxRuntimeExceeded ? ({ secondaryStatus: 'MaxRuntimeExceeded', statusMessage: MAX_RUNTIME_MESSAGE } as const) : {};
   const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
   try {
     const artifacts = await packArtifacts(folders, outputRoot, name);
-    return { result: { jobName: name, status: outcome.status, failureReason, exitCodes: outcome.exitCodes, artifacts }, keptFolders: false };
+    return {
+      result: { jobName: name, status: outcome.status, ...stoppedByRuntime, failureReason, exitCodes: outcome.exitCodes, artifacts },
+      keptFolders: false,
+    };
   } catch (error) {
     // As on SageMaker, a job whose model cannot be saved has failed; its files stay where they are.
     const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${root}.`;
