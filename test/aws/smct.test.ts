@@ -180,7 +180,7 @@ describe('smct push, submit, logs, stop and jobs against the AWS emulator', { sk
     const run = await smct(['submit', '--wait', '--poll-interval', '0.2']);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /: Failed$/m);
-    assert.match(run.stdout, /^FailureReason: Custom failure: 0{10}/m);
+    assert.match(run.stdout, /^FailureReason: AlgorithmError: Custom failure: 0{10}/m);
     job();
   });
 
