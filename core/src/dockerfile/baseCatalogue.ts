@@ -225,6 +225,16 @@ export function catalogueName(repository: string): string {
   return lower.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
 }
 
+/**
+ * A Docker Official Image (`python`, `library/debian`, `public.ecr.aws/docker/library/python`): their
+ * Dockerfiles (https://github.com/docker-library/official-images) install into FHS folders and a
+ * folder named after the image (/opt/spark), never into a folder of the user's such as /app.
+ */
+export function isOfficialImage(repository: string): boolean {
+  const name = catalogueName(repository);
+  return name !== '' && !name.includes('/');
+}
+
 /** What the catalogue knows of an image reference (repository and tag as written in FROM), or undefined. */
 export function catalogueFacts(repository: string, tag: string | undefined): BaseFacts | undefined {
   const name = catalogueName(repository);

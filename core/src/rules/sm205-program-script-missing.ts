@@ -4,6 +4,7 @@ import type { Analysis } from '../dockerfile/analysis';
 import { closestMatch } from '../config/closestMatch';
 import { isWithin, type PlacedFile } from '../dockerfile/copies';
 import { runThatMayCreate } from '../dockerfile/runWrites';
+import { isOfficialImage } from '../dockerfile/baseCatalogue';
 import { PYTHON, scriptOfCommand, stripEnv, stripWrapper, type StartedProgram } from '../dockerfile/program';
 import { basename, isPlainWordList } from '../dockerfile/shellWords';
 import type { Severity } from '../config/settings';
@@ -149,25 +150,12 @@ function certainlyAbsent(analysis: Analysis, imagePath: string): Severity | unde
 }
 
 /** The folder of the user's that holds the path (/app, /opt/program), or undefined for a standard folder. */
-export function applicationFolder(imagePath: string): string | undefined {
+function applicationFolder(imagePath: string): string | undefined {
   const parts = imagePath.split('/').filter(Boolean);
   if (parts.length < 2) return undefined;
   if (!STANDARD_FOLDERS.has(parts[0]) && !APPLICATION_PARENTS.has(parts[0])) return `/${parts[0]}`;
   if (APPLICATION_PARENTS.has(parts[0]) && parts.length >= 3) return `/${parts[0]}/${parts[1]}`;
   return undefined;
-}
-
-/**
- * A Docker Official Image (`python`, `ubuntu`, `library/debian`, `docker.io/library/python`): their
- * Dockerfiles (https://github.com/docker-library/official-images) install into FHS folders and a
- * folder named after the image (/opt/spark), never into a folder of the user's such as /app.
- */
-export function isOfficialImage(repository: string): boolean {
-  const name = repository
-    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
-    .replace(/^public\.ecr\.aws\/docker\//, '')
-    .replace(/^library\//, '');
-  return name !== '' && !name.includes('/');
 }
 
 /** The Dockerfile copies files into the folder, or makes it the WORKDIR: the folder is its own. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogueFacts, catalogueName } from '../../../core/src/dockerfile/baseCatalogue';
+import { catalogueFacts, catalogueName, isOfficialImage } from '../../../core/src/dockerfile/baseCatalogue';
 
 test("Docker Hub's official images are the same under their mirrors and full names", () => {
   for (const name of [
@@ -15,6 +15,15 @@ test("Docker Hub's official images are the same under their mirrors and full nam
   }
   assert.equal(catalogueName('docker.io/nvidia/cuda'), 'nvidia/cuda');
   assert.equal(catalogueName('registry.example.com/python'), 'registry.example.com/python');
+});
+
+test('Docker Official Images, under any of their names, and images that are not', () => {
+  for (const name of ['python', 'library/debian', 'docker.io/library/ubuntu', 'public.ecr.aws/docker/library/python', 'mirror.gcr.io/library/alpine']) {
+    assert.ok(isOfficialImage(name), name);
+  }
+  for (const name of ['nvidia/cuda', 'registry.example.com/python', 'localhost:5000/python', 'public.ecr.aws/team/python', '']) {
+    assert.ok(!isOfficialImage(name), name);
+  }
 });
 
 test('an image the catalogue does not list is unknown, not guessed', () => {
