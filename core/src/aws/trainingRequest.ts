@@ -23,8 +23,16 @@ export function createTrainingJobRequest(job: TrainingJob, placed: PlacedJob): C
   const modes = new Set(job.inputs.map((input) => input.inputMode));
   const channels: Channel[] = job.inputs.map((input) => ({
     ChannelName: input.name,
-    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: placed.channels[input.name], S3DataDistributionType: input.distribution } },
+    DataSource: {
+      S3DataSource: {
+        S3DataType: input.s3DataType,
+        S3Uri: placed.channels[input.name],
+        S3DataDistributionType: input.distribution,
+        ...(input.attributeNames ? { AttributeNames: [...input.attributeNames] } : {}),
+      },
+    },
     ...(input.contentType ? { ContentType: input.contentType } : {}),
+    ...(input.recordWrapperType === 'RecordIO' ? { RecordWrapperType: 'RecordIO' as const } : {}),
     // The algorithm's mode applies to every channel that does not name its own.
     ...(modes.size > 1 ? { InputMode: input.inputMode } : {}),
   }));

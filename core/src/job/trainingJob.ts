@@ -15,6 +15,11 @@ export interface InputChannel {
   readonly contentType?: string;
   readonly inputMode: 'File' | 'FastFile' | 'Pipe';
   readonly distribution: 'FullyReplicated' | 'ShardedByS3Key';
+  /** What the source names: every object under a prefix (or file of a folder), a manifest, or an augmented manifest. */
+  readonly s3DataType: 'S3Prefix' | 'ManifestFile' | 'AugmentedManifestFile';
+  /** The attributes of an augmented manifest's lines that are the records. */
+  readonly attributeNames?: readonly string[];
+  readonly recordWrapperType: 'None' | 'RecordIO';
 }
 
 /** A training job as the job file describes it, with defaults applied and paths made absolute. */
@@ -61,7 +66,16 @@ interface JobFileJson {
   environment?: Record<string, string>;
   inputs?: Record<
     string,
-    string | { source: string; contentType?: string; inputMode?: InputChannel['inputMode']; distribution?: InputChannel['distribution'] }
+    | string
+    | {
+        source: string;
+        contentType?: string;
+        inputMode?: InputChannel['inputMode'];
+        distribution?: InputChannel['distribution'];
+        s3DataType?: InputChannel['s3DataType'];
+        attributeNames?: string[];
+        recordWrapperType?: InputChannel['recordWrapperType'];
+      }
   >;
   output?: { path?: string; compression?: 'GZIP' | 'NONE' };
   resources?: { instanceType?: string; instanceCount?: number; volumeSizeGB?: number };
@@ -144,6 +158,9 @@ function normalize(file: string, json: JobFileJson): TrainingJob {
         contentType: spec.contentType,
         inputMode: spec.inputMode ?? 'File',
         distribution: spec.distribution ?? 'FullyReplicated',
+        s3DataType: spec.s3DataType ?? 'S3Prefix',
+        attributeNames: spec.attributeNames,
+        recordWrapperType: spec.recordWrapperType ?? 'None',
       };
     }),
     output: outputPath.startsWith('s3://')

@@ -29,7 +29,7 @@ export function writeHostFolder(root: string, job: TrainingJob, host: string, ho
           ...(input.contentType !== undefined ? { ContentType: input.contentType } : {}),
           TrainingInputMode: input.inputMode,
           S3DistributionType: input.distribution,
-          RecordWrapperType: 'None',
+          RecordWrapperType: input.recordWrapperType,
         },
       ]),
     ),

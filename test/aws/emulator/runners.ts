@@ -142,6 +142,9 @@ export function localJob(job: TrainingJobInfo, context: RunnerContext, options: 
       contentType: channel.ContentType,
       inputMode: (channel.InputMode ?? spec?.TrainingInputMode ?? 'File') as 'File' | 'FastFile' | 'Pipe',
       distribution: channel.DataSource.S3DataSource?.S3DataDistributionType ?? 'FullyReplicated',
+      // The emulator downloaded the channel's objects into this folder.
+      s3DataType: 'S3Prefix' as const,
+      recordWrapperType: channel.RecordWrapperType ?? 'None',
     })),
     output: { local: path.join(context.workDir, 'local-output'), compression: request.OutputDataConfig.CompressionType ?? 'GZIP' },
     instanceType: request.ResourceConfig?.InstanceType ?? 'ml.m5.xlarge',

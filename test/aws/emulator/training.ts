@@ -53,6 +53,7 @@ export interface Channel {
   };
   readonly ContentType?: string;
   readonly InputMode?: string;
+  readonly RecordWrapperType?: 'None' | 'RecordIO';
 }
 
 /** A job as its runner sees it. */

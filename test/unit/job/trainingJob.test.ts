@@ -17,6 +17,9 @@ test('the example job file loads, with defaults applied and paths resolved', () 
     contentType: 'text/csv',
     inputMode: 'File',
     distribution: 'FullyReplicated',
+    s3DataType: 'S3Prefix',
+    attributeNames: undefined,
+    recordWrapperType: 'None',
   });
   assert.equal(job.stopTimeoutSeconds, 120);
 });
