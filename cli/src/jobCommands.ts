@@ -15,7 +15,10 @@ import {
   passLintGate,
   loadTrainingJob,
   runLocalTraining,
+  formatBytes,
+  parseDuration,
   type LintFinding,
+  type LocalTrainingResult,
 } from '../../core/src';
 
 export const BUILD_USAGE = `Usage: smct build [--job FILE] [--force]
@@ -26,10 +29,20 @@ build, and errors in the built image end it with exit code 1; --force goes on, a
 `;
 
 export const TRAIN_USAGE = `Usage: smct train --local [--job FILE] [--stop-timeout SECONDS] [--output DIR]
+                   [--interrupt-after DURATION]
 
 Runs the training job on the local Docker engine exactly as SageMaker starts it, and packs
 model.tar.gz and output.tar.gz into <output>/<job name>/output/. Ctrl-C stops the job as
 StopTrainingJob does (SIGTERM, then SIGKILL after the stop timeout, 120 s by default).
+
+Checkpoints (the job file's "checkpoints") are kept in <output>/checkpoints/<bucket>/<prefix>/:
+restored into the checkpoint folder before the start, saved back at the end, as SageMaker syncs
+them with their S3 URI.
+
+  --interrupt-after DURATION  rehearse a spot interruption (spot jobs): SIGTERM at that time
+                              (90s, 5m, 1h30m), the stop timeout, the checkpoints saved, then the
+                              job starts again from them, as SageMaker restarts it.
+
 Exit codes: 0 Completed, 1 Failed or Stopped, 2 usage error.
 `;
 
@@ -65,6 +78,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       job: { type: 'string', default: JOB_FILE_NAME },
       'stop-timeout': { type: 'string' },
       output: { type: 'string' },
+      'interrupt-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,18 +91,49 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   if (stopTimeout !== undefined && !(Number.isInteger(stopTimeout) && stopTimeout >= 0)) {
     throw new SmctError('USAGE', '--stop-timeout must be a whole number of seconds.');
   }
+  const interruptAfter = values['interrupt-after'] === undefined ? undefined : parseDuration(values['interrupt-after'], '--interrupt-after');
   const job = loadTrainingJob(values.job as string);
   const result = await runLocalTraining(job, {
     onLog: (host, line) => io.out(`[${host}] ${line}\n`),
     onWarning: (message) => io.err(`smct: warning: ${message}\n`),
+    onNotice: (message) => io.err(`smct: ${message}\n`),
+    onStatus: (transition) => io.out(`${transition.status} - ${transition.message}\n`),
     signal: io.signal,
     stopTimeoutSeconds: stopTimeout,
     outputDir: values.output ? path.resolve(values.output) : undefined,
+    interruptAfterSeconds: interruptAfter,
   });
-  io.out(`\nTraining job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus}: ${result.statusMessage ?? ''})` : ''}\n`);
-  if (result.failureReason) io.out(`FailureReason: ${result.failureReason}\n`);
-  if (result.artifacts) io.out(`Model artifacts: ${result.artifacts.model}\nOutput data: ${result.artifacts.output}\n`);
+  io.out(trainingSummary(result));
   return result.status === 'Completed' ? 0 : 1;
+}
+
+/** The end of a local run: its status and reason, where the artifacts and checkpoints went, the interruption's verdict. */
+function trainingSummary(result: LocalTrainingResult): string {
+  const lines = [
+    `\nTraining job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus}: ${result.statusMessage ?? ''})` : ''}`,
+  ];
+  if (result.failureReason) lines.push(`FailureReason: ${result.failureReason}`);
+  if (result.artifacts) lines.push(`Model artifacts: ${result.artifacts.model}`, `Output data: ${result.artifacts.output}`);
+  const checkpoints = result.checkpoints;
+  if (checkpoints) {
+    lines.push(
+      `Checkpoints: ${countText(checkpoints.restored)} restored${checkpoints.saved ? `, ${countText(checkpoints.saved)} saved` : ''} (${checkpoints.store})`,
+    );
+  }
+  const interruption = result.interruption;
+  if (interruption) {
+    lines.push(
+      interruption.resumed
+        ? `Spot interruption after ${interruption.afterSeconds} s: the job restarted from ${countText(interruption.checkpointsSaved)} of checkpoints and completed.`
+        : `Spot interruption after ${interruption.afterSeconds} s: the job did not resume from checkpoints (${countText(interruption.checkpointsSaved)} saved at the interruption).`,
+    );
+  }
+  lines.push(`Total time: ${result.totalSeconds} s`);
+  return `${lines.join('\n')}\n`;
+}
+
+function countText(count: { files: number; bytes: number }): string {
+  return `${count.files} file${count.files === 1 ? '' : 's'} (${formatBytes(count.bytes)})`;
 }
 
 /** Lint findings as `smct lint` prints them, on stderr: the build's own output goes to stdout. */

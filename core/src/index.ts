@@ -52,7 +52,8 @@ export {
 export { CHECK_LABEL, missingImage, type ImageEntry, type ImageFiles } from './image/imageFiles';
 export { imageExists } from './local/docker';
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
-export { runLocalTraining, type LocalTrainingResult } from './local/localTraining';
+export { runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
+export { formatBytes, parseDuration } from './config/quantities';
 
 export { loadAws, type Aws } from './aws/load';
 export { parseImageReference } from './aws/imageReference';

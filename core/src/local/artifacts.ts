@@ -59,7 +59,7 @@ function refuseReplacedFolder(folder: string, inside: string): void {
  * replaces an earlier one of the same name. fs.cpSync is not used: it refuses (EINVAL) to
  * replace one link by another that points into the first's target.
  */
-function mergeWithoutFollowing(source: string, target: string): void {
+export function mergeWithoutFollowing(source: string, target: string): void {
   for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
     const from = path.join(source, entry.name);
     const to = path.join(target, entry.name);
@@ -77,7 +77,7 @@ function mergeWithoutFollowing(source: string, target: string): void {
   }
 }
 
-function lstatOrUndefined(file: string): fs.Stats | undefined {
+export function lstatOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.lstatSync(file);
   } catch {

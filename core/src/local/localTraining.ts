@@ -3,13 +3,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
+import { checkpointStore, restoreCheckpoints, saveCheckpoints, type CheckpointCount } from './checkpoints';
+import { createArgs, runContainers, type JobStatus, type Outcome } from './containerRun';
 import { docker, dockerOk, imageExists } from './docker';
+import { failureReason } from './failureReason';
+import { prepareInputs, type PreparedInputs } from './inputs';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
 import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, ownerLabels, registerRunFolder } from './leftovers';
 import { checkCommandLineValues, checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
+import { keepOutputOutOfContext, localOutputRoot } from './outputFolder';
+import { TransitionLog, type LocalStatusTransition } from './statusTransitions';
+import { displayPath } from '../lint/lintGate';
 import { SmctError } from '../errors';
 
-export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
+export { stopTimeoutHint } from './containerRun';
+export type { JobStatus } from './containerRun';
+export type { LocalStatusTransition } from './statusTransitions';
 
 export interface LocalTrainingResult {
   readonly jobName: string;
@@ -21,6 +30,22 @@ export interface LocalTrainingResult {
   readonly failureReason?: string;
   readonly exitCodes: Readonly<Record<string, number>>;
   readonly artifacts?: { readonly model: string; readonly output: string };
+  /** Every phase the run went through, named as SageMaker's SecondaryStatus names them. */
+  readonly transitions: readonly LocalStatusTransition[];
+  /** Where the checkpoints are kept, what was restored before the start and saved at the end. */
+  readonly checkpoints?: { readonly store: string; readonly restored: CheckpointCount; readonly saved?: CheckpointCount };
+  /** A rehearsed spot interruption, when one happened. */
+  readonly interruption?: SpotInterruption;
+  /** From the start of the run to its end, restarts included. */
+  readonly totalSeconds: number;
+}
+
+export interface SpotInterruption {
+  readonly afterSeconds: number;
+  /** What the program had saved in its checkpoint folder when it was interrupted: what the second run starts from. */
+  readonly checkpointsSaved: CheckpointCount;
+  /** The second run started from saved checkpoints and completed. */
+  readonly resumed: boolean;
 }
 
 export interface LocalTrainingOptions {
@@ -37,10 +62,14 @@ export interface LocalTrainingOptions {
   readonly outputDir?: string;
   /** Problems that do not change the outcome (a folder that could not be removed, artifacts that could not be packed). */
   readonly onWarning?: (message: string) => void;
+  /** What the run did that the user should know of (a line added to .dockerignore). */
+  readonly onNotice?: (message: string) => void;
+  /** Each phase as it begins. */
+  readonly onStatus?: (transition: LocalStatusTransition) => void;
+  /** Rehearses a spot interruption: SIGTERM this many seconds after training starts, then a restart from the checkpoints. */
+  readonly interruptAfterSeconds?: number;
 }
 
-/** DescribeTrainingJob's FailureReason holds at most 1024 characters (the SageMaker API model: FailureReason, max 1024). */
-const FAILURE_REASON_LIMIT = 1024;
 /**
  * SecondaryStatus MaxRuntimeExceeded, in the words of the DescribeTrainingJob reference
  * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html).
@@ -48,21 +77,52 @@ const FAILURE_REASON_LIMIT = 1024;
 const MAX_RUNTIME_MESSAGE = 'The job stopped because it exceeded the maximum allowed runtime.';
 const ACCOUNT = '000000000000';
 
+/** What every step of one run shares. */
+interface Run {
+  readonly job: TrainingJob;
+  readonly options: LocalTrainingOptions;
+  readonly name: string;
+  readonly runId: string;
+  readonly root: string;
+  readonly hosts: readonly string[];
+  readonly network?: string;
+  readonly labels: readonly string[];
+  readonly environmentFile: string;
+  readonly inputs: PreparedInputs;
+  readonly store?: string;
+  readonly log: TransitionLog;
+  /** The containers made so far, every attempt's: removed at the end whatever happens. */
+  readonly containers: string[];
+}
+
+/** One start of the job's containers: a spot restart is a second. */
+interface Attempt {
+  readonly outcome: Outcome;
+  readonly folders: readonly string[];
+  readonly restored: CheckpointCount;
+}
+
 /**
  * Runs a training job on the local Docker engine exactly as SageMaker starts it: one container
  * per host (`algo-1` … `algo-N`) on a network of the job's own, `/opt/ml` laid out, `train` (or
  * ContainerEntrypoint/ContainerArguments) as the process, no TTY, SageMaker's environment. The
  * outcome follows SageMaker: exit 0 Completed; else Failed with the failure file or the exit
- * code as the reason; stopped jobs get SIGTERM then SIGKILL. Artifacts are packed in every case,
- * and every container, network and folder made for the job is removed.
+ * code as the reason; stopped jobs get SIGTERM then SIGKILL. Checkpoints are restored before the
+ * start and saved at the end, a rehearsed spot interruption restarts the job from them, artifacts
+ * are packed in every case, and every container, network and folder made for the job is removed.
  */
 export async function runLocalTraining(job: TrainingJob, options: LocalTrainingOptions = {}): Promise<LocalTrainingResult> {
-  checkInputs(job);
   checkEnvironmentValues(job);
   checkCommandLineValues(job);
+  checkInterruption(job, options);
+  const log = new TransitionLog(options.onStatus);
+  log.enter('Starting', 'Preparing the instances for training');
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
   const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
+  const outputRoot = localOutputRoot(job, options.outputDir);
+  const notice = keepOutputOutOfContext(job, outputRoot);
+  if (notice) options.onNotice?.(notice);
   const name = options.jobName ?? makeJobName(job.baseJobName);
   const runId = `${name.toLowerCase().slice(-23)}-${process.pid}`.replace(/[^a-z0-9-]/g, '-');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${name.replace(/[^a-zA-Z0-9-]/g, '-')}-`));
@@ -72,35 +132,120 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   // Several hosts get a network of the job's own, where each resolves the others by name. One host
   // needs none (its own name is in /etc/hosts): the default bridge saves creating and removing one.
   const network = hosts.length > 1 ? `smct-${runId}` : undefined;
-  const containers = hosts.map((host) => `smct-${runId}-${host}`);
-  const labels = ownerLabels(runId, name);
+  const containers: string[] = [];
   /** Set when the artifacts could not be packed: the hosts' folders are then all that is left of the model. */
   let keepFolders = false;
-  let removal: Promise<void> | undefined;
-  const remove = (): Promise<void> =>
-    (removal ??= (async () => {
-      await docker(['rm', '--force', '--volumes', ...containers]);
-      if (network) await docker(['network', 'rm', network]);
-    })());
   try {
-    const folders = hosts.map((host) => writeHostFolder(root, job, host, hosts));
-    if (network) await dockerOk(['network', 'create', ...labels, network]);
+    if (network) await dockerOk(['network', 'create', ...ownerLabels(runId, name), network]);
+    log.enter('Downloading', 'Downloading input data');
+    const inputs = await prepareInputs(job, hosts);
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
-    const created = await Promise.all(hosts.map((host, i) => docker(createArgs(job, host, containers[i], network, folders[i], labels, environmentFile))));
-    const refused = created.find((result) => result.code !== 0);
-    const outcome = refused
-      ? { status: 'Failed' as const, failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
-      : await runContainers(job, options, hosts, containers);
-    // Artifacts are packed from the host folders while the containers and the network go away.
-    const [result] = await Promise.all([finish(job, options, name, root, folders, outcome), remove()]);
-    keepFolders = result.keptFolders;
-    return result.result;
+    const run: Run = {
+      ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, log, containers },
+      store: checkpointStore(job, outputRoot),
+    };
+    const { attempt, interruption } = await train(run);
+    const finished = await finish(run, attempt, outputRoot);
+    keepFolders = finished.keptFolders;
+    return { ...finished.result, interruption, transitions: log.transitions, totalSeconds: Math.round(log.elapsedMs() / 100) / 10 };
   } finally {
-    await remove();
+    await removeContainers(containers, network);
     if (keepFolders) keepRunFolder(root);
     else removeRunFolder(root, options);
     forgetRunFolder(root);
   }
+}
+
+/** SageMaker interrupts only managed spot jobs; the rehearsal needs a time within the max runtime. */
+function checkInterruption(job: TrainingJob, options: LocalTrainingOptions): void {
+  const after = options.interruptAfterSeconds;
+  if (after === undefined) return;
+  if (!job.spot) {
+    throw new SmctError('USAGE', `Only spot jobs are interrupted: set "spot": true in ${displayPath(job.file)} to rehearse an interruption.`);
+  }
+  if (!(after > 0 && after < job.maxRuntimeSeconds)) {
+    throw new SmctError('USAGE', `The interruption must come after the start and before the max runtime (${job.maxRuntimeSeconds} s).`);
+  }
+}
+
+/**
+ * The training itself: the containers run; after a rehearsed interruption the checkpoints are
+ * saved, and the job starts again on fresh hosts with them restored, as SageMaker restarts an
+ * interrupted spot job. The max runtime counts the training of both runs.
+ */
+async function train(run: Run): Promise<{ attempt: Attempt; interruption?: SpotInterruption }> {
+  const interruptAfterMs = run.options.interruptAfterSeconds === undefined ? undefined : run.options.interruptAfterSeconds * 1000;
+  run.log.enter('Training', 'Training image download completed. Training in progress.');
+  const first = await attempt(run, 0, { runtimeMs: run.job.maxRuntimeSeconds * 1000, interruptAfterMs });
+  if (!first.outcome.interrupted) {
+    if (interruptAfterMs !== undefined) {
+      run.options.onWarning?.(`The job ended before the interruption at ${run.options.interruptAfterSeconds} s: nothing was interrupted.`);
+    }
+    return { attempt: first };
+  }
+  run.log.enter('Interrupted', `Interrupted after ${run.options.interruptAfterSeconds} s, as a spot instance is reclaimed: saving the checkpoints`);
+  const saved = saveAttemptCheckpoints(run, first.folders) ?? { files: 0, bytes: 0 };
+  if (saved.files === 0) {
+    run.options.onWarning?.(
+      `The program had saved no checkpoint in ${run.job.checkpoints?.localPath ?? '/opt/ml/checkpoints'} when it was interrupted: on SageMaker an interrupted spot job starts over from the beginning.`,
+    );
+  }
+  run.log.enter('Restarting', 'Restarting the job on new instances, the checkpoints restored');
+  await removeContainers(run.containers.splice(0), undefined);
+  run.log.enter('Training', 'Training in progress (after the interruption).');
+  const usedMs = interruptAfterMs ?? 0;
+  const second = await attempt(run, 1, { runtimeMs: Math.max(run.job.maxRuntimeSeconds * 1000 - usedMs, 1) });
+  const resumed = saved.files > 0 && second.restored.files > 0 && second.outcome.status === 'Completed';
+  return { attempt: second, interruption: { afterSeconds: run.options.interruptAfterSeconds ?? 0, checkpointsSaved: saved, resumed } };
+}
+
+/** Lays out fresh hosts (the checkpoints restored), creates their containers and runs them. */
+async function attempt(run: Run, index: number, limits: { runtimeMs: number; interruptAfterMs?: number }): Promise<Attempt> {
+  const base = index === 0 ? run.root : path.join(run.root, `restart-${index}`);
+  const folders = run.hosts.map((host) => writeHostFolder(base, run.job, host, run.hosts));
+  const restored = run.store ? restoreCheckpoints(run.store, folders.map(checkpointFolder)) : { files: 0, bytes: 0 };
+  const names = run.hosts.map((host) => `smct-${run.runId}${index === 0 ? '' : `-r${index}`}-${host}`);
+  run.containers.push(...names);
+  const created = await Promise.all(
+    run.hosts.map((host, i) =>
+      docker(
+        createArgs(run.job, {
+          ...{ host, container: names[i], network: run.network, labels: run.labels, environmentFile: run.environmentFile },
+          mounts: [...hostMounts(folders[i], run.job), ...run.inputs.hosts[i].mounts],
+          extra: [],
+        }),
+      ),
+    ),
+  );
+  const refused = created.find((result) => result.code !== 0);
+  const outcome: Outcome = refused
+    ? { status: 'Failed', failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
+    : await runContainers(run.hosts, names, {
+        ...{ onLog: run.options.onLog, onWarning: run.options.onWarning, signal: run.options.signal, killSignal: run.options.killSignal },
+        graceSeconds: run.options.stopTimeoutSeconds ?? run.job.stopTimeoutSeconds,
+        ...limits,
+      });
+  return { outcome, folders, restored };
+}
+
+function checkpointFolder(hostFolder: string): string {
+  return path.join(hostFolder, 'checkpoints');
+}
+
+/** Saves the hosts' checkpoint folders into the store; a problem is a warning (the job's outcome stands). */
+function saveAttemptCheckpoints(run: Run, folders: readonly string[]): CheckpointCount | undefined {
+  if (!run.store) return undefined;
+  try {
+    return saveCheckpoints(folders.map(checkpointFolder), run.store);
+  } catch (error) {
+    run.options.onWarning?.(`Could not save the checkpoints into ${run.store}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function removeContainers(containers: readonly string[], network: string | undefined): Promise<void> {
+  if (containers.length > 0) await docker(['rm', '--force', '--volumes', ...containers]);
+  if (network) await docker(['network', 'rm', network]);
 }
 
 /** Without its owner file, a later run does not take the kept folder for a crashed run's leftover; the environment file may hold secrets. */
@@ -119,23 +264,6 @@ function removeRunFolder(root: string, options: LocalTrainingOptions): void {
   }
 }
 
-function checkInputs(job: TrainingJob): void {
-  for (const input of job.inputs) {
-    if (input.source.kind === 's3') {
-      throw new SmctError(
-        'LOCAL_RUN_FAILED',
-        `Input channel "${input.name}" reads ${input.source.uri}: local runs read local folders. Point "source" at a folder with a sample of the data.`,
-      );
-    }
-    if (!fs.existsSync(input.source.path) || !fs.statSync(input.source.path).isDirectory()) {
-      throw new SmctError(
-        'LOCAL_RUN_FAILED',
-        `Input channel "${input.name}": the folder ${input.source.path} does not exist. Create it or fix "inputs.${input.name}" in ${job.file}.`,
-      );
-    }
-  }
-}
-
 /** The environment SageMaker gives the container: the job's, then its own variables. */
 function containerEnvironment(job: TrainingJob, name: string): Record<string, string> {
   const region = job.region ?? process.env.AWS_REGION ?? 'us-east-1';
@@ -147,219 +275,37 @@ function containerEnvironment(job: TrainingJob, name: string): Record<string, st
   };
 }
 
-/** `docker create` as SageMaker runs the image: the verb `train`, or ContainerEntrypoint/ContainerArguments as Docker applies them. */
-function createArgs(
-  job: TrainingJob,
-  host: string,
-  container: string,
-  network: string | undefined,
-  folder: string,
-  labels: string[],
-  environmentFile: string,
-): string[] {
-  const args = ['create', '--name', container, ...labels, '--hostname', host, '--platform', job.build.platform];
-  if (network) args.push('--network', network, '--network-alias', host);
-  args.push('--env-file', environmentFile);
-  args.push(...hostMounts(folder, job));
-  const entrypoint = job.containerEntrypoint;
-  if (entrypoint) args.push('--entrypoint', entrypoint[0]);
-  args.push(job.image);
-  if (entrypoint) args.push(...entrypoint.slice(1), ...(job.containerArguments ?? []));
-  else args.push(...(job.containerArguments ?? ['train']));
-  return args;
-}
-
-interface Outcome {
-  readonly status: JobStatus;
-  readonly maxRuntimeExceeded?: boolean;
-  readonly failureReason?: string;
-  readonly exitCodes: Record<string, number>;
-  /** The host whose exit failed the job: its failure file is the reason. */
-  readonly failedHost?: string;
-}
-
-async function runContainers(job: TrainingJob, options: LocalTrainingOptions, hosts: readonly string[], containers: readonly string[]): Promise<Outcome> {
-  let stopRequested = false;
-  let maxRuntimeExceeded = false;
-  /** SIGTERM was sent with a grace period (docker stop), and no SIGKILL at once (docker kill). */
-  let gracefulStop = false;
-  let killed = false;
-  let firstFailure: string | undefined;
-  const grace = options.stopTimeoutSeconds ?? job.stopTimeoutSeconds;
-  const stopAll = (): void => {
-    gracefulStop = true;
-    void docker(['stop', '--time', String(grace), ...containers]).catch(() => undefined);
-  };
-  const stop = (): void => {
-    if (stopRequested) return;
-    stopRequested = true;
-    stopAll();
-  };
-  const kill = (): void => {
-    stopRequested = true;
-    killed = true;
-    void docker(['kill', ...containers]).catch(() => undefined);
-  };
-  // Stopped before it started: nothing runs (the containers are removed by the caller).
-  if (options.signal?.aborted || options.killSignal?.aborted) return { status: 'Stopped', exitCodes: {} };
-  options.signal?.addEventListener('abort', stop, { once: true });
-  options.killSignal?.addEventListener('abort', kill, { once: true });
-  // setTimeout holds at most 2^31-1 ms (24.8 days); SageMaker allows 28 days.
-  const timer = setTimeout(
-    () => {
-      if (!stopRequested) maxRuntimeExceeded = true;
-      stop();
-    },
-    Math.min(job.maxRuntimeSeconds * 1000, 2 ** 31 - 1),
-  );
-  try {
-    // Started first and followed afterwards, so a stop that arrives while Docker starts them is not lost.
-    await docker(['start', ...containers]);
-    if (stopRequested) stopAll();
-    const flushes: (() => boolean)[] = [];
-    const runs = hosts.map((host, i) => {
-      const out = lineSplitter(host, options);
-      const err = lineSplitter(host, options);
-      flushes.push(out.flush, err.flush);
-      const logs = docker(['logs', '--follow', containers[i]], { onStdout: out.push, onStderr: err.push });
-      const exited = docker(['wait', containers[i]]).then((result) => {
-        if (Number(result.stdout.trim()) !== 0 && !stopRequested && firstFailure === undefined) {
-          firstFailure = host;
-          // As on SageMaker, a failing host ends the job: the other hosts are stopped.
-          if (hosts.length > 1) stopAll();
-        }
-      });
-      return Promise.all([logs, exited]);
-    });
-    await Promise.all(runs);
-    // A host whose streams ended on a complete line may still have lost an unterminated one.
-    const complete = hosts.map((_host, i) => [flushes[2 * i](), flushes[2 * i + 1]()].every((flushed) => !flushed));
-    await Promise.all(hosts.map((host, i) => (complete[i] ? logUnterminatedLastLine(host, containers[i], options) : Promise.resolve())));
-    const exitCodes: Record<string, number> = {};
-    let clientError: string | undefined;
-    const states = (await dockerOk(['inspect', '--format', '{{json .State}}', ...containers])).trim().split('\n');
-    for (const [i, host] of hosts.entries()) {
-      const state = JSON.parse(states[i]) as { ExitCode: number; Error: string };
-      exitCodes[host] = state.ExitCode;
-      if (state.Error && !clientError) clientError = `ClientError: ${state.Error}`;
-    }
-    const hint = gracefulStop && !killed ? stopTimeoutHint(exitCodes, grace) : undefined;
-    if (hint) options.onWarning?.(hint);
-    if (clientError) return { status: 'Failed', failureReason: clientError, exitCodes };
-    // SageMaker's words when the program wrote no failure file (the file, when there is one, replaces them).
-    if (firstFailure) {
-      return { status: 'Failed', failureReason: `AlgorithmError: , exit code: ${exitCodes[firstFailure]}`, exitCodes, failedHost: firstFailure };
-    }
-    return { status: stopRequested ? 'Stopped' : 'Completed', exitCodes, maxRuntimeExceeded };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', stop);
-    options.killSignal?.removeEventListener('abort', kill);
-  }
-}
-
-/** Exit code of a container killed by SIGKILL (128 + 9): `docker stop` sends it when the grace period runs out. */
-const KILLED = 137;
-
 /**
- * After a stop (SIGTERM, then SIGKILL when the grace period ends, as SageMaker does): the hosts
- * that had to be killed mostly ignored SIGTERM, as a PID 1 without a handler does, and on
- * SageMaker they would lose their work after 120 s. One line naming SM107's advice, or undefined.
+ * After the training: the failure file wins over the exit code as FailureReason, the
+ * checkpoints are saved, the artifacts packed; the last transition names the outcome.
  */
-export function stopTimeoutHint(exitCodes: Readonly<Record<string, number>>, graceSeconds: number): string | undefined {
-  // With no grace period SIGKILL follows at once: being killed says nothing about the program.
-  if (graceSeconds <= 0) return undefined;
-  const killed = Object.keys(exitCodes).filter((host) => exitCodes[host] === KILLED);
-  if (killed.length === 0) return undefined;
-  return (
-    `${killed.join(', ')} did not exit within the ${graceSeconds} s stop timeout after SIGTERM and ${killed.length === 1 ? 'was' : 'were'} killed: ` +
-    'as PID 1 the program most likely ignores SIGTERM, so on SageMaker every stop waits 120 s and loses its work. ' +
-    'Handle SIGTERM in the program (save a checkpoint, exit), or start it through tini or dumb-init (rule SM107).'
-  );
-}
-
-/**
- * `docker logs --follow` (Docker 20.10) drops a last line that has no newline when the
- * container ends while it follows; a plain `docker logs` keeps it. So read the last line again.
- */
-async function logUnterminatedLastLine(host: string, container: string, options: LocalTrainingOptions): Promise<void> {
-  const tail = await docker(['logs', '--tail', '1', container]);
-  const last = (tail.stdout + tail.stderr).replace(/^[\s\S]*\n(?=[^\n]*$)/, '');
-  if (last !== '' && !(tail.stdout + tail.stderr).endsWith('\n')) options.onLog?.(host, last.replace(/\r$/, ''));
-}
-
-/** Splits a stream into lines for onLog; `flush` passes on a last line that has no newline (and says whether there was one). */
-function lineSplitter(host: string, options: LocalTrainingOptions): { push: (chunk: string) => void; flush: () => boolean } {
-  let pending = '';
-  return {
-    push: (chunk) => {
-      pending += chunk;
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) options.onLog?.(host, line.replace(/\r$/, ''));
-    },
-    flush: () => {
-      const had = pending !== '';
-      if (had) options.onLog?.(host, pending.replace(/\r$/, ''));
-      pending = '';
-      return had;
-    },
-  };
-}
-
-/** The failure file wins over the exit code as FailureReason (`AlgorithmError: <file>`, 1024 characters at most), then artifacts are packed. */
 async function finish(
-  job: TrainingJob,
-  options: LocalTrainingOptions,
-  name: string,
-  root: string,
-  folders: readonly string[],
-  outcome: Outcome,
-): Promise<{ result: LocalTrainingResult; keptFolders: boolean }> {
-  let failureReason = outcome.failureReason;
-  if (outcome.status === 'Failed' && !failureReason?.startsWith('ClientError')) {
-    const ordered = outcome.failedHost ? [...folders].sort((a) => (path.basename(a) === outcome.failedHost ? -1 : 0)) : folders;
-    const written = ordered.map((folder) => readFailureFile(path.join(folder, 'output', 'failure'))).find((text) => text !== undefined);
-    if (written !== undefined) failureReason = `AlgorithmError: ${written}`.slice(0, FAILURE_REASON_LIMIT);
-  }
+  run: Run,
+  attempt: Attempt,
+  outputRoot: string,
+): Promise<{ result: Omit<LocalTrainingResult, 'transitions' | 'totalSeconds'>; keptFolders: boolean }> {
+  const { outcome, folders } = attempt;
+  const reason = failureReason(outcome, folders);
   const stoppedByRuntime =
     outcome.status === 'Stopped' && outcome.maxRuntimeExceeded ? ({ secondaryStatus: 'MaxRuntimeExceeded', statusMessage: MAX_RUNTIME_MESSAGE } as const) : {};
-  const outputRoot = options.outputDir ?? job.output.local ?? path.join(path.dirname(job.file), 'output');
+  run.log.enter('Uploading', 'Uploading generated training model');
+  const saved = saveAttemptCheckpoints(run, folders);
+  const checkpoints = run.store ? { store: run.store, restored: attempt.restored, saved } : undefined;
+  const common = { jobName: run.name, exitCodes: outcome.exitCodes, checkpoints };
   try {
-    const artifacts = await packArtifacts(folders, outputRoot, name);
-    return {
-      result: { jobName: name, status: outcome.status, ...stoppedByRuntime, failureReason, exitCodes: outcome.exitCodes, artifacts },
-      keptFolders: false,
-    };
+    const artifacts = await packArtifacts(folders, outputRoot, run.name);
+    run.log.enter(outcome.maxRuntimeExceeded ? 'MaxRuntimeExceeded' : outcome.status, finalMessage(outcome.status, outcome.maxRuntimeExceeded));
+    return { result: { ...common, status: outcome.status, ...stoppedByRuntime, failureReason: reason, artifacts }, keptFolders: false };
   } catch (error) {
     // As on SageMaker, a job whose model cannot be saved has failed; its files stay where they are.
-    const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${root}.`;
-    if (outcome.status === 'Failed') options.onWarning?.(problem);
-    const reason = outcome.status === 'Failed' ? failureReason : problem;
-    return { result: { jobName: name, status: 'Failed', failureReason: reason, exitCodes: outcome.exitCodes }, keptFolders: true };
+    const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${run.root}.`;
+    if (outcome.status === 'Failed') run.options.onWarning?.(problem);
+    run.log.enter('Failed', finalMessage('Failed'));
+    return { result: { ...common, status: 'Failed', failureReason: outcome.status === 'Failed' ? reason : problem }, keptFolders: true };
   }
 }
 
-/**
- * The start of the failure file the program wrote, or undefined. The folder is the container's to
- * change: a link in the file's place would name a file of this machine, so only a regular file is
- * read (O_NOFOLLOW refuses a link; O_NONBLOCK keeps a FIFO from hanging the run).
- */
-function readFailureFile(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
-  } catch {
-    // None written, a link (ELOOP), or unreadable (written as root with mode 0600): the exit code is the reason.
-    return undefined;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
-    // A character takes at most 4 bytes in UTF-8: enough bytes for the reason's 1024 characters.
-    const bytes = Buffer.alloc(FAILURE_REASON_LIMIT * 4);
-    const read = fs.readSync(fd, bytes, 0, bytes.length, 0);
-    return bytes.subarray(0, read).toString('utf8').slice(0, FAILURE_REASON_LIMIT);
-  } finally {
-    fs.closeSync(fd);
-  }
+function finalMessage(status: JobStatus, maxRuntimeExceeded?: boolean): string {
+  if (maxRuntimeExceeded) return MAX_RUNTIME_MESSAGE;
+  return { Completed: 'Training job completed', Failed: 'Training job failed', Stopped: 'Training job stopped' }[status];
 }

@@ -46,7 +46,7 @@ export function writeHostFolder(root: string, job: TrainingJob, host: string, ho
   return folder;
 }
 
-/** The `docker create` volume arguments for one host. Input data is mounted read-only: the run never changes the user's files. */
+/** The `docker create` volume arguments for one host's /opt/ml folders (the channels are prepareInputs'). */
 export function hostMounts(folder: string, job: TrainingJob): string[] {
   const mounts = [
     `${path.join(folder, 'input', 'config')}:/opt/ml/input/config`,
@@ -54,8 +54,5 @@ export function hostMounts(folder: string, job: TrainingJob): string[] {
     `${path.join(folder, 'output')}:/opt/ml/output`,
   ];
   if (job.checkpoints) mounts.push(`${path.join(folder, 'checkpoints')}:${job.checkpoints.localPath.replace(/\/+$/, '')}`);
-  for (const input of job.inputs) {
-    if (input.source.kind === 'local') mounts.push(`${input.source.path}:/opt/ml/input/data/${input.name}:ro`);
-  }
   return mounts.flatMap((mount) => ['-v', mount]);
 }
