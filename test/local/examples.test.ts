@@ -32,6 +32,32 @@ describe('the examples, built and trained locally', { skip: pythonBaseMissing() 
     }
   });
 
+  test('examples/spot-training survives a rehearsed spot interruption: it resumes from its checkpoint and completes', async () => {
+    const file = exampleCopy('spot-training');
+    const output = path.join(path.dirname(file), 'output');
+    try {
+      const job = loadTrainingJob(file);
+      await buildImage(job);
+      const logs: string[] = [];
+      const result = await runLocalTraining(job, { jobName: `${JOBS}-spot`, interruptAfterSeconds: 3, onLog: (_host, line) => logs.push(line) });
+      assert.equal(result.status, 'Completed', `${result.failureReason}\n${logs.join('\n')}`);
+      assert.equal(result.interruption?.resumed, true, logs.join('\n'));
+      const stopped = logs.indexOf('SIGTERM received: saving a checkpoint and stopping');
+      const resumed = logs.findIndex((line) => /^resuming from the checkpoint of epoch \d+$/.test(line));
+      assert.ok(stopped >= 0 && resumed > stopped, logs.join('\n'));
+      assert.ok(
+        logs.some((line) => /^trained on 200 rows: y = 2\.\d+ \* x \+ /.test(line)),
+        logs.join('\n'),
+      );
+      const store = path.join(output, 'checkpoints', 'my-sagemaker-bucket', 'linear-fit-spot', 'checkpoints');
+      assert.equal(result.checkpoints?.store, store);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(store, 'checkpoint.json'), 'utf8')).epoch, 40);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+  });
+
   test('examples/broken-training, the CMD mistake, fails locally as on SageMaker: "train" is not found', async () => {
     const file = exampleCopy('broken-training');
     try {
