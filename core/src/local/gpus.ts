@@ -35,6 +35,9 @@ export async function engineRuntimes(): Promise<string[]> {
  * NVIDIA_VISIBLE_DEVICES=all that CUDA base images set, and the start fails at once when the machine
  * has fewer GPUs. An "nvidia" runtime in `docker info` is the sign that the toolkit is installed
  * (nvidia-ctk registers it), so without one the run is refused here instead of dying in Docker.
+ * It is no proof of GPUs: Docker Desktop lists it from 4.34 on with no NVIDIA card at all
+ * (https://github.com/docker/for-win/issues/14331). Those starts fail in Docker, and
+ * gpuStartFailure turns its error into the same advice.
  * https://docs.docker.com/reference/cli/docker/container/run/#gpus
  * https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/docker-specialized.html
  *
@@ -94,3 +97,18 @@ function chosenGpus(instanceType: string, hardware: InstanceHardware, asked: num
 function countOf(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * The one line to report when Docker could not start a container with a plan's GPUs (no toolkit
+ * hook, no driver, fewer GPUs than asked), or undefined when `dockerError` is about something else.
+ */
+export function gpuStartFailure(instanceType: string, plan: GpuPlan, dockerError: string): string | undefined {
+  if (plan.gpus === 0) return undefined;
+  const line = dockerError.split('\n').find((text) => GPU_START_ERRORS.test(text));
+  if (!line) return undefined;
+  const cause = line.replace(/^(docker: )?Error response from daemon: /, '').trim();
+  return `${instanceType}: Docker could not give the container ${countOf(plan.gpus, 'NVIDIA GPU')} (${cause}): check nvidia-smi and the NVIDIA Container Toolkit, give fewer with --gpus, or run on the CPU with --cpu`;
+}
+
+/** What Docker and the NVIDIA Container Toolkit say when GPUs cannot be given. */
+const GPU_START_ERRORS = /could not select device driver|nvidia-container-cli|unknown device|no NVIDIA devices|nvidia-container-runtime/i;

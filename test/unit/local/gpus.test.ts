@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gpuPlan } from '../../../core/src/local/gpus';
+import { gpuPlan, gpuStartFailure } from '../../../core/src/local/gpus';
 
 const GiB = 1024 ** 3;
 const PLAIN = ['io.containerd.runc.v2', 'runc'];
@@ -92,4 +92,22 @@ test('--gpus outside 1..count, on a type without NVIDIA GPUs, on an unknown type
     refusal(() => gpuPlan('ml.p3.8xlarge', NVIDIA, { gpus: 5 })).message,
     '--gpus 5: ml.p3.8xlarge has 4 GPUs; give a whole number from 1 to 4, or --cpu.',
   );
+});
+
+test("Docker's GPU start errors become one line with the fixes; other errors and CPU plans are left alone", () => {
+  const plan = gpuPlan('ml.p3.8xlarge', NVIDIA);
+  assert.equal(
+    gpuStartFailure('ml.p3.8xlarge', plan, 'Error response from daemon: could not select device driver "" with capabilities: [[gpu]]\n'),
+    'ml.p3.8xlarge: Docker could not give the container 4 NVIDIA GPUs (could not select device driver "" with capabilities: [[gpu]]): check nvidia-smi and the NVIDIA Container Toolkit, give fewer with --gpus, or run on the CPU with --cpu',
+  );
+  assert.match(
+    gpuStartFailure(
+      'ml.p3.8xlarge',
+      plan,
+      'docker: Error response from daemon: failed to create task: nvidia-container-cli: device error: 3: unknown device: unknown.',
+    ) ?? '',
+    /^ml\.p3\.8xlarge: Docker could not give the container 4 NVIDIA GPUs \(failed to create task: nvidia-container-cli: device error/,
+  );
+  assert.equal(gpuStartFailure('ml.p3.8xlarge', plan, 'Error response from daemon: No such image: x'), undefined);
+  assert.equal(gpuStartFailure('ml.p3.8xlarge', gpuPlan('ml.p3.8xlarge', PLAIN, { cpu: true }), 'could not select device driver'), undefined);
 });
