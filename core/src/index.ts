@@ -51,6 +51,8 @@ export {
 } from './image/imageCheck';
 export { CHECK_LABEL, missingImage, type ImageEntry, type ImageFiles } from './image/imageFiles';
 export { imageExists } from './local/docker';
+export { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan, type GpuPlanOptions } from './local/gpus';
+export { instanceHardware, type AcceleratorKind, type InstanceHardware } from './local/instanceHardware';
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
 export { runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
 export { formatBytes, parseDuration } from './config/quantities';
