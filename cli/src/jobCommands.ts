@@ -29,7 +29,7 @@ build, and errors in the built image end it with exit code 1; --force goes on, a
 `;
 
 export const TRAIN_USAGE = `Usage: smct train --local [--job FILE] [--stop-timeout SECONDS] [--output DIR]
-                   [--interrupt-after DURATION]
+                   [--interrupt-after DURATION] [--cpu | --gpus N]
 
 Runs the training job on the local Docker engine exactly as SageMaker starts it, and packs
 model.tar.gz and output.tar.gz into <output>/<job name>/output/. Ctrl-C stops the job as
@@ -42,6 +42,11 @@ them with their S3 URI.
   --interrupt-after DURATION  rehearse a spot interruption (spot jobs): SIGTERM at that time
                               (90s, 5m, 1h30m), the stop timeout, the checkpoints saved, then the
                               job starts again from them, as SageMaker restarts it.
+  --cpu                       run an instance type with GPUs on the CPU (needed when the Docker
+                              engine has no NVIDIA runtime); the program sees no GPU.
+  --gpus N                    give the containers N of the instance's GPUs (a machine with fewer).
+
+Containers get the instance type's GPUs (--gpus) and half its memory as /dev/shm.
 
 Exit codes: 0 Completed, 1 Failed or Stopped, 2 usage error.
 `;
@@ -79,6 +84,8 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       'stop-timeout': { type: 'string' },
       output: { type: 'string' },
       'interrupt-after': { type: 'string' },
+      cpu: { type: 'boolean' },
+      gpus: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +99,8 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     throw new SmctError('USAGE', '--stop-timeout must be a whole number of seconds.');
   }
   const interruptAfter = values['interrupt-after'] === undefined ? undefined : parseDuration(values['interrupt-after'], '--interrupt-after');
+  const gpus = values.gpus === undefined ? undefined : Number(values.gpus);
+  if (gpus !== undefined && !(Number.isInteger(gpus) && gpus >= 1)) throw new SmctError('USAGE', '--gpus must be a whole number of GPUs, 1 or more.');
   const job = loadTrainingJob(values.job as string);
   const result = await runLocalTraining(job, {
     onLog: (host, line) => io.out(`[${host}] ${line}\n`),
@@ -102,6 +111,8 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     stopTimeoutSeconds: stopTimeout,
     outputDir: values.output ? path.resolve(values.output) : undefined,
     interruptAfterSeconds: interruptAfter,
+    cpu: values.cpu,
+    gpus,
   });
   io.out(trainingSummary(result));
   return result.status === 'Completed' ? 0 : 1;

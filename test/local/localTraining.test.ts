@@ -305,4 +305,27 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     spawnSync('docker', ['rm', '--force', other]);
     assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
   });
+
+  test('a GPU instance type: refused before any container when the engine has no NVIDIA runtime, run on the CPU with cpu', async (t) => {
+    const runtimes = spawnSync('docker', ['info', '--format', '{{json .Runtimes}}'], { encoding: 'utf8' }).stdout;
+    if (/"nvidia/.test(runtimes)) {
+      t.skip('this Docker engine has the NVIDIA runtime: the refusal cannot happen here');
+      return;
+    }
+    const file = writeJob(project, { image: IMAGE, baseJobName: JOBS, resources: { instanceType: 'ml.g5.xlarge' } });
+    await assert.rejects(
+      runLocalTraining(loadTrainingJob(file)),
+      (error) =>
+        isSmctError(error, 'LOCAL_RUN_FAILED') &&
+        /^ml\.g5\.xlarge has 1 NVIDIA GPU, but this Docker engine has no NVIDIA runtime \(docker info lists .*\): install the NVIDIA Container Toolkit, or run on the CPU with --cpu$/.test(
+          error.message,
+        ),
+    );
+    assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+    const notices: string[] = [];
+    const result = await runLocalTraining(loadTrainingJob(file), { cpu: true, onNotice: (message) => notices.push(message) });
+    assert.equal(result.status, 'Completed', result.failureReason);
+    assert.ok(notices.includes('running ml.g5.xlarge on the CPU: the program sees no GPU'), notices.join('\n'));
+    fs.rmSync(path.join(project, 'output'), { recursive: true, force: true });
+  });
 });

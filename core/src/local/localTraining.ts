@@ -6,6 +6,8 @@ import { packArtifacts } from './artifacts';
 import { checkpointStore, restoreCheckpoints, saveCheckpoints, type CheckpointCount } from './checkpoints';
 import { createArgs, runContainers, type JobStatus, type Outcome } from './containerRun';
 import { docker, dockerOk, imageExists } from './docker';
+import { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan } from './gpus';
+import { instanceHardware } from './instanceHardware';
 import { failureReason } from './failureReason';
 import { prepareInputs, type PreparedInputs } from './inputs';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
@@ -68,6 +70,10 @@ export interface LocalTrainingOptions {
   readonly onStatus?: (transition: LocalStatusTransition) => void;
   /** Rehearses a spot interruption: SIGTERM this many seconds after training starts, then a restart from the checkpoints. */
   readonly interruptAfterSeconds?: number;
+  /** Runs an instance type with GPUs on the CPU (when the engine has no NVIDIA runtime). */
+  readonly cpu?: boolean;
+  /** Gives the containers this many of the instance's GPUs (a machine with fewer). */
+  readonly gpus?: number;
 }
 
 /**
@@ -89,6 +95,8 @@ interface Run {
   readonly labels: readonly string[];
   readonly environmentFile: string;
   readonly inputs: PreparedInputs;
+  /** GPUs and shared memory, as the instance type has them. */
+  readonly gpu: GpuPlan;
   readonly store?: string;
   readonly log: TransitionLog;
   /** The containers made so far, every attempt's: removed at the end whatever happens. */
@@ -118,8 +126,10 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const log = new TransitionLog(options.onStatus);
   log.enter('Starting', 'Preparing the instances for training');
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
-  const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(job.image)]);
+  const [, present, runtimes] = await Promise.all([cleanUpLeftovers(), imageExists(job.image), acceleratorRuntimes(job)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
+  const gpu = gpuPlan(job.instanceType, runtimes, { cpu: options.cpu, gpus: options.gpus });
+  if (gpu.notice) options.onNotice?.(gpu.notice);
   const outputRoot = localOutputRoot(job, options.outputDir);
   const notice = keepOutputOutOfContext(job, outputRoot);
   if (notice) options.onNotice?.(notice);
@@ -141,7 +151,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     const inputs = await prepareInputs(job, hosts);
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
     const run: Run = {
-      ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, log, containers },
+      ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, gpu, log, containers },
       store: checkpointStore(job, outputRoot),
     };
     const { attempt, interruption } = await train(run);
@@ -154,6 +164,12 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     else removeRunFolder(root, options);
     forgetRunFolder(root);
   }
+}
+
+/** The engine's runtimes, asked only for an instance type with accelerators (the only plan that needs them). */
+async function acceleratorRuntimes(job: TrainingJob): Promise<string[]> {
+  const kind = instanceHardware(job.instanceType)?.acceleratorKind;
+  return kind === undefined || kind === 'none' ? [] : engineRuntimes();
 }
 
 /** SageMaker interrupts only managed spot jobs; the rehearsal needs a time within the max runtime. */
@@ -212,7 +228,7 @@ async function attempt(run: Run, index: number, limits: { runtimeMs: number; int
         createArgs(run.job, {
           ...{ host, container: names[i], network: run.network, labels: run.labels, environmentFile: run.environmentFile },
           mounts: [...hostMounts(folders[i], run.job), ...run.inputs.hosts[i].mounts],
-          extra: [],
+          extra: run.gpu.args,
         }),
       ),
     ),
@@ -225,6 +241,9 @@ async function attempt(run: Run, index: number, limits: { runtimeMs: number; int
         graceSeconds: run.options.stopTimeoutSeconds ?? run.job.stopTimeoutSeconds,
         ...limits,
       });
+  // A machine that cannot give the GPUs asked for is this machine's problem, not the job's.
+  const gpuProblem = outcome.failureReason?.startsWith('ClientError') ? gpuStartFailure(run.job.instanceType, run.gpu, outcome.failureReason) : undefined;
+  if (gpuProblem) throw new SmctError('LOCAL_RUN_FAILED', gpuProblem);
   return { outcome, folders, restored };
 }
 
