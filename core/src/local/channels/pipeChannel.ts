@@ -146,7 +146,10 @@ async function openWhenRead(fifo: string, pollMs: number, signal: AbortSignal): 
       signal.throwIfAborted();
       return fd;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      if (signal.aborted) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') {
+        throw new SmctError('LOCAL_RUN_FAILED', `Pipe mode: could not open the FIFO ${fifo} for writing (${(error as Error).message}).`);
+      }
     }
     await sleep(pollMs, undefined, { signal });
   }

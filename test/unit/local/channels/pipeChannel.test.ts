@@ -170,6 +170,15 @@ test('a file that cannot be read fails the channel with a message naming it; sto
   await pipe.stop();
 });
 
+test('a FIFO removed before its reader came (the folder cleaned too early) fails the channel, naming the FIFO', TIMEOUT, async () => {
+  const folder = tempFolder();
+  const { pipe, ready } = start({ folder, channel: 'train', items: [], recordWrapper: 'None' });
+  const fifo = await ready(0);
+  fs.rmSync(fifo);
+  await assert.rejects(pipe.done, (error) => isSmctError(error, 'LOCAL_RUN_FAILED') && error.message.includes(fifo));
+  await pipe.stop();
+});
+
 test('RecordIO refuses, before any FIFO, an object too large for one record (2^29 bytes or more)', () => {
   const folder = tempFolder();
   const huge: ChannelItem = { kind: 'file', relative: 'huge.bin', file: path.join(folder, 'huge.bin'), size: 2 ** 29 };
