@@ -97,9 +97,22 @@ async function call<T>(clients: AwsClients, operation: string, uri: string, work
     if (name === 'NoSuchKey' || name === 'NotFound' || (operation !== 'ListObjectsV2' && status === 404)) {
       throw new SmctError('AWS_INVALID', `${uri} does not exist. Point the channel ("inputs" in sagemaker-job.json) at an object that exists.`);
     }
+    // A HEAD answer has no body: a refusal there is known by its status alone.
+    if (status === 403 && !isCredentialsRefusal(name)) {
+      const permission = operation === 'ListObjectsV2' ? 's3:ListBucket' : 's3:GetObject';
+      throw new SmctError(
+        'AWS_ACCESS',
+        `Access denied to ${uri}: reading it needs ${permission}. Use a profile that may read it, or point the channel at data you can read.`,
+      );
+    }
     if (name === 'PreconditionFailed' || status === 412) {
       throw new SmctError('AWS_OTHER', `${uri} changed while it was being read; run again to fetch its new content.`);
     }
     throw explainAwsError(error, operation, clients.target);
   }
+}
+
+/** 403s that are about the credentials (expired, refused), which explainAwsError words better. */
+function isCredentialsRefusal(name: string): boolean {
+  return /token|signature|accesskey|clienttoken/i.test(name);
 }
