@@ -89,6 +89,8 @@ export async function fetchObjects(objects: readonly S3Object[], options: FetchO
     const temp = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     try {
       await options.reader.download(object, temp, { onBytes: (bytes) => progress.bytes(temp, bytes), signal });
+      // Read-only: channel folders hard-link these files, and a job writing into its input must not change the cache.
+      fs.chmodSync(temp, 0o444);
       fs.renameSync(temp, file);
     } finally {
       fs.rmSync(temp, { force: true });

@@ -96,8 +96,10 @@ test('the cache: a second prepare fetches nothing, a changed object (new ETag) i
   const afterKill = await prepareChannel(s3Channel('s3://b/p/'), 1, options);
   assert.deepEqual(s3.downloads, ['p/three']);
   assert.equal(fs.readFileSync(final, 'utf8'), 'third');
+  assert.equal(fs.statSync(final).mode & 0o222, 0, 'cached files are read-only: channel folders hard-link them');
   assert.equal(afterKill.stats.objectsCached, 2);
   // A half file under the final name (written by something else) is not trusted either: its size is wrong.
+  fs.rmSync(final);
   fs.writeFileSync(final, 'th');
   s3.downloads = [];
   await prepareChannel(s3Channel('s3://b/p/'), 1, options);
