@@ -284,3 +284,26 @@ test('the cache folder: SMCT_CACHE_DIR, else XDG_CACHE_HOME/smct/s3, else the pl
   assert.equal(defaultCacheDir({}, 'linux', '/home/u'), '/home/u/.cache/smct/s3');
   assert.equal(defaultCacheDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Caches/smct/s3');
 });
+
+test('two runs at once fetch into names of their own and both end with whole files; an aborted run fetches nothing', async (t) => {
+  const s3 = new FakeS3();
+  for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) s3.put('b', `p/${name}`, name.repeat(100));
+  const cacheDir = tempFolder(t);
+  const runs = await Promise.all([1, 2].map(() => prepareChannel(s3Channel('s3://b/p/'), 1, { reader: () => s3, cacheDir })));
+  for (const run of runs) {
+    assert.deepEqual(
+      placed(run.shares[0]).map(([, body]) => body.length),
+      [100, 100, 100, 100, 100, 100],
+    );
+  }
+  assert.deepEqual(
+    fs.readdirSync(path.join(cacheDir, 'objects')).filter((name) => name.includes('.')),
+    [],
+    'no temp file left',
+  );
+  const stop = new AbortController();
+  stop.abort();
+  s3.downloads = [];
+  await assert.rejects(prepareChannel(s3Channel('s3://b/p/'), 1, { reader: () => s3, cacheDir: tempFolder(t), signal: stop.signal }), { name: 'AbortError' });
+  assert.deepEqual(s3.downloads, []);
+});
