@@ -830,6 +830,25 @@ describe('S3', () => {
     });
   });
 
+  test('If-Match: GetObject and HeadObject answer the object whose ETag is named, and 412 PreconditionFailed to another', async () => {
+    await withEmulator({}, async (_emulator, clients) => {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+      const put = await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', Body: 'first' }));
+      const got = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', IfMatch: put.ETag }));
+      assert.equal(await got.Body?.transformToString(), 'first');
+      await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', IfMatch: '*' }));
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', Body: 'second' }));
+      const stale = await failure(
+        clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', IfMatch: put.ETag })),
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+      );
+      assert.equal(stale.$metadata?.httpStatusCode, 412);
+      const head = await rejection(clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'match/a.txt', IfMatch: put.ETag })));
+      assert.equal(head.$metadata?.httpStatusCode, 412);
+    });
+  });
+
   test('bytes that do not match their checksum are refused; missing keys, buckets and uploads are S3 errors', async () => {
     await withEmulator({}, async (_emulator, clients) => {
       await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));

@@ -44,6 +44,7 @@ const SERVICES: Record<string, string> = {
   HeadObject: 'Amazon S3',
   PutObject: 'Amazon S3',
   GetObject: 'Amazon S3',
+  ListObjectsV2: 'Amazon S3',
 };
 
 export const QUOTAS_URL = 'https://console.aws.amazon.com/servicequotas/home/services/sagemaker/quotas';

@@ -228,9 +228,9 @@ function s3Handlers(store: S3Store, region: string): Readonly<Record<string, Han
       });
       return { status: 200, headers: { etag: object.etag, 'x-amz-server-side-encryption': 'AES256', ...checksumHeaders(object) } };
     },
-    HeadObject: ({ bucket, key }) => objectReply(store.getObject(bucket as string, key as string), undefined, false),
+    HeadObject: ({ bucket, key }, request) => objectReply(matching(store.getObject(bucket as string, key as string), request), undefined, false),
     GetObject: ({ bucket, key }, request) => {
-      const object = store.getObject(bucket as string, key as string);
+      const object = matching(store.getObject(bucket as string, key as string), request);
       return objectReply(object, header(request.headers, 'range'), true, header(request.headers, 'x-amz-checksum-mode') === 'ENABLED');
     },
     DeleteObject: ({ bucket, key }) => {
@@ -390,6 +390,18 @@ function listObjectsV2(store: S3Store, bucket: string, input: Record<string, unk
     ),
     ...prefixes.map((common) => xmlNode('CommonPrefixes', xmlText('Prefix', encode(common)))),
   );
+}
+
+/**
+ * If-Match: the object only when its ETag is the one named (or "*"), else 412 PreconditionFailed,
+ * as S3 answers (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax).
+ */
+function matching(object: S3Object, request: RawRequest): S3Object {
+  const wanted = header(request.headers, 'if-match');
+  if (wanted === undefined) return object;
+  const etags = wanted.split(',').map((etag) => etag.trim());
+  if (etags.includes('*') || etags.includes(object.etag)) return object;
+  throw new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
 }
 
 function checksumHeaders(object: S3Object): Record<string, string> {
