@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatCheckText } from './check';
 import { printFindings } from './jobCommands';
 import type { Io } from './io';
+import { transferPrinter } from './progress';
 import {
   displayPath,
   isCancellation,
@@ -16,7 +17,6 @@ import {
   type AwsTarget,
   type LogLine,
   type TrainingJob,
-  type UploadProgress,
 } from '../../core/src';
 
 const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
@@ -140,7 +140,7 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       signal: io.signal,
       onStep: (_step, message) => io.err(`${message}\n`),
       onOutput: (line) => io.err(`  ${line}\n`),
-      onUpload: uploadPrinter(io),
+      onUpload: transferPrinter(io, 'uploaded'),
       onWarning: (message) => io.err(`smct: warning: ${message}\n`),
       onLint: (findings) => printFindings(io, dockerfile, findings),
       onCheck: (checked) => io.err(formatCheckText(checked)),
@@ -287,17 +287,6 @@ async function follow(clients: AwsClients, name: string, pollSeconds: number, io
 function linePrinter(io: Io, instances: number): (line: LogLine) => void {
   const format = loadAws().logLineFormatter(instances);
   return (line) => io.out(`${format(line)}\n`);
-}
-
-/** Upload progress in steps of a tenth, so that a big channel shows it moves and a log stays short. */
-function uploadPrinter(io: Io): (progress: UploadProgress) => void {
-  const shown = new Map<string, number>();
-  return ({ channel, bytesDone, bytesTotal }) => {
-    const tenth = bytesTotal === 0 ? 10 : Math.floor((bytesDone / bytesTotal) * 10);
-    if (tenth <= (shown.get(channel) ?? -1)) return;
-    shown.set(channel, tenth);
-    io.err(`  ${channel}: ${tenth * 10}% of ${(bytesTotal / 1024 / 1024).toFixed(1)} MB\n`);
-  };
 }
 
 function jobArgument(positionals: readonly string[], command: string): string {

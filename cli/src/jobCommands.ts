@@ -4,6 +4,7 @@ import { formatCheckText } from './check';
 import { formatText } from './formats/text';
 import { toReported } from './positions';
 import type { Io } from './io';
+import { transferPrinter } from './progress';
 import {
   JOB_FILE_NAME,
   SmctError,
@@ -17,6 +18,7 @@ import {
   runLocalTraining,
   formatBytes,
   parseDuration,
+  parseSize,
   type LintFinding,
   type LocalTrainingResult,
 } from '../../core/src';
@@ -30,6 +32,7 @@ build, and errors in the built image end it with exit code 1; --force goes on, a
 
 export const TRAIN_USAGE = `Usage: smct train --local [--job FILE] [--stop-timeout SECONDS] [--output DIR]
                    [--interrupt-after DURATION] [--cpu | --gpus N]
+                   [--max-download SIZE] [--upload] [--profile NAME] [--region REGION]
 
 Runs the training job on the local Docker engine exactly as SageMaker starts it, and packs
 model.tar.gz and output.tar.gz into <output>/<job name>/output/. Ctrl-C stops the job as
@@ -47,6 +50,13 @@ them with their S3 URI.
   --gpus N                    give the containers N of the instance's GPUs (a machine with fewer).
 
 Containers get the instance type's GPUs (--gpus) and half its memory as /dev/shm.
+
+S3 channels are downloaded with your AWS credentials into a cache shared by runs (only new or
+changed objects are fetched; SMCT_CACHE_DIR moves it), and mounted read-only like folders.
+  --max-download SIZE         download at most this much that is not cached yet (default 10GB)
+  --upload                    upload model.tar.gz and output.tar.gz to the job's S3 output path
+  --profile NAME              AWS profile (default: AWS_PROFILE, then "default")
+  --region REGION             AWS region (default: the job file's, AWS_REGION, then the profile's)
 
 Exit codes: 0 Completed, 1 Failed or Stopped, 2 usage error.
 `;
@@ -86,6 +96,10 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       'interrupt-after': { type: 'string' },
       cpu: { type: 'boolean' },
       gpus: { type: 'string' },
+      'max-download': { type: 'string' },
+      upload: { type: 'boolean' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -101,6 +115,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const interruptAfter = values['interrupt-after'] === undefined ? undefined : parseDuration(values['interrupt-after'], '--interrupt-after');
   const gpus = values.gpus === undefined ? undefined : Number(values.gpus);
   if (gpus !== undefined && !(Number.isInteger(gpus) && gpus >= 1)) throw new SmctError('USAGE', '--gpus must be a whole number of GPUs, 1 or more.');
+  const maxDownload = values['max-download'] === undefined ? undefined : parseSize(values['max-download'], '--max-download');
   const job = loadTrainingJob(values.job as string);
   const result = await runLocalTraining(job, {
     onLog: (host, line) => io.out(`[${host}] ${line}\n`),
@@ -113,6 +128,10 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     interruptAfterSeconds: interruptAfter,
     cpu: values.cpu,
     gpus,
+    aws: { profile: values.profile, region: values.region, jobRegion: job.region },
+    maxDownloadBytes: maxDownload,
+    onDownload: transferPrinter(io, 'downloaded'),
+    upload: values.upload,
   });
   io.out(trainingSummary(result));
   return result.status === 'Completed' ? 0 : 1;
@@ -124,7 +143,14 @@ function trainingSummary(result: LocalTrainingResult): string {
     `\nTraining job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus}: ${result.statusMessage ?? ''})` : ''}`,
   ];
   if (result.failureReason) lines.push(`FailureReason: ${result.failureReason}`);
+  const { objectsFetched, bytesFetched, objectsCached, bytesCached } = result.downloads;
+  if (objectsFetched + objectsCached > 0) {
+    lines.push(
+      `S3 channels: ${objectsFetched} object${objectsFetched === 1 ? '' : 's'} downloaded (${formatBytes(bytesFetched)}), ${objectsCached} from the cache (${formatBytes(bytesCached)})`,
+    );
+  }
   if (result.artifacts) lines.push(`Model artifacts: ${result.artifacts.model}`, `Output data: ${result.artifacts.output}`);
+  if (result.uploaded) lines.push(`Uploaded: ${result.uploaded.model}`, `Uploaded: ${result.uploaded.output}`);
   const checkpoints = result.checkpoints;
   if (checkpoints) {
     lines.push(

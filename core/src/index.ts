@@ -55,7 +55,8 @@ export { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan, type GpuPlanOpt
 export { instanceHardware, type AcceleratorKind, type InstanceHardware } from './local/instanceHardware';
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
 export { runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
-export { formatBytes, parseDuration } from './config/quantities';
+export { formatBytes, parseDuration, parseSize } from './config/quantities';
+export type { DownloadProgress } from './local/inputs';
 
 export { loadAws, type Aws } from './aws/load';
 export { parseImageReference } from './aws/imageReference';

@@ -1177,6 +1177,8 @@ describe('dockerRunner', () => {
         contentType: 'text/csv',
         inputMode: 'File',
         distribution: 'FullyReplicated',
+        s3DataType: 'S3Prefix',
+        recordWrapperType: 'None',
       },
     ]);
     assert.deepEqual(job.hyperparameters, { epochs: '3', lr: '0.1' });

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPipeChannel } from '../../core/src/local/channels/pipeChannel';
 import type { ChannelItem } from '../../core/src/local/channels/types';
+import { median } from './stats';
 
 const FILES = 20;
 const FILE_MB = 10;
@@ -49,12 +50,6 @@ async function fromFolder(items: readonly ChannelItem[]): Promise<number> {
   let bytes = 0;
   for (const item of items) if (item.kind === 'file') bytes += await drain(item.file);
   return bytes;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** MB/s (MiB) read through the FIFO and from the folder, medians. */

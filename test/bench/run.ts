@@ -7,6 +7,9 @@
 //  - for a job that leaves a 100 MB model, the time from its last log line to the packed tarballs;
 //  - `smct jobs` (loads the AWS half, dist/aws.js, and makes one ListTrainingJobs call to the local AWS emulator) against
 //    `smct --version` (which loads nothing of it): what the SDK costs a command that needs it, and that the others never pay.
+//  - a job with a 100 MB S3 channel (10 objects in the AWS emulator): a second run, served by the cache, against the
+//    first, which downloads every object (time, and bytes fetched);
+//  - Pipe mode: 200 MB read through a channel's FIFO against the same files read from their folder (pipeThroughput.ts);
 //  - `smct check` (checkImage) on the training example built on the local Python image against `docker create` + `docker rm`
 //    of the same image, the floor of its method (needs the image of scripts/setup-python-image.sh, else skipped).
 // The two Docker rows need a running Docker engine (and busybox-static); without one they are skipped with the reason.
@@ -25,13 +28,18 @@ import { buildImage } from '../../core/src/local/build';
 import { dockerOk } from '../../core/src/local/docker';
 import { runLocalTraining, type LocalTrainingResult } from '../../core/src/local/localTraining';
 import { startAwsEmulator } from '../aws/emulator';
+import { AwsClients } from '../../core/src/aws/awsClients';
+import { s3Reader } from '../../core/src/aws/s3Reader';
+import { pipeThroughput } from './pipeThroughput';
+import { median } from './stats';
 import { hostMounts, writeHostFolder } from '../../core/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
 
 const SMCT = path.resolve(__dirname, '../../../bin/smct.js');
 
-const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15, localRuns: 10, bigModel: 3, imageChecks: 10 };
+const SAMPLES = { typical: 200, large: 30, keystrokes: 100, coldStarts: 15, localRuns: 10, bigModel: 3, imageChecks: 10, s3Runs: 3 };
+const S3_CHANNEL = { objects: 10, objectMb: 10 };
 const WARMUP = { typical: 50, large: 5, keystrokes: 20, coldStarts: 3, localRuns: 2, imageChecks: 2 };
 const LARGE_LINES = 5000;
 
@@ -170,13 +178,6 @@ function elapsedMs(run: () => void): number {
   const start = process.hrtime.bigint();
   run();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('no samples');
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Times two functions alternately (order swapped every sample, so drift and GC land on both) and returns their samples. */
@@ -356,7 +357,8 @@ async function localOverheadRow(): Promise<{ row: Row; ours: number; bare: numbe
     // The baseline's /opt/ml folder is laid out by the runner's own code, so both runs mount the same files the same way
     // (config, model/, output/, the training channel read-only); --hostname as the runner names its single host.
     const folder = writeHostFolder(path.join(project, 'bare'), job, 'algo-1', ['algo-1']);
-    const bare = ['run', '--rm', '--hostname', 'algo-1', '--platform', job.build.platform, ...hostMounts(folder, job), job.image, 'train'];
+    const channel = ['-v', `${path.join(project, 'data', 'training')}:/opt/ml/input/data/training:ro`];
+    const bare = ['run', '--rm', '--hostname', 'algo-1', '--platform', job.build.platform, ...hostMounts(folder, job), ...channel, job.image, 'train'];
     const times = await sideBySideAsync(
       async () => checkCompleted(await runLocalTraining(loadTrainingJob(jobFile))),
       async () => {
@@ -372,6 +374,68 @@ async function localOverheadRow(): Promise<{ row: Row; ours: number; bare: numbe
   } finally {
     fs.rmSync(project, { recursive: true, force: true });
   }
+}
+
+/**
+ * A job whose channel is 100 MB in S3 (the emulator's, on loopback): the first run of each pair starts from an empty cache
+ * and downloads it all, the second finds it all in the cache. Both create, run and remove the container, so the
+ * difference is what the cache saves; the bytes each fetched are counted.
+ */
+async function s3ChannelRow(): Promise<{ row: Row; firstBytes: number; secondBytes: number }> {
+  const emulator = await startAwsEmulator();
+  const saved = process.env;
+  const project = trainingProject(BUSYBOX_DOCKERFILE);
+  process.env = { ...saved, ...emulator.env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+  const clients = new AwsClients({ region: emulator.region });
+  try {
+    dockerBuild(project, TRAINER_IMAGE);
+    emulator.s3.createBucket('smct-bench', emulator.region);
+    const object = Buffer.alloc(S3_CHANNEL.objectMb << 20, 0x61);
+    for (let i = 0; i < S3_CHANNEL.objects; i++) emulator.s3.putObject('smct-bench', `channel/part-${i}.bin`, object);
+    const jobFile = writeJob(project, { image: TRAINER_IMAGE, baseJobName: 'smct-bench-s3', inputs: { training: 's3://smct-bench/channel/' } });
+    const first: number[] = [];
+    const second: number[] = [];
+    let firstBytes = 0;
+    let secondBytes = 0;
+    for (let i = 0; i < SAMPLES.s3Runs; i++) {
+      process.env.SMCT_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-bench-cache-'));
+      try {
+        const run = async (): Promise<number> => {
+          const result = await runLocalTraining(loadTrainingJob(jobFile), { s3: () => s3Reader(clients), outputDir: path.join(project, 'output') });
+          checkCompleted(result);
+          return result.downloads.bytesFetched;
+        };
+        first.push(await elapsedMsAsync(async () => void (firstBytes = await run())));
+        second.push(await elapsedMsAsync(async () => void (secondBytes = await run())));
+      } finally {
+        fs.rmSync(process.env.SMCT_CACHE_DIR, { recursive: true, force: true });
+      }
+    }
+    const row = {
+      name: 'train --local, 100 MB S3 channel: second run vs first',
+      median: median(second),
+      baseline: median(first),
+      target: 'n/a',
+      meets: undefined,
+    };
+    return { row, firstBytes, secondBytes };
+  } finally {
+    clients.destroy();
+    process.env = saved;
+    await emulator.close();
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/** Pipe mode's FIFO against reading the same 200 MB from a folder, as milliseconds for the 200 MB. */
+async function pipeRow(): Promise<{ row: Row; pipeMBps: number; folderMBps: number }> {
+  const { pipeMBps, folderMBps } = await pipeThroughput();
+  const ms = (mbps: number): number => (200 / mbps) * 1000;
+  return {
+    row: { name: 'Pipe mode: 200 MB through the FIFO vs from a folder', median: ms(pipeMBps), baseline: ms(folderMBps), target: 'n/a', meets: undefined },
+    pipeMBps,
+    folderMBps,
+  };
 }
 
 /**
@@ -485,6 +549,8 @@ async function main(): Promise<void> {
     const dockerSkipped = dockerMissing();
     const overhead = dockerSkipped === undefined ? await localOverheadRow() : undefined;
     const bigModel = dockerSkipped === undefined ? await bigModelRow() : undefined;
+    const s3Channel = dockerSkipped === undefined ? await s3ChannelRow() : undefined;
+    const pipe = await pipeRow();
     const pythonSkipped = pythonBaseMissing();
     const imageCheck = pythonSkipped === undefined ? await imageCheckRow() : undefined;
 
@@ -497,6 +563,8 @@ async function main(): Promise<void> {
       aws,
       ...(overhead ? [overhead.row] : []),
       ...(bigModel ? [bigModel.row] : []),
+      ...(s3Channel ? [s3Channel.row] : []),
+      pipe.row,
       ...(imageCheck ? [imageCheck] : []),
     ]);
     console.log('');
@@ -514,6 +582,12 @@ async function main(): Promise<void> {
       );
     }
     if (bigModel) console.log(`big model: ${SAMPLES.bigModel} runs, no warm-up; model.tar.gz ${bigModel.tarballMb.toFixed(1)} MB`);
+    if (s3Channel) {
+      console.log(
+        `S3 channel: ${SAMPLES.s3Runs} pairs, each from an empty cache; bytes fetched: first run ${s3Channel.firstBytes}, second run ${s3Channel.secondBytes}`,
+      );
+    }
+    console.log(`Pipe mode: FIFO ${pipe.pipeMBps.toFixed(0)} MiB/s, folder ${pipe.folderMBps.toFixed(0)} MiB/s (readers in this process)`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -164,11 +164,11 @@ export function pythonBaseMissing(): string | undefined {
     : `the local Python base image ${PYTHON_BASE} is missing: run "npm run setup"`;
 }
 
-/** A copy of an example whose job file builds on the local Python image; returns its job file. */
-export function exampleCopy(name: string): string {
+/** A copy of an example whose job file (`jobFile`) builds on the local Python image; returns that job file. */
+export function exampleCopy(name: string, jobFile = 'sagemaker-job.json'): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `smct-example-${name}-`));
   fs.cpSync(path.join(ROOT, 'examples', name), folder, { recursive: true });
-  const file = path.join(folder, 'sagemaker-job.json');
+  const file = path.join(folder, jobFile);
   const job = JSON.parse(fs.readFileSync(file, 'utf8'));
   job.build = { ...job.build, buildArgs: { BASE_IMAGE: PYTHON_BASE } };
   fs.writeFileSync(file, JSON.stringify(job));

@@ -256,7 +256,6 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
       assert.match(error.message, /Input channel "training": the folder .*no\/such\/folder does not exist/);
       return true;
     });
-    await assert.rejects(run(project, { inputs: { training: 's3://bucket/data' } }), /local runs read local folders/);
     await assert.rejects(
       runLocalTraining(loadTrainingJob(writeJob(project, { image: 'smct-no-such-image:1', baseJobName: JOBS }))),
       /is not on this machine: build it first \(smct build\)/,

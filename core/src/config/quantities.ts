@@ -30,3 +30,25 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
+
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** A size as a user writes it: "1000" (bytes), "500MB", "10GB" (powers of 1000), "1.5GiB" (powers of 1024). */
+export function parseSize(text: string, flag = '--max-download'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new SmctError('USAGE', `${flag} takes a size such as 500MB, 10GB or 1.5GiB (or a number of bytes), not "${text}".`);
+  }
+  return Math.round(Number(match[1]) * unit);
+}

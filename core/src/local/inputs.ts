@@ -1,39 +1,126 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { InputChannel, TrainingJob } from '../job/trainingJob';
+import { materializeShare } from './channels/channelFolder';
+import type { CacheProgress, CacheStats } from './channels/objectCache';
+import { startPipeChannel, type PipeChannel } from './channels/pipeChannel';
+import { prepareChannel } from './channels/prepareChannel';
+import type { ChannelItem, S3Reader } from './channels/types';
 import { displayPath } from '../lint/lintGate';
 import { SmctError } from '../errors';
 
+export interface InputOptions {
+  /** How S3 is read; made on first use, so that a job with local channels only never needs AWS. */
+  readonly s3?: () => S3Reader;
+  /** Past this many bytes still to download, `confirmDownload` is asked, or the run refused. */
+  readonly maxDownloadBytes?: number;
+  readonly confirmDownload?: (bytes: number) => Promise<boolean>;
+  readonly onDownload?: (progress: DownloadProgress) => void;
+  readonly onWarning?: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export type DownloadProgress = CacheProgress & { readonly channel: string };
+
+/** A Pipe-mode channel of one host: its FIFOs are fed with these items, epoch after epoch. */
+interface PipeSpec {
+  readonly channel: string;
+  readonly items: readonly ChannelItem[];
+  readonly recordWrapper: InputChannel['recordWrapperType'];
+}
+
 /** What each host gets of the input channels. */
 export interface HostInputs {
-  /** `-v` arguments of the channels a host reads as folders (File, FastFile). */
+  /** `-v` arguments of the channels the host reads as folders (File, FastFile). */
   readonly mounts: readonly string[];
+  readonly pipes: readonly PipeSpec[];
+  /** The folders of those channels, which must exist as mountpoints in a read-only /opt/ml/input/data. */
+  readonly folderChannels: readonly string[];
 }
 
 export interface PreparedInputs {
   readonly hosts: readonly HostInputs[];
+  /** What came from S3 and what the cache already held. */
+  readonly downloads: CacheStats;
 }
 
 /**
- * Every channel as SageMaker gives it to each host: File and FastFile channels as folders at
- * /opt/ml/input/data/<channel>, mounted read-only (the run never changes the user's files).
+ * Every channel as SageMaker gives it to each host. File and FastFile channels are folders at
+ * /opt/ml/input/data/<channel>, mounted read-only (the run never changes the user's files or the
+ * cache): a local folder as it is when every host gets all of it, otherwise a folder per share
+ * (ShardedByS3Key) made of links to the cached objects. Pipe channels are FIFOs, started per run
+ * of the containers (startPipes).
  */
-export async function prepareInputs(job: TrainingJob, hosts: readonly string[]): Promise<PreparedInputs> {
-  for (const input of job.inputs) checkChannel(job, input);
-  const mounts = job.inputs.flatMap((input) => (input.source.kind === 'local' ? ['-v', `${input.source.path}:/opt/ml/input/data/${input.name}:ro`] : []));
-  return { hosts: hosts.map(() => ({ mounts })) };
+export async function prepareInputs(job: TrainingJob, hosts: readonly string[], root: string, options: InputOptions = {}): Promise<PreparedInputs> {
+  for (const input of job.inputs) checkLocalFolder(job, input);
+  const perHost = hosts.map(() => ({ mounts: [] as string[], pipes: [] as PipeSpec[], folderChannels: [] as string[] }));
+  let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  for (const input of job.inputs) {
+    const target = `/opt/ml/input/data/${input.name}`;
+    if (input.inputMode !== 'Pipe') perHost.forEach((host) => host.folderChannels.push(input.name));
+    if (input.source.kind === 'local' && input.inputMode !== 'Pipe' && input.distribution === 'FullyReplicated' && input.s3DataType === 'S3Prefix') {
+      // The user's folder, read-only, the same for every host: nothing to list or link.
+      perHost.forEach((host) => host.mounts.push('-v', `${input.source.kind === 'local' ? input.source.path : ''}:${target}:ro`));
+      continue;
+    }
+    const prepared = await prepareChannel(input, hosts.length, {
+      reader: options.s3,
+      maxDownloadBytes: options.maxDownloadBytes,
+      confirm: options.confirmDownload,
+      onProgress: options.onDownload,
+      signal: options.signal,
+    });
+    for (const warning of prepared.warnings) options.onWarning?.(warning);
+    downloads = addStats(downloads, prepared.stats);
+    if (input.inputMode === 'Pipe') {
+      perHost.forEach((host, i) => host.pipes.push({ channel: input.name, items: prepared.shares[i], recordWrapper: input.recordWrapperType }));
+      continue;
+    }
+    // Every host gets the same objects when they are not sharded: one folder serves them all.
+    const shared = input.distribution === 'FullyReplicated' ? path.join(root, 'channels', input.name) : undefined;
+    if (shared) materializeShare(prepared.shares[0], shared);
+    perHost.forEach((host, i) => {
+      const folder = shared ?? path.join(root, 'channels', hosts[i], input.name);
+      if (!shared) materializeShare(prepared.shares[i], folder);
+      host.mounts.push('-v', `${folder}:${target}:ro`);
+    });
+  }
+  return { hosts: perHost, downloads };
 }
 
-function checkChannel(job: TrainingJob, input: InputChannel): void {
-  if (input.source.kind === 's3') {
-    throw new SmctError(
-      'LOCAL_RUN_FAILED',
-      `Input channel "${input.name}" reads ${input.source.uri}: local runs read local folders. Point "source" at a folder with a sample of the data.`,
-    );
-  }
+/**
+ * The `-v` arguments of one host's /opt/ml/input/data when it has Pipe channels: its own folder,
+ * read-only, where the FIFOs appear, with a mountpoint made for each folder channel inside it
+ * (runc cannot make one in a read-only mount).
+ */
+export function pipeDataMount(hostFolder: string, inputs: HostInputs): string[] {
+  if (inputs.pipes.length === 0) return [];
+  const data = path.join(hostFolder, 'input', 'data');
+  for (const name of inputs.folderChannels) fs.mkdirSync(path.join(data, name), { recursive: true });
+  return ['-v', `${data}:/opt/ml/input/data:ro`];
+}
+
+/** Starts feeding one host's Pipe channels: `<channel>_0`, `<channel>_1`, … in its /opt/ml/input/data. */
+export function startPipes(hostFolder: string, inputs: HostInputs, signal?: AbortSignal): PipeChannel[] {
+  const folder = path.join(hostFolder, 'input', 'data');
+  return inputs.pipes.map((pipe) => startPipeChannel({ folder, channel: pipe.channel, items: pipe.items, recordWrapper: pipe.recordWrapper, signal }));
+}
+
+function checkLocalFolder(job: TrainingJob, input: InputChannel): void {
+  if (input.source.kind !== 'local') return;
   if (!fs.existsSync(input.source.path) || !fs.statSync(input.source.path).isDirectory()) {
     throw new SmctError(
       'LOCAL_RUN_FAILED',
       `Input channel "${input.name}": the folder ${input.source.path} does not exist. Create it or fix "inputs.${input.name}" in ${displayPath(job.file)}.`,
     );
   }
+}
+
+function addStats(a: CacheStats, b: CacheStats): CacheStats {
+  return {
+    objectsFetched: a.objectsFetched + b.objectsFetched,
+    bytesFetched: a.bytesFetched + b.bytesFetched,
+    objectsCached: a.objectsCached + b.objectsCached,
+    bytesCached: a.bytesCached + b.bytesCached,
+  };
 }

@@ -9,7 +9,11 @@ import { docker, dockerOk, imageExists } from './docker';
 import { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan } from './gpus';
 import { instanceHardware } from './instanceHardware';
 import { failureReason } from './failureReason';
-import { prepareInputs, type PreparedInputs } from './inputs';
+import { pipeDataMount, prepareInputs, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
+import type { S3Reader } from './channels/types';
+import type { CacheStats } from './channels/objectCache';
+import { awsS3Reader, type S3AccessOptions } from './s3Access';
+import { checkUploadTarget, uploadArtifacts, type UploadedArtifacts } from './artifactUpload';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
 import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, ownerLabels, registerRunFolder } from './leftovers';
 import { checkCommandLineValues, checkEnvironmentValues, writeEnvironmentFile } from './jobValues';
@@ -38,6 +42,10 @@ export interface LocalTrainingResult {
   readonly checkpoints?: { readonly store: string; readonly restored: CheckpointCount; readonly saved?: CheckpointCount };
   /** A rehearsed spot interruption, when one happened. */
   readonly interruption?: SpotInterruption;
+  /** What the S3 channels fetched, and what the cache already held. */
+  readonly downloads: CacheStats;
+  /** Where `upload` put the artifacts. */
+  readonly uploaded?: UploadedArtifacts;
   /** From the start of the run to its end, restarts included. */
   readonly totalSeconds: number;
 }
@@ -74,6 +82,17 @@ export interface LocalTrainingOptions {
   readonly cpu?: boolean;
   /** Gives the containers this many of the instance's GPUs (a machine with fewer). */
   readonly gpus?: number;
+  /** Who reads the S3 channels (profile, region); default the SDK's chain and the job's region. */
+  readonly aws?: S3AccessOptions;
+  /** Stands in for S3 (tests); default: S3 through the AWS SDK, as `aws` says. */
+  readonly s3?: () => S3Reader;
+  /** Past this many bytes still to download from S3, confirmDownload is asked, or the run refused. */
+  readonly maxDownloadBytes?: number;
+  readonly confirmDownload?: (bytes: number) => Promise<boolean>;
+  /** Progress of the S3 downloads, per channel. */
+  readonly onDownload?: (progress: DownloadProgress) => void;
+  /** After the run, uploads the artifacts to the job's S3 output path, as SageMaker would have. */
+  readonly upload?: boolean;
 }
 
 /**
@@ -98,6 +117,7 @@ interface Run {
   /** GPUs and shared memory, as the instance type has them. */
   readonly gpu: GpuPlan;
   readonly store?: string;
+  readonly s3: () => S3Reader;
   readonly log: TransitionLog;
   /** The containers made so far, every attempt's: removed at the end whatever happens. */
   readonly containers: string[];
@@ -123,6 +143,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   checkEnvironmentValues(job);
   checkCommandLineValues(job);
   checkInterruption(job, options);
+  if (options.upload) checkUploadTarget(job);
   const log = new TransitionLog(options.onStatus);
   log.enter('Starting', 'Preparing the instances for training');
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
@@ -148,16 +169,25 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   try {
     if (network) await dockerOk(['network', 'create', ...ownerLabels(runId, name), network]);
     log.enter('Downloading', 'Downloading input data');
-    const inputs = await prepareInputs(job, hosts);
+    const s3 = options.s3 ?? awsS3Reader({ jobRegion: job.region, ...options.aws });
+    const inputs = await prepareInputs(job, hosts, root, {
+      ...{ s3, maxDownloadBytes: options.maxDownloadBytes },
+      ...{ confirmDownload: options.confirmDownload, onDownload: options.onDownload, onWarning: options.onWarning, signal: options.signal },
+    });
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
     const run: Run = {
       ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, gpu, log, containers },
       store: checkpointStore(job, outputRoot),
+      s3,
     };
     const { attempt, interruption } = await train(run);
     const finished = await finish(run, attempt, outputRoot);
     keepFolders = finished.keptFolders;
-    return { ...finished.result, interruption, transitions: log.transitions, totalSeconds: Math.round(log.elapsedMs() / 100) / 10 };
+    return {
+      ...finished.result,
+      ...{ interruption, downloads: inputs.downloads },
+      ...{ transitions: log.transitions, totalSeconds: Math.round(log.elapsedMs() / 100) / 10 },
+    };
   } finally {
     await removeContainers(containers, network);
     if (keepFolders) keepRunFolder(root);
@@ -227,20 +257,27 @@ async function attempt(run: Run, index: number, limits: { runtimeMs: number; int
       docker(
         createArgs(run.job, {
           ...{ host, container: names[i], network: run.network, labels: run.labels, environmentFile: run.environmentFile },
-          mounts: [...hostMounts(folders[i], run.job), ...run.inputs.hosts[i].mounts],
+          mounts: [...hostMounts(folders[i], run.job), ...pipeDataMount(folders[i], run.inputs.hosts[i]), ...run.inputs.hosts[i].mounts],
           extra: run.gpu.args,
         }),
       ),
     ),
   );
   const refused = created.find((result) => result.code !== 0);
-  const outcome: Outcome = refused
-    ? { status: 'Failed', failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
-    : await runContainers(run.hosts, names, {
-        ...{ onLog: run.options.onLog, onWarning: run.options.onWarning, signal: run.options.signal, killSignal: run.options.killSignal },
-        graceSeconds: run.options.stopTimeoutSeconds ?? run.job.stopTimeoutSeconds,
-        ...limits,
-      });
+  // Pipe channels are fed while the containers run: each FIFO waits for its reader.
+  const pipes = refused ? [] : run.hosts.flatMap((_host, i) => startPipes(folders[i], run.inputs.hosts[i]));
+  let outcome: Outcome;
+  try {
+    outcome = refused
+      ? { status: 'Failed', failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
+      : await runContainers(run.hosts, names, {
+          ...{ onLog: run.options.onLog, onWarning: run.options.onWarning, signal: run.options.signal, killSignal: run.options.killSignal },
+          graceSeconds: run.options.stopTimeoutSeconds ?? run.job.stopTimeoutSeconds,
+          ...limits,
+        });
+  } finally {
+    await Promise.all(pipes.map((pipe) => pipe.stop()));
+  }
   // A machine that cannot give the GPUs asked for is this machine's problem, not the job's.
   const gpuProblem = outcome.failureReason?.startsWith('ClientError') ? gpuStartFailure(run.job.instanceType, run.gpu, outcome.failureReason) : undefined;
   if (gpuProblem) throw new SmctError('LOCAL_RUN_FAILED', gpuProblem);
@@ -302,7 +339,7 @@ async function finish(
   run: Run,
   attempt: Attempt,
   outputRoot: string,
-): Promise<{ result: Omit<LocalTrainingResult, 'transitions' | 'totalSeconds'>; keptFolders: boolean }> {
+): Promise<{ result: Omit<LocalTrainingResult, 'transitions' | 'totalSeconds' | 'downloads'>; keptFolders: boolean }> {
   const { outcome, folders } = attempt;
   const reason = failureReason(outcome, folders);
   const stoppedByRuntime =
@@ -313,14 +350,25 @@ async function finish(
   const common = { jobName: run.name, exitCodes: outcome.exitCodes, checkpoints };
   try {
     const artifacts = await packArtifacts(folders, outputRoot, run.name);
+    const uploaded = run.options.upload ? await uploadOrWarn(run, artifacts) : undefined;
     run.log.enter(outcome.maxRuntimeExceeded ? 'MaxRuntimeExceeded' : outcome.status, finalMessage(outcome.status, outcome.maxRuntimeExceeded));
-    return { result: { ...common, status: outcome.status, ...stoppedByRuntime, failureReason: reason, artifacts }, keptFolders: false };
+    return { result: { ...common, status: outcome.status, ...stoppedByRuntime, failureReason: reason, artifacts, uploaded }, keptFolders: false };
   } catch (error) {
     // As on SageMaker, a job whose model cannot be saved has failed; its files stay where they are.
     const problem = `Could not pack the artifacts into ${outputRoot}: ${(error as Error).message}; the hosts' folders are kept in ${run.root}.`;
     if (outcome.status === 'Failed') run.options.onWarning?.(problem);
     run.log.enter('Failed', finalMessage('Failed'));
     return { result: { ...common, status: 'Failed', failureReason: outcome.status === 'Failed' ? reason : problem }, keptFolders: true };
+  }
+}
+
+/** The run's outcome stands whatever S3 says: an upload that fails is a warning, the artifacts stay on this machine. */
+async function uploadOrWarn(run: Run, artifacts: { model: string; output: string }): Promise<UploadedArtifacts | undefined> {
+  try {
+    return await uploadArtifacts(run.job, run.name, artifacts, run.s3(), run.options.signal);
+  } catch (error) {
+    run.options.onWarning?.(`Could not upload the artifacts to ${run.job.output.s3 ?? 'S3'}: ${(error as Error).message}`);
+    return undefined;
   }
 }
 

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatBytes } from '../../config/quantities';
 import { SmctError } from '../../errors';
 import type { S3Object, S3Reader } from './types';
 
 /** What a local run downloads without asking: past it, the user confirms or passes --max-download. */
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 10 * 1024 ** 3;
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 10_000_000_000;
 
 /** Objects downloaded at once: enough to fill a link with small objects, few enough not to flood it. */
 const PARALLEL_DOWNLOADS = 4;
@@ -107,11 +108,11 @@ async function checkLimit(bytes: number, options: FetchOptions): Promise<void> {
   if (bytes <= limit) return;
   if (options.confirm) {
     if (await options.confirm(bytes)) return;
-    throw new SmctError('CANCELLED', `Not downloading ${formatSize(bytes)} from ${options.source}.`);
+    throw new SmctError('CANCELLED', `Not downloading ${formatBytes(bytes)} from ${options.source}.`);
   }
   throw new SmctError(
     'LOCAL_RUN_FAILED',
-    `The local run needs ${formatSize(bytes)} more from ${options.source}; the limit is ${formatSize(limit)}: pass --max-download SIZE or point the channel at a sample.`,
+    `The local run needs ${formatBytes(bytes)} more from ${options.source}; the limit is ${formatBytes(limit)}: pass --max-download SIZE or point the channel at a sample.`,
   );
 }
 
@@ -161,38 +162,4 @@ async function inParallel<T>(items: readonly T[], outer: AbortSignal | undefined
   } finally {
     outer?.removeEventListener('abort', onAbort);
   }
-}
-
-const UNITS: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-};
-
-/** A size as a user writes it: "1000" (bytes), "500MB", "10GB" (powers of 1000), "1.5GiB" (powers of 1024). */
-export function parseSize(text: string, flag = '--max-download'): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
-  if (!match || unit === undefined) {
-    throw new SmctError('USAGE', `${flag} takes a size such as 500MB, 10GB or 1.5GiB (or a number of bytes), not "${text}".`);
-  }
-  return Math.round(Number(match[1]) * unit);
-}
-
-/** Bytes in binary units, as the limit's default (10 GiB) is one. */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -115,7 +115,7 @@ test('maxDownloadBytes: past it, refused in one line naming the source and the f
     prepareChannel(s3Channel('s3://b/big/'), 1, { reader: () => s3, cacheDir, maxDownloadBytes: 1000 }),
     rejectsWith(
       'LOCAL_RUN_FAILED',
-      /^The local run needs 1\.2 KiB more from s3:\/\/b\/big\/; the limit is 1000 bytes: pass --max-download SIZE or point the channel at a sample\.$/,
+      /^The local run needs 1\.2 KB more from s3:\/\/b\/big\/; the limit is 1\.0 KB: pass --max-download SIZE or point the channel at a sample\.$/,
     ),
   );
   assert.deepEqual(s3.downloads, []);
