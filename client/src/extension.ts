@@ -9,8 +9,9 @@ import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
 
-/** What activate() returns: the AWS parts, for the integration tests. */
+/** What activate() returns: the local jobs and the AWS parts, for the integration tests. */
 export interface SageMakerExtensionApi {
+  readonly local: { readonly jobs: LocalJobs };
   readonly aws: {
     readonly session: AwsSession;
     readonly trainingJobs: TrainingJobsProvider;
@@ -103,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       }),
     );
   }
-  return { aws: { session, trainingJobs, watcher, commands: cloud } };
+  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,9 +5,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalTrainingResult } from '../../core/src/local/localTraining';
 import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, jobContainers, leftovers, ownJobPrefix, TRAIN_SCRIPT } from '../local/dockerFixtures';
-import { waitFor, workspaceFile } from './helpers';
+import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 const IMAGE = 'smct-integration-trainer:latest';
+
+/** The part of the extension's API (what activate() returns) these tests use. */
+interface Api {
+  readonly local: { readonly jobs: { statusTexts(jobFile: string): readonly string[] | undefined } };
+}
 
 /** A job in the workspace that builds FROM scratch with busybox, so no registry is needed. */
 function writeJobProject(name: string, baseJobName: string, hyperparameters: Record<string, string>): vscode.Uri {
@@ -35,6 +40,12 @@ suite('Local training from VS Code', () => {
     const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
     assert.equal(result.status, 'Completed', result.failureReason);
     assert.ok(result.artifacts && fs.existsSync(result.artifacts.model), 'model.tar.gz was written');
+    const api = (await vscode.extensions.getExtension<Api>(EXTENSION_ID)?.activate()) as Api;
+    assert.deepEqual(
+      api.local.jobs.statusTexts(job.fsPath),
+      ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'].map((phase) => `$(sync~spin) SageMaker: ${base} — ${phase}`),
+      'the status bar named each phase',
+    );
     assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
   });
 
