@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     outputChannelName: 'SageMaker Container Tools',
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
-  const jobs = (localJobs = new LocalJobs());
+  const jobs = (localJobs = new LocalJobs(context.workspaceState));
   const session = new AwsSession();
   const watcher = new JobWatcher(session, context.workspaceState);
   const trainingJobs = new TrainingJobsProvider(session);
@@ -80,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     vscode.commands.registerCommand('sagemakerContainerTools.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('sagemakerContainerTools.buildImage', (uri?: vscode.Uri) => jobs.build(uri)),
     vscode.commands.registerCommand('sagemakerContainerTools.runLocalTraining', (uri?: vscode.Uri) => jobs.run(uri)),
+    command('runLocalTrainingWithInterruption', (uri?: vscode.Uri, after?: unknown) => jobs.runWithInterruption(uri, after)),
     vscode.commands.registerCommand('sagemakerContainerTools.stopLocalTraining', () => jobs.stop()),
     vscode.languages.registerCodeLensProvider(
       [

@@ -11,6 +11,7 @@ import {
   isSmctError,
   lintErrorSummary,
   lintJobDockerfile,
+  parseDuration,
   runLocalTraining,
   type LocalStatusTransition,
   type LocalTrainingResult,
@@ -18,11 +19,16 @@ import {
 } from '../../../core/src';
 import { interruptionVerdict, outcomeMessage } from './trainingOutcome';
 
+/** The interruption time asked last, kept per workspace: a rehearsal is usually repeated as it was. */
+const LAST_INTERRUPTION_KEY = 'sagemakerContainerTools.interruptAfter';
+/** Long enough for most programs to write a first checkpoint, short enough to wait for. */
+const DEFAULT_INTERRUPTION = '2m';
+
 /**
- * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" and "SageMaker: Stop Local
- * Training Job": progress with cancel, container output and the job's phases in one output
- * channel, a status bar item naming the phase while a job runs, and the outcome as a
- * notification. The work itself is the engine's.
+ * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" (also with a rehearsed spot
+ * interruption) and "SageMaker: Stop Local Training Job": progress with cancel, container output
+ * and the job's phases in one output channel, a status bar item naming the phase while a job runs,
+ * and the outcome as a notification. The work itself is the engine's.
  */
 export class LocalJobs implements vscode.Disposable {
   private readonly output = vscode.window.createOutputChannel('SageMaker Local Jobs');
@@ -31,6 +37,9 @@ export class LocalJobs implements vscode.Disposable {
   private readonly running = new Set<{ stop: AbortController; kill: AbortController; done: Promise<unknown> }>();
   /** The status bar texts of each job file's last run, in order: what the user saw (the integration tests read them). */
   private readonly shown = new Map<string, string[]>();
+
+  /** `state`: the workspace's memory (the last interruption time). */
+  constructor(private readonly state: vscode.Memento) {}
 
   async build(target?: vscode.Uri): Promise<boolean> {
     if (!trusted()) return false;
@@ -46,14 +55,59 @@ export class LocalJobs implements vscode.Disposable {
     return job ? this.runBuilt(job) : undefined;
   }
 
+  /**
+   * "Run Training Job Locally with a Spot Interruption": the engine sends SIGTERM after the time
+   * asked, saves the checkpoints and restarts the job from them. `after` is the time as typed
+   * ("90s", "2m"), for tests and keybindings; without it an input box asks. The explorer passes
+   * its selection there, which is no time.
+   */
+  async runWithInterruption(target?: vscode.Uri, after?: unknown): Promise<LocalTrainingResult | undefined> {
+    if (!trusted()) return undefined;
+    const uri = await pickJobFile(target);
+    const job = uri && (await loadJob(uri));
+    if (!job) return undefined;
+    if (!job.spot) {
+      // The engine refuses too (a USAGE error); said here before asking for a time that cannot be used.
+      void vscode.window
+        .showErrorMessage(`Only spot jobs are interrupted: set "spot": true in ${path.basename(job.file)} to rehearse an interruption.`, 'Open Job File')
+        .then((open) => open && vscode.window.showTextDocument(vscode.Uri.file(job.file)));
+      return undefined;
+    }
+    let seconds: number | undefined;
+    if (typeof after === 'string') {
+      const problem = interruptionProblem(after, job);
+      if (problem) {
+        void vscode.window.showErrorMessage(problem);
+        return undefined;
+      }
+      seconds = parseDuration(after, 'The interruption time');
+    } else {
+      seconds = await this.askInterruption(job);
+    }
+    return seconds === undefined ? undefined : this.runBuilt(job, seconds);
+  }
+
+  /** The input box for the interruption time, checked as it is typed; the value is remembered for the workspace. */
+  private async askInterruption(job: TrainingJob): Promise<number | undefined> {
+    const text = await vscode.window.showInputBox({
+      title: `Spot interruption of ${job.baseJobName}`,
+      prompt: 'When SageMaker reclaims the spot instance (SIGTERM), counted from the start of training: 90s, 2m, 1h30m',
+      value: this.state.get<string>(LAST_INTERRUPTION_KEY, DEFAULT_INTERRUPTION),
+      validateInput: (value) => interruptionProblem(value, job),
+    });
+    if (text === undefined) return undefined;
+    await this.state.update(LAST_INTERRUPTION_KEY, text.trim());
+    return parseDuration(text, 'The interruption time');
+  }
+
   /** Runs the job once its image is on this machine (offering to build it when it is not). */
-  private async runBuilt(job: TrainingJob): Promise<LocalTrainingResult | undefined> {
+  private async runBuilt(job: TrainingJob, interruptAfterSeconds?: number): Promise<LocalTrainingResult | undefined> {
     try {
       if (!(await imageExists(job.image))) {
         const choice = await vscode.window.showErrorMessage(`The image ${job.image} is not on this machine.`, 'Build Image');
         if (choice !== 'Build Image' || !(await this.buildJob(job))) return undefined;
       }
-      return await this.runJob(job);
+      return await this.runJob(job, interruptAfterSeconds);
     } catch (error) {
       await this.showError(error);
       return undefined;
@@ -152,7 +206,7 @@ export class LocalJobs implements vscode.Disposable {
     return false;
   }
 
-  private async runJob(job: TrainingJob): Promise<LocalTrainingResult> {
+  private async runJob(job: TrainingJob, interruptAfterSeconds?: number): Promise<LocalTrainingResult> {
     const controller = new AbortController();
     const kill = new AbortController();
     let finished: () => void = () => undefined;
@@ -174,6 +228,7 @@ export class LocalJobs implements vscode.Disposable {
           return runLocalTraining(job, {
             signal: controller.signal,
             killSignal: kill.signal,
+            interruptAfterSeconds,
             onWarning: (message) => this.output.appendLine(`Warning: ${message}`),
             onNotice: (message) => this.output.appendLine(message),
             onStatus: (transition) => {
@@ -256,4 +311,18 @@ export function trusted(what = 'Building and running containers'): boolean {
     .showWarningMessage(`${what} is disabled in Restricted Mode: trust this workspace first.`, 'Manage Workspace Trust')
     .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
+}
+
+/** What is wrong with an interruption time typed for this job, or undefined when it can be used. */
+function interruptionProblem(text: string, job: TrainingJob): string | undefined {
+  let seconds: number;
+  try {
+    seconds = parseDuration(text, 'The interruption time');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (seconds >= job.maxRuntimeSeconds) {
+    return `The interruption must come before the job's max runtime (${job.maxRuntimeSeconds} s, "stopping.maxRuntimeSeconds" in ${path.basename(job.file)}).`;
+  }
+  return undefined;
 }
