@@ -9,8 +9,9 @@ import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
 
-/** What activate() returns: the AWS parts, for the integration tests. */
+/** What activate() returns: the local jobs and the AWS parts, for the integration tests. */
 export interface SageMakerExtensionApi {
+  readonly local: { readonly jobs: LocalJobs };
   readonly aws: {
     readonly session: AwsSession;
     readonly trainingJobs: TrainingJobsProvider;
@@ -48,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     outputChannelName: 'SageMaker Container Tools',
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
-  const jobs = (localJobs = new LocalJobs());
+  const jobs = (localJobs = new LocalJobs(context.workspaceState));
   const session = new AwsSession();
   const watcher = new JobWatcher(session, context.workspaceState);
   const trainingJobs = new TrainingJobsProvider(session);
@@ -79,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     vscode.commands.registerCommand('sagemakerContainerTools.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('sagemakerContainerTools.buildImage', (uri?: vscode.Uri) => jobs.build(uri)),
     vscode.commands.registerCommand('sagemakerContainerTools.runLocalTraining', (uri?: vscode.Uri) => jobs.run(uri)),
+    command('runLocalTrainingWithInterruption', (uri?: vscode.Uri, after?: unknown) => jobs.runWithInterruption(uri, after)),
     vscode.commands.registerCommand('sagemakerContainerTools.stopLocalTraining', () => jobs.stop()),
     vscode.languages.registerCodeLensProvider(
       [
@@ -103,7 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       }),
     );
   }
-  return { aws: { session, trainingJobs, watcher, commands: cloud } };
+  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,21 +4,34 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalTrainingResult } from '../../core/src/local/localTraining';
-import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, jobContainers, leftovers, ownJobPrefix, TRAIN_SCRIPT } from '../local/dockerFixtures';
-import { waitFor, workspaceFile } from './helpers';
+import { BUSYBOX, BUSYBOX_DOCKERFILE, dockerMissing, jobContainers, leftovers, ownJobPrefix, SPOT_SCRIPT, TRAIN_SCRIPT } from '../local/dockerFixtures';
+import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 const IMAGE = 'smct-integration-trainer:latest';
 
-/** A job in the workspace that builds FROM scratch with busybox, so no registry is needed. */
-function writeJobProject(name: string, baseJobName: string, hyperparameters: Record<string, string>): vscode.Uri {
+/** The part of the extension's API (what activate() returns) these tests use. */
+interface Api {
+  readonly local: { readonly jobs: { statusTexts(jobFile: string): readonly string[] | undefined } };
+}
+
+/**
+ * A job in the workspace that builds FROM scratch with busybox, so no registry is needed.
+ * `program` replaces the test program, `settings` are added to the job file.
+ */
+function writeJobProject(
+  name: string,
+  baseJobName: string,
+  hyperparameters: Record<string, string>,
+  { program = TRAIN_SCRIPT, settings = {} }: { program?: string; settings?: Record<string, unknown> } = {},
+): vscode.Uri {
   const folder = workspaceFile(name).fsPath;
   fs.mkdirSync(path.join(folder, 'data'), { recursive: true });
   fs.writeFileSync(path.join(folder, 'Dockerfile'), BUSYBOX_DOCKERFILE);
   fs.copyFileSync(BUSYBOX, path.join(folder, 'busybox'));
   fs.chmodSync(path.join(folder, 'busybox'), 0o755);
-  fs.writeFileSync(path.join(folder, 'train'), TRAIN_SCRIPT, { mode: 0o755 });
+  fs.writeFileSync(path.join(folder, 'train'), program, { mode: 0o755 });
   fs.writeFileSync(path.join(folder, 'data', 'rows.csv'), 'x,y\n1,2\n');
-  const job = { image: IMAGE, baseJobName, hyperparameters, inputs: { training: 'data' }, stopping: { stopTimeoutSeconds: 5 } };
+  const job = { image: IMAGE, baseJobName, hyperparameters, inputs: { training: 'data' }, stopping: { stopTimeoutSeconds: 5 }, ...settings };
   fs.writeFileSync(path.join(folder, 'sagemaker-job.json'), JSON.stringify(job, null, 2));
   return vscode.Uri.file(path.join(folder, 'sagemaker-job.json'));
 }
@@ -35,6 +48,12 @@ suite('Local training from VS Code', () => {
     const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTraining', job);
     assert.equal(result.status, 'Completed', result.failureReason);
     assert.ok(result.artifacts && fs.existsSync(result.artifacts.model), 'model.tar.gz was written');
+    const api = (await vscode.extensions.getExtension<Api>(EXTENSION_ID)?.activate()) as Api;
+    assert.deepEqual(
+      api.local.jobs.statusTexts(job.fsPath),
+      ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'].map((phase) => `$(sync~spin) SageMaker: ${base} — ${phase}`),
+      'the status bar named each phase',
+    );
     assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
   });
 
@@ -64,6 +83,63 @@ suite('Local training from VS Code', () => {
     assert.equal(result.status, 'Stopped');
     assert.deepEqual(result.exitCodes, { 'algo-1': 0 }, 'the program handled SIGTERM and exited 0');
     assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
+  });
+
+  test('"Run Training Job Locally with a Spot Interruption" shows each phase in the status bar and resumes the job from its checkpoints', async () => {
+    const base = ownJobPrefix('busybox-spot');
+    const image = `smct-integration-spot-${process.pid}:latest`;
+    const job = writeJobProject(
+      'busybox-spot',
+      base,
+      { save: 'yes' },
+      {
+        program: SPOT_SCRIPT,
+        settings: { image, spot: true, checkpoints: { s3Uri: `s3://bucket/${base}/` }, stopping: { stopTimeoutSeconds: 10 } },
+      },
+    );
+    try {
+      assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.buildImage', job), true);
+      const result = await vscode.commands.executeCommand<LocalTrainingResult>('sagemakerContainerTools.runLocalTrainingWithInterruption', job, '1s');
+      assert.equal(result.status, 'Completed', result.failureReason);
+      assert.deepEqual(result.interruption, { afterSeconds: 1, checkpointsSaved: { files: 1, bytes: 2 }, resumed: true });
+      assert.equal(fs.readFileSync(path.join(result.checkpoints?.store ?? '', 'epoch'), 'utf8'), '4\n', 'the resumed run saved its checkpoint');
+      const api = (await vscode.extensions.getExtension<Api>(EXTENSION_ID)?.activate()) as Api;
+      assert.deepEqual(
+        api.local.jobs.statusTexts(job.fsPath),
+        ['Starting', 'Downloading', 'Training', 'Interrupted', 'Restarting', 'Training', 'Uploading', 'Completed'].map(
+          (phase) => `$(sync~spin) SageMaker: ${base} — ${phase}`,
+        ),
+      );
+      assert.deepEqual(leftovers(base), { containers: '', networks: '', folders: [] });
+    } finally {
+      spawnSync('docker', ['image', 'rm', '--force', image]);
+    }
+  });
+
+  test('"Run Training Job Locally with a Spot Interruption" refuses a job that is not a spot job, and a time that is no duration', async () => {
+    const onDemand = writeJobProject('busybox-on-demand', ownJobPrefix('busybox-on-demand'), {});
+    assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.runLocalTrainingWithInterruption', onDemand, '1s'), undefined);
+    const spot = writeJobProject('busybox-spot-soon', ownJobPrefix('busybox-spot-soon'), {}, { settings: { spot: true, stopping: { maxRuntimeSeconds: 60 } } });
+    for (const time of ['soon', '2m']) {
+      assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.runLocalTrainingWithInterruption', spot, time), undefined, time);
+    }
+    const api = (await vscode.extensions.getExtension<Api>(EXTENSION_ID)?.activate()) as Api;
+    assert.equal(api.local.jobs.statusTexts(onDemand.fsPath), undefined, 'nothing ran');
+    assert.equal(api.local.jobs.statusTexts(spot.fsPath), undefined, 'nothing ran');
+  });
+
+  test('the CodeLens offers "Run with a Spot Interruption" above a spot job file, not above an on-demand one', async () => {
+    const spot = writeJobProject('busybox-spot-lens', ownJobPrefix('busybox-spot-lens'), {}, { settings: { spot: true } });
+    const onDemand = writeJobProject('busybox-on-demand-lens', ownJobPrefix('busybox-on-demand-lens'), {});
+    const commands = async (uri: vscode.Uri): Promise<(string | undefined)[]> => {
+      await vscode.workspace.openTextDocument(uri); // the lens providers answer for documents the editor has loaded
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return lenses.map((lens) => lens.command?.command);
+    };
+    assert.ok((await commands(spot)).includes('sagemakerContainerTools.runLocalTrainingWithInterruption'));
+    const plain = await commands(onDemand);
+    assert.ok(plain.includes('sagemakerContainerTools.runLocalTraining'), 'the lenses are there');
+    assert.ok(!plain.includes('sagemakerContainerTools.runLocalTrainingWithInterruption'));
   });
 
   test('the training example builds and trains from VS Code (on the local Debian Python image)', async function () {
@@ -97,7 +173,12 @@ suite('Local training from VS Code', () => {
   test('the commands that run programs are enabled only in trusted workspaces', () => {
     const extension = vscode.extensions.all.find((candidate) => candidate.id.endsWith('.sagemaker-container-tools'));
     const commands = extension?.packageJSON.contributes.commands as { command: string; enablement?: string }[];
-    for (const id of ['sagemakerContainerTools.buildImage', 'sagemakerContainerTools.runLocalTraining', 'sagemakerContainerTools.stopLocalTraining']) {
+    for (const id of [
+      'sagemakerContainerTools.buildImage',
+      'sagemakerContainerTools.runLocalTraining',
+      'sagemakerContainerTools.runLocalTrainingWithInterruption',
+      'sagemakerContainerTools.stopLocalTraining',
+    ]) {
       assert.equal(commands.find((command) => command.command === id)?.enablement, 'isWorkspaceTrusted', id);
     }
   });

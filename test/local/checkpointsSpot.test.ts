@@ -5,32 +5,12 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { runLocalTraining, type LocalTrainingOptions, type LocalTrainingResult } from '../../core/src/local/localTraining';
-import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
+import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, leftovers, ownJobPrefix, SPOT_SCRIPT, trainingProject, writeJob } from './dockerFixtures';
 import { isSmctError } from '../../core/src/errors';
 
 const missing = dockerMissing();
 const IMAGE = 'smct-test-checkpoints:latest';
 const JOBS = ownJobPrefix('smct-test-ckpt');
-
-/**
- * A program that resumes: with a checkpoint it says so and completes; without one it saves one
- * (when the "save" hyperparameter is yes) and trains until SIGTERM, which it handles.
- */
-const SPOT_SCRIPT = `#!/bin/sh
-ck=/opt/ml/checkpoints
-echo "FOUND $(ls $ck | tr '\\n' ' ')"
-if [ -f $ck/epoch ]; then
-  echo "RESUMED at epoch $(cat $ck/epoch)"
-  rm -f $ck/stale
-  echo 4 > $ck/epoch
-  echo trained > /opt/ml/model/model.txt
-  exit 0
-fi
-grep -q '"save":"yes"' /opt/ml/input/config/hyperparameters.json && echo 3 > $ck/epoch
-trap 'echo "GOT SIGTERM"; exit 0' TERM
-echo READY
-sleep 1000 & wait
-`;
 
 describe('checkpoints and spot interruptions, against the real Docker engine', { skip: missing ?? false }, () => {
   let project: string;

@@ -78,6 +78,26 @@ esac
 echo DONE
 `;
 
+/**
+ * A program that resumes: with a checkpoint it says so and completes; without one it saves one
+ * (when the "save" hyperparameter is yes) and trains until SIGTERM, which it handles.
+ */
+export const SPOT_SCRIPT = `#!/bin/sh
+ck=/opt/ml/checkpoints
+echo "FOUND $(ls $ck | tr '\\n' ' ')"
+if [ -f $ck/epoch ]; then
+  echo "RESUMED at epoch $(cat $ck/epoch)"
+  rm -f $ck/stale
+  echo 4 > $ck/epoch
+  echo trained > /opt/ml/model/model.txt
+  exit 0
+fi
+grep -q '"save":"yes"' /opt/ml/input/config/hyperparameters.json && echo 3 > $ck/epoch
+trap 'echo "GOT SIGTERM"; exit 0' TERM
+echo READY
+sleep 1000 & wait
+`;
+
 /** A context with busybox and the test program; `dockerfile` decides how the image runs it. */
 export function trainingProject(dockerfile: string, extra: Parameters<typeof tempProject>[0] = {}): string {
   return tempProject({

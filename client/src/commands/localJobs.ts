@@ -11,21 +11,35 @@ import {
   isSmctError,
   lintErrorSummary,
   lintJobDockerfile,
+  parseDuration,
   runLocalTraining,
+  type LocalStatusTransition,
   type LocalTrainingResult,
   type TrainingJob,
 } from '../../../core/src';
+import { interruptionVerdict, outcomeMessage } from './trainingOutcome';
+
+/** The interruption time asked last, kept per workspace: a rehearsal is usually repeated as it was. */
+const LAST_INTERRUPTION_KEY = 'sagemakerContainerTools.interruptAfter';
+/** Long enough for most programs to write a first checkpoint, short enough to wait for. */
+const DEFAULT_INTERRUPTION = '2m';
 
 /**
- * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" and "SageMaker: Stop Local
- * Training Job": progress with cancel, container output in one output channel, a status bar item
- * while a job runs, and the outcome as a notification. The work itself is the engine's.
+ * "SageMaker: Build Image", "SageMaker: Run Training Job Locally" (also with a rehearsed spot
+ * interruption) and "SageMaker: Stop Local Training Job": progress with cancel, container output
+ * and the job's phases in one output channel, a status bar item naming the phase while a job runs,
+ * and the outcome as a notification. The work itself is the engine's.
  */
 export class LocalJobs implements vscode.Disposable {
   private readonly output = vscode.window.createOutputChannel('SageMaker Local Jobs');
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   /** Running jobs: how to stop each (gracefully, or at once) and when it has cleaned up. */
   private readonly running = new Set<{ stop: AbortController; kill: AbortController; done: Promise<unknown> }>();
+  /** The status bar texts of each job file's last run, in order: what the user saw (the integration tests read them). */
+  private readonly shown = new Map<string, string[]>();
+
+  /** `state`: the workspace's memory (the last interruption time). */
+  constructor(private readonly state: vscode.Memento) {}
 
   async build(target?: vscode.Uri): Promise<boolean> {
     if (!trusted()) return false;
@@ -38,17 +52,71 @@ export class LocalJobs implements vscode.Disposable {
     if (!trusted()) return undefined;
     const uri = await pickJobFile(target);
     const job = uri && (await loadJob(uri));
+    return job ? this.runBuilt(job) : undefined;
+  }
+
+  /**
+   * "Run Training Job Locally with a Spot Interruption": the engine sends SIGTERM after the time
+   * asked, saves the checkpoints and restarts the job from them. `after` is the time as typed
+   * ("90s", "2m"), for tests and keybindings; without it an input box asks. The explorer passes
+   * its selection there, which is no time.
+   */
+  async runWithInterruption(target?: vscode.Uri, after?: unknown): Promise<LocalTrainingResult | undefined> {
+    if (!trusted()) return undefined;
+    const uri = await pickJobFile(target);
+    const job = uri && (await loadJob(uri));
     if (!job) return undefined;
+    if (!job.spot) {
+      // The engine refuses too (a USAGE error); said here before asking for a time that cannot be used.
+      void vscode.window
+        .showErrorMessage(`Only spot jobs are interrupted: set "spot": true in ${path.basename(job.file)} to rehearse an interruption.`, 'Open Job File')
+        .then((open) => open && vscode.window.showTextDocument(vscode.Uri.file(job.file)));
+      return undefined;
+    }
+    let seconds: number | undefined;
+    if (typeof after === 'string') {
+      const problem = interruptionProblem(after, job);
+      if (problem) {
+        void vscode.window.showErrorMessage(problem);
+        return undefined;
+      }
+      seconds = parseDuration(after, 'The interruption time');
+    } else {
+      seconds = await this.askInterruption(job);
+    }
+    return seconds === undefined ? undefined : this.runBuilt(job, seconds);
+  }
+
+  /** The input box for the interruption time, checked as it is typed; the value is remembered for the workspace. */
+  private async askInterruption(job: TrainingJob): Promise<number | undefined> {
+    const text = await vscode.window.showInputBox({
+      title: `Spot interruption of ${job.baseJobName}`,
+      prompt: 'When SageMaker reclaims the spot instance (SIGTERM), counted from the start of training: 90s, 2m, 1h30m',
+      value: this.state.get<string>(LAST_INTERRUPTION_KEY, DEFAULT_INTERRUPTION),
+      validateInput: (value) => interruptionProblem(value, job),
+    });
+    if (text === undefined) return undefined;
+    await this.state.update(LAST_INTERRUPTION_KEY, text.trim());
+    return parseDuration(text, 'The interruption time');
+  }
+
+  /** Runs the job once its image is on this machine (offering to build it when it is not). */
+  private async runBuilt(job: TrainingJob, interruptAfterSeconds?: number): Promise<LocalTrainingResult | undefined> {
     try {
       if (!(await imageExists(job.image))) {
         const choice = await vscode.window.showErrorMessage(`The image ${job.image} is not on this machine.`, 'Build Image');
         if (choice !== 'Build Image' || !(await this.buildJob(job))) return undefined;
       }
-      return await this.runJob(job);
+      return await this.runJob(job, interruptAfterSeconds);
     } catch (error) {
       await this.showError(error);
       return undefined;
     }
+  }
+
+  /** The status bar texts the last run of this job file showed, in order (for the integration tests). */
+  statusTexts(jobFile: string): readonly string[] | undefined {
+    return this.shown.get(jobFile);
   }
 
   /** Stops every running local job as StopTrainingJob does (SIGTERM, then SIGKILL after the stop timeout). */
@@ -138,13 +206,15 @@ export class LocalJobs implements vscode.Disposable {
     return false;
   }
 
-  private async runJob(job: TrainingJob): Promise<LocalTrainingResult> {
+  private async runJob(job: TrainingJob, interruptAfterSeconds?: number): Promise<LocalTrainingResult> {
     const controller = new AbortController();
     const kill = new AbortController();
     let finished: () => void = () => undefined;
     const entry = { stop: controller, kill, done: new Promise<void>((resolve) => (finished = resolve)) };
     this.running.add(entry);
     this.output.show(true);
+    const shown: string[] = [];
+    this.shown.set(job.file, shown);
     this.status.text = `$(sync~spin) SageMaker: ${job.baseJobName} running`;
     this.status.tooltip = 'Local training job: click to stop it';
     this.status.command = 'sagemakerContainerTools.stopLocalTraining';
@@ -154,19 +224,26 @@ export class LocalJobs implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Training ${job.baseJobName} locally`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
+          let phase = 'Starting';
           return runLocalTraining(job, {
             signal: controller.signal,
             killSignal: kill.signal,
+            interruptAfterSeconds,
             onWarning: (message) => this.output.appendLine(`Warning: ${message}`),
+            onNotice: (message) => this.output.appendLine(message),
+            onStatus: (transition) => {
+              phase = transition.status;
+              this.showPhase(job, transition, shown);
+              progress.report({ message: `${transition.status}: ${transition.message}` });
+            },
             onLog: (host, line) => {
               this.output.appendLine(`[${host}] ${line}`);
-              progress.report({ message: line.slice(0, 80) });
+              progress.report({ message: `${phase} — ${line.slice(0, 80)}` });
             },
           });
         },
       );
-      const detail = result.failureReason ?? (result.secondaryStatus ? `${result.secondaryStatus}: ${result.statusMessage ?? ''}` : undefined);
-      this.output.appendLine(`Training job ${result.jobName}: ${result.status}${detail ? ` (${detail})` : ''}`);
+      this.writeSummary(result);
       void this.showOutcome(result);
       return result;
     } finally {
@@ -176,18 +253,43 @@ export class LocalJobs implements vscode.Disposable {
     }
   }
 
-  private async showOutcome(result: LocalTrainingResult): Promise<void> {
-    if (result.status === 'Failed') {
-      const choice = await vscode.window.showErrorMessage(`Training job ${result.jobName} failed: ${result.failureReason ?? 'unknown reason'}`, 'Show Output');
-      if (choice) this.output.show();
-      return;
+  /** The phase in the status bar, and as a line in the output channel as `smct train --local` prints it. */
+  private showPhase(job: TrainingJob, transition: LocalStatusTransition, shown: string[]): void {
+    this.output.appendLine(`${transition.status} - ${transition.message}`);
+    this.status.text = `$(sync~spin) SageMaker: ${job.baseJobName} — ${transition.status}`;
+    shown.push(this.status.text);
+  }
+
+  /** The end of the run in the output channel: status and reason, checkpoints, the interruption's verdict. */
+  private writeSummary(result: LocalTrainingResult): void {
+    const detail = result.failureReason ?? (result.secondaryStatus ? `${result.secondaryStatus}: ${result.statusMessage ?? ''}` : undefined);
+    this.output.appendLine(`Training job ${result.jobName}: ${result.status}${detail ? ` (${detail})` : ''}`);
+    const checkpoints = result.checkpoints;
+    if (checkpoints) {
+      const saved = checkpoints.saved ? `, ${checkpoints.saved.files} saved` : '';
+      this.output.appendLine(`Checkpoints: ${checkpoints.restored.files} restored${saved} (${checkpoints.store})`);
     }
-    const choice = await vscode.window.showInformationMessage(`Training job ${result.jobName}: ${result.status}.`, 'Open Model Artifacts');
-    if (choice && result.artifacts) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.artifacts.model));
+    const verdict = interruptionVerdict(result);
+    if (verdict) this.output.appendLine(verdict);
+  }
+
+  /** The outcome, with the interruption's verdict; buttons for the model and, when there is a store, the checkpoints. */
+  private async showOutcome(result: LocalTrainingResult): Promise<void> {
+    const store = result.checkpoints?.store;
+    const checkpoints = store && fs.existsSync(store) ? ['Open Checkpoints'] : [];
+    const message = outcomeMessage(result);
+    const choice =
+      result.status === 'Failed'
+        ? await vscode.window.showErrorMessage(message, 'Show Output', ...checkpoints)
+        : await vscode.window.showInformationMessage(message, 'Open Model Artifacts', ...checkpoints);
+    if (choice === 'Show Output') this.output.show();
+    if (choice === 'Open Model Artifacts' && result.artifacts) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.artifacts.model));
+    if (choice === 'Open Checkpoints' && store) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(store));
   }
 
   private async showError(error: unknown): Promise<void> {
-    if (isSmctError(error, 'DOCKER_UNAVAILABLE') || isSmctError(error, 'LOCAL_RUN_FAILED')) {
+    // Errors the engine raises for the user (Docker missing, a refused run, a usage mistake) are one line, never a stack.
+    if (isSmctError(error)) {
       await vscode.window.showErrorMessage(error.message);
     } else if ((error as Error)?.name !== 'AbortError') {
       this.output.appendLine(String((error as Error)?.stack ?? error));
@@ -209,4 +311,18 @@ export function trusted(what = 'Building and running containers'): boolean {
     .showWarningMessage(`${what} is disabled in Restricted Mode: trust this workspace first.`, 'Manage Workspace Trust')
     .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
+}
+
+/** What is wrong with an interruption time typed for this job, or undefined when it can be used. */
+function interruptionProblem(text: string, job: TrainingJob): string | undefined {
+  let seconds: number;
+  try {
+    seconds = parseDuration(text, 'The interruption time');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (seconds >= job.maxRuntimeSeconds) {
+    return `The interruption must come before the job's max runtime (${job.maxRuntimeSeconds} s, "stopping.maxRuntimeSeconds" in ${path.basename(job.file)}).`;
+  }
+  return undefined;
 }
