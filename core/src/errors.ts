@@ -27,6 +27,8 @@ export type SmctErrorCode =
   | 'BUILD_FAILED'
   /** A local job could not run (its container could not start, a folder could not be made). */
   | 'LOCAL_RUN_FAILED'
+  /** The instance type has GPUs (or Neuron devices) that this machine's Docker engine cannot give: run on the CPU when asked. */
+  | 'ACCELERATOR_UNAVAILABLE'
   /** AWS: credentials missing, expired or refused. */
   | 'AWS_CREDENTIALS'
   /** AWS: a permission is missing. */
@@ -58,6 +60,7 @@ export const EXIT_CODES: Readonly<Record<SmctErrorCode, number>> = {
   DOCKER_UNAVAILABLE: 1,
   BUILD_FAILED: 1,
   LOCAL_RUN_FAILED: 1,
+  ACCELERATOR_UNAVAILABLE: 1,
   AWS_CREDENTIALS: 1,
   AWS_ACCESS: 1,
   AWS_QUOTA: 1,

@@ -57,7 +57,7 @@ describe('GPU plans on the real Docker engine', { skip: missing ?? false }, () =
     assert.throws(
       () => gpuPlan('ml.g5.xlarge', runtimes),
       (error: { code?: string; message?: string }) =>
-        error.code === 'LOCAL_RUN_FAILED' &&
+        error.code === 'ACCELERATOR_UNAVAILABLE' &&
         error.message ===
           `ml.g5.xlarge has 1 NVIDIA GPU, but this Docker engine has no NVIDIA runtime (docker info lists ${runtimes.join(', ')}): install the NVIDIA Container Toolkit, or run on the CPU with --cpu`,
     );

@@ -315,7 +315,7 @@ describe('smct train --local against the real Docker engine', { skip: missing ??
     await assert.rejects(
       runLocalTraining(loadTrainingJob(file)),
       (error) =>
-        isSmctError(error, 'LOCAL_RUN_FAILED') &&
+        isSmctError(error, 'ACCELERATOR_UNAVAILABLE') &&
         /^ml\.g5\.xlarge has 1 NVIDIA GPU, but this Docker engine has no NVIDIA runtime \(docker info lists .*\): install the NVIDIA Container Toolkit, or run on the CPU with --cpu$/.test(
           error.message,
         ),

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadJob, pickJobFile } from './jobFiles';
+import { awsSettings } from '../aws/awsSession';
 import {
   buildImage,
+  formatBytes,
   checkImage,
   imageCheckErrors,
   imageCheckLines,
@@ -30,6 +32,16 @@ const DEFAULT_INTERRUPTION = '2m';
  * and the job's phases in one output channel, a status bar item naming the phase while a job runs,
  * and the outcome as a notification. The work itself is the engine's.
  */
+/** A local run about to download more from S3 than the limit: the user decides, as --max-download does for smct. */
+async function confirmDownload(bytes: number): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(
+    `This local run needs ${formatBytes(bytes)} from S3 that is not in the cache yet. Download it?`,
+    { modal: true, detail: 'Downloads are kept in the cache and shared by later runs. A sample of the data in a local folder runs faster.' },
+    'Download',
+  );
+  return choice === 'Download';
+}
+
 export class LocalJobs implements vscode.Disposable {
   private readonly output = vscode.window.createOutputChannel('SageMaker Local Jobs');
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
@@ -108,6 +120,19 @@ export class LocalJobs implements vscode.Disposable {
         if (choice !== 'Build Image' || !(await this.buildJob(job))) return undefined;
       }
       return await this.runJob(job, interruptAfterSeconds);
+    } catch (error) {
+      if (isSmctError(error, 'ACCELERATOR_UNAVAILABLE')) return this.offerCpu(job, error.message, interruptAfterSeconds);
+      await this.showError(error);
+      return undefined;
+    }
+  }
+
+  /** A GPU instance type on an engine without the NVIDIA runtime: the CLI's --cpu, as a choice. */
+  private async offerCpu(job: TrainingJob, message: string, interruptAfterSeconds?: number): Promise<LocalTrainingResult | undefined> {
+    const choice = await vscode.window.showErrorMessage(message.replace(/, or run on the CPU with --cpu$/, '.'), 'Run on the CPU');
+    if (choice !== 'Run on the CPU') return undefined;
+    try {
+      return await this.runJob(job, interruptAfterSeconds, { cpu: true });
     } catch (error) {
       await this.showError(error);
       return undefined;
@@ -206,7 +231,7 @@ export class LocalJobs implements vscode.Disposable {
     return false;
   }
 
-  private async runJob(job: TrainingJob, interruptAfterSeconds?: number): Promise<LocalTrainingResult> {
+  private async runJob(job: TrainingJob, interruptAfterSeconds?: number, hardware: { cpu?: boolean } = {}): Promise<LocalTrainingResult> {
     const controller = new AbortController();
     const kill = new AbortController();
     let finished: () => void = () => undefined;
@@ -229,6 +254,11 @@ export class LocalJobs implements vscode.Disposable {
             signal: controller.signal,
             killSignal: kill.signal,
             interruptAfterSeconds,
+            cpu: hardware.cpu,
+            aws: awsSettings(),
+            onDownload: ({ channel, bytesDone, bytesTotal }) =>
+              progress.report({ message: `Downloading ${channel}: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` }),
+            confirmDownload: confirmDownload,
             onWarning: (message) => this.output.appendLine(`Warning: ${message}`),
             onNotice: (message) => this.output.appendLine(message),
             onStatus: (transition) => {

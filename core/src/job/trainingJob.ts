@@ -3,6 +3,7 @@ import schema from '../../../schemas/sagemaker-job.schema.json';
 import type { FileProblem, LocatedProblem } from '../config/fileProblems';
 import { SchemaFile } from '../config/jsonFile';
 import { SmctError } from '../errors';
+import { channelProblems } from './channelChecks';
 
 /** The job file's conventional name, next to the Dockerfile. */
 export const JOB_FILE_NAME = 'sagemaker-job.json';
@@ -121,7 +122,8 @@ export function loadTrainingJob(file: string, rule?: JobFileRule): TrainingJob {
 export function checkJobFileText(text: string, rule?: JobFileRule, file: string = JOB_FILE_NAME): LocatedProblem[] {
   const checked = jobFile.check(text);
   if ('syntaxError' in checked) return [checked.syntaxError];
-  const ruled = rule ? ruleProblems(rule, jobFile.validPart(checked.value), file) : [];
+  // The channels' own rules always apply: a job that breaks them runs nowhere, locally or on SageMaker.
+  const ruled = ruleProblems((job) => [...channelProblems(job), ...(rule?.(job) ?? [])], jobFile.validPart(checked.value), file);
   return checked.text.locate([...checked.problems, ...ruled]);
 }
 

@@ -66,7 +66,7 @@ export function gpuPlan(instanceType: string, runtimes: readonly string[], optio
   if (!runtimes.some((runtime) => /^nvidia/.test(runtime))) {
     const listed = runtimes.length ? runtimes.join(', ') : 'none';
     throw new SmctError(
-      'LOCAL_RUN_FAILED',
+      'ACCELERATOR_UNAVAILABLE',
       `${instanceType} has ${countOf(hardware.accelerators, 'NVIDIA GPU')}, but this Docker engine has no NVIDIA runtime (docker info lists ${listed}): install the NVIDIA Container Toolkit, or run on the CPU with --cpu`,
     );
   }
@@ -78,7 +78,7 @@ export function gpuPlan(instanceType: string, runtimes: readonly string[], optio
 function neuronPlan(instanceType: string, hardware: InstanceHardware, shm: string[], options: GpuPlanOptions): GpuPlan {
   const devices = countOf(hardware.accelerators, `${hardware.acceleratorModel ?? 'AWS Neuron'} device`);
   if (!options.cpu) {
-    throw new SmctError('LOCAL_RUN_FAILED', `${instanceType} has ${devices}, which local runs do not give a container: run on the CPU with --cpu`);
+    throw new SmctError('ACCELERATOR_UNAVAILABLE', `${instanceType} has ${devices}, which local runs do not give a container: run on the CPU with --cpu`);
   }
   return { gpus: 0, args: shm, notice: `running ${instanceType} on the CPU: the program sees no Neuron device` };
 }

@@ -262,3 +262,22 @@ test('key paths read as they would be written in JavaScript', () => {
   assert.equal(keyPath(['inputs', 'train data']), 'inputs["train data"]');
   assert.equal(keyPath(['hyperparameters', 'model.lr']), 'hyperparameters["model.lr"]');
 });
+
+test('channel data sources SageMaker refuses are problems of the job file, at the key that sets them', () => {
+  assert.deepEqual(
+    messages({
+      image: 'x',
+      inputs: {
+        manifest: { source: 'data', s3DataType: 'ManifestFile' },
+        augmented: { source: 's3://b/a.manifest', s3DataType: 'AugmentedManifestFile', attributeNames: ['source-ref'] },
+        unnamed: { source: 's3://b/a.manifest', s3DataType: 'AugmentedManifestFile', inputMode: 'Pipe' },
+        fine: { source: 's3://b/a.manifest', s3DataType: 'AugmentedManifestFile', inputMode: 'Pipe', attributeNames: ['source-ref', 'label'] },
+      },
+    }),
+    [
+      '`inputs.manifest.source` must be the s3:// URI of the ManifestFile: SageMaker reads manifests from S3',
+      '`inputs.augmented.inputMode` must be "Pipe" for an AugmentedManifestFile (SageMaker refuses it in File mode)',
+      '`inputs.unnamed.attributeNames` must name the attributes of the AugmentedManifestFile to stream',
+    ],
+  );
+});

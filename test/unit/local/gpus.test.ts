@@ -28,7 +28,7 @@ test('any runtime the toolkit registers counts (nvidia-cdi, nvidia-legacy)', () 
 
 test('a GPU instance without the NVIDIA runtime is refused in one line naming the fix', () => {
   const { code, message } = refusal(() => gpuPlan('ml.g5.xlarge', PLAIN));
-  assert.equal(code, 'LOCAL_RUN_FAILED');
+  assert.equal(code, 'ACCELERATOR_UNAVAILABLE');
   assert.equal(
     message,
     'ml.g5.xlarge has 1 NVIDIA GPU, but this Docker engine has no NVIDIA runtime (docker info lists io.containerd.runc.v2, runc): install the NVIDIA Container Toolkit, or run on the CPU with --cpu',
@@ -57,7 +57,7 @@ test('an instance type smct does not know gets no arguments and no error', () =>
 
 test('Trainium: refused without --cpu (Neuron devices are not passed on), the CPU with it', () => {
   const { code, message } = refusal(() => gpuPlan('ml.trn1.32xlarge', NVIDIA));
-  assert.equal(code, 'LOCAL_RUN_FAILED');
+  assert.equal(code, 'ACCELERATOR_UNAVAILABLE');
   assert.equal(message, 'ml.trn1.32xlarge has 16 AWS Trainium devices, which local runs do not give a container: run on the CPU with --cpu');
   assert.deepEqual(gpuPlan('ml.trn1.2xlarge', PLAIN, { cpu: true }), {
     gpus: 0,
@@ -73,7 +73,7 @@ test('--gpus gives fewer GPUs than the instance has, and says so', () => {
     notice: 'running ml.p3.8xlarge with 1 of its 4 GPUs',
   });
   assert.deepEqual(gpuPlan('ml.p3.8xlarge', NVIDIA, { gpus: 4 }).notice, undefined);
-  assert.equal(refusal(() => gpuPlan('ml.p3.8xlarge', PLAIN, { gpus: 1 })).code, 'LOCAL_RUN_FAILED');
+  assert.equal(refusal(() => gpuPlan('ml.p3.8xlarge', PLAIN, { gpus: 1 })).code, 'ACCELERATOR_UNAVAILABLE');
 });
 
 test('--gpus outside 1..count, on a type without NVIDIA GPUs, on an unknown type, or with --cpu is a usage error', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { InputChannel } from '../../job/trainingJob';
 import { SmctError } from '../../errors';
+import { channelProblem } from '../../job/channelChecks';
 import { channelObjects, type ChannelUnit } from './channelObjects';
 import { cachedFile, defaultCacheDir, fetchObjects, type CacheProgress, type CacheStats } from './objectCache';
 import { emptyShareWarning, shareOf } from './sharding';
@@ -61,20 +62,10 @@ export async function prepareChannel(channel: InputChannel, hostCount: number, o
   return { shares: shares.map((share) => share.flatMap((unit) => itemsOf(unit, cacheDir))), stats, warnings };
 }
 
-/** What SageMaker refuses of a channel, refused the same way before anything is read. */
+/** What SageMaker refuses of a channel (the job file's loading says it too), refused before anything is read. */
 function checkChannel(channel: InputChannel): void {
-  const where = `inputs.${channel.name} in the job file`;
-  if (channel.s3DataType !== 'S3Prefix' && channel.source.kind !== 's3') {
-    throw new SmctError('JOB_FILE_INVALID', `${where}: a ${channel.s3DataType} is read from S3; give its s3:// URI as the source.`);
-  }
-  // "AugmentedManifestFile can only be used if the Channel's input mode is Pipe."
-  // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html)
-  if (channel.s3DataType === 'AugmentedManifestFile' && channel.inputMode !== 'Pipe') {
-    throw new SmctError(
-      'JOB_FILE_INVALID',
-      `${where}: an AugmentedManifestFile channel needs "inputMode": "Pipe" (SageMaker refuses it in ${channel.inputMode} mode).`,
-    );
-  }
+  const problem = channelProblem(channel);
+  if (problem) throw new SmctError('JOB_FILE_INVALID', `${problem.message}.`);
 }
 
 function objectsOf(unit: ChannelUnit): S3Object[] {

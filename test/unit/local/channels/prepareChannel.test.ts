@@ -164,7 +164,7 @@ test('ManifestFile: the listed objects at their relative keys, in the manifestâ€
   await badAs('AWS_INVALID', JSON.stringify([{ prefix: 's3://b/images/' }, 'missing.jpg']), /^s3:\/\/b\/images\/missing\.jpg does not exist/);
   await assert.rejects(
     prepareChannel({ ...channel, source: { kind: 'local', path: cacheDir } }, 1, { cacheDir }),
-    rejectsWith('JOB_FILE_INVALID', /^inputs\.train in the job file: a ManifestFile is read from S3; give its s3:\/\/ URI as the source\.$/),
+    rejectsWith('JOB_FILE_INVALID', /^`inputs\.train\.source` must be the s3:\/\/ URI of the ManifestFile: SageMaker reads manifests from S3\.$/),
   );
 });
 
@@ -199,10 +199,7 @@ test('AugmentedManifestFile: each lineâ€™s attributes in order become records; -
   ]);
   await assert.rejects(
     prepareChannel({ ...channel, inputMode: 'File' }, 1, { reader: () => s3, cacheDir }),
-    rejectsWith(
-      'JOB_FILE_INVALID',
-      /^inputs\.train in the job file: an AugmentedManifestFile channel needs "inputMode": "Pipe" \(SageMaker refuses it in File mode\)\.$/,
-    ),
+    rejectsWith('JOB_FILE_INVALID', /^`inputs\.train\.inputMode` must be "Pipe" for an AugmentedManifestFile \(SageMaker refuses it in File mode\)\.$/),
   );
   await assert.rejects(
     prepareChannel({ ...channel, attributeNames: ['source-ref', 'label'] }, 1, { reader: () => s3, cacheDir }),
