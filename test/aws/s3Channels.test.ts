@@ -7,10 +7,10 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AwsClients } from '../../core/src/aws/awsClients';
 import { s3Reader } from '../../core/src/aws/s3Reader';
 import { isSmctError } from '../../core/src/errors';
-import type { InputChannel } from '../../core/src/job/trainingJob';
 import { prepareChannel } from '../../core/src/local/channels/prepareChannel';
 import type { ChannelItem } from '../../core/src/local/channels/types';
 import { startAwsEmulator, type AwsEmulator } from './emulator';
+import { s3Channel } from '../helpers/channels';
 
 // Local channels read from the emulator's S3 through the SDK, as `smct train --local` reads AWS's.
 describe('S3 channels for local runs, against the AWS emulator', () => {
@@ -51,18 +51,6 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
     return folder;
   }
 
-  function channel(uri: string, more: Partial<InputChannel> = {}): InputChannel {
-    return {
-      name: 'train',
-      source: { kind: 's3', uri },
-      inputMode: 'File',
-      distribution: 'FullyReplicated',
-      s3DataType: 'S3Prefix',
-      recordWrapperType: 'None',
-      ...more,
-    };
-  }
-
   /** The keys GetObject was asked for since `from`, in this test's bucket. */
   function fetched(from: number): string[] {
     return emulator.requests
@@ -80,7 +68,7 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
     const cacheDir = cacheFor(t);
     const options = { reader: () => s3Reader(clients), cacheDir };
     let mark = emulator.requests.length;
-    const first = await prepareChannel(channel(`s3://${bucket}/data/train/`), 1, options);
+    const first = await prepareChannel(s3Channel(`s3://${bucket}/data/train/`), 1, options);
     assert.deepEqual(contents(first.shares[0]), [
       ['a.csv', 'a,1\n'],
       ['c.csv', 'c,3\n'],
@@ -89,12 +77,12 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
     assert.deepEqual(first.stats, { objectsFetched: 3, bytesFetched: 12, objectsCached: 0, bytesCached: 0 });
     assert.deepEqual(fetched(mark), ['data/train/a.csv', 'data/train/c.csv', 'data/train/sub/b.csv']);
     mark = emulator.requests.length;
-    const second = await prepareChannel(channel(`s3://${bucket}/data/train/`), 1, options);
+    const second = await prepareChannel(s3Channel(`s3://${bucket}/data/train/`), 1, options);
     assert.deepEqual(second.stats, { objectsFetched: 0, bytesFetched: 0, objectsCached: 3, bytesCached: 12 });
     assert.deepEqual(fetched(mark), []);
     await put('data/train/c.csv', 'c,33\n');
     mark = emulator.requests.length;
-    const third = await prepareChannel(channel(`s3://${bucket}/data/train/`), 1, options);
+    const third = await prepareChannel(s3Channel(`s3://${bucket}/data/train/`), 1, options);
     assert.deepEqual(fetched(mark), ['data/train/c.csv']);
     assert.deepEqual(third.stats, { objectsFetched: 1, bytesFetched: 5, objectsCached: 2, bytesCached: 8 });
     assert.deepEqual(contents(third.shares[0])[1], ['c.csv', 'c,33\n']);
@@ -104,7 +92,7 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
   test('a ManifestFile channel: the manifest’s objects at their relative keys', async (t) => {
     await bucketWith({ 'img/cat/1.jpg': 'cat', 'img/dog/2.jpg': 'dog', 'img/unlisted.jpg': 'no' });
     await put('manifests/train.json', JSON.stringify([{ prefix: `s3://${bucket}/img/` }, 'dog/2.jpg', 'cat/1.jpg']));
-    const prepared = await prepareChannel(channel(`s3://${bucket}/manifests/train.json`, { s3DataType: 'ManifestFile' }), 1, {
+    const prepared = await prepareChannel(s3Channel(`s3://${bucket}/manifests/train.json`, { s3DataType: 'ManifestFile' }), 1, {
       reader: () => s3Reader(clients),
       cacheDir: cacheFor(t),
     });
@@ -117,7 +105,7 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
   test('ShardedByS3Key across 3 hosts: each object on exactly one host', async (t) => {
     const names = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
     await bucketWith(Object.fromEntries(names.map((name) => [`shards/${name}`, name])));
-    const prepared = await prepareChannel(channel(`s3://${bucket}/shards/`, { distribution: 'ShardedByS3Key' }), 3, {
+    const prepared = await prepareChannel(s3Channel(`s3://${bucket}/shards/`, { distribution: 'ShardedByS3Key' }), 3, {
       reader: () => s3Reader(clients),
       cacheDir: cacheFor(t),
     });
@@ -142,7 +130,7 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
     await assert.rejects(reader.head(bucket, 'x/missing'), oneLine(new RegExp(`^s3://${bucket}/x/missing does not exist\\. Point the channel`)));
     await assert.rejects(reader.list('no-such-bucket-here', 'x/'), oneLine(/^s3:\/\/no-such-bucket-here\/x\/: the bucket does not exist/));
     await assert.rejects(
-      prepareChannel(channel(`s3://${bucket}/nothing/`), 1, { reader: () => reader, cacheDir: cacheFor(t) }),
+      prepareChannel(s3Channel(`s3://${bucket}/nothing/`), 1, { reader: () => reader, cacheDir: cacheFor(t) }),
       oneLine(new RegExp(`^inputs\\.train: no S3 objects under s3://${bucket}/nothing/`)),
     );
     const listed = await reader.head(bucket, 'x/one');

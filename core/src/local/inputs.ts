@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputChannel, TrainingJob } from '../job/trainingJob';
 import { materializeShare } from './channels/channelFolder';
-import type { CacheProgress, CacheStats } from './channels/objectCache';
+import { addCacheStats, type CacheProgress, type CacheStats } from './channels/objectCache';
 import { startPipeChannel, type PipeChannel } from './channels/pipeChannel';
 import { prepareChannel } from './channels/prepareChannel';
 import type { ChannelItem, S3Reader } from './channels/types';
@@ -71,7 +71,7 @@ export async function prepareInputs(job: TrainingJob, hosts: readonly string[], 
       signal: options.signal,
     });
     for (const warning of prepared.warnings) options.onWarning?.(warning);
-    downloads = addStats(downloads, prepared.stats);
+    downloads = addCacheStats(downloads, prepared.stats);
     if (input.inputMode === 'Pipe') {
       perHost.forEach((host, i) => host.pipes.push({ channel: input.name, items: prepared.shares[i], recordWrapper: input.recordWrapperType }));
       continue;
@@ -114,13 +114,4 @@ function checkLocalFolder(job: TrainingJob, input: InputChannel): void {
       `Input channel "${input.name}": the folder ${input.source.path} does not exist. Create it or fix "inputs.${input.name}" in ${displayPath(job.file)}.`,
     );
   }
-}
-
-function addStats(a: CacheStats, b: CacheStats): CacheStats {
-  return {
-    objectsFetched: a.objectsFetched + b.objectsFetched,
-    bytesFetched: a.bytesFetched + b.bytesFetched,
-    objectsCached: a.objectsCached + b.objectsCached,
-    bytesCached: a.bytesCached + b.bytesCached,
-  };
 }

@@ -29,6 +29,16 @@ export interface CacheStats {
   readonly bytesCached: number;
 }
 
+/** Two transfers' counts together. */
+export function addCacheStats(a: CacheStats, b: CacheStats): CacheStats {
+  return {
+    objectsFetched: a.objectsFetched + b.objectsFetched,
+    bytesFetched: a.bytesFetched + b.bytesFetched,
+    objectsCached: a.objectsCached + b.objectsCached,
+    bytesCached: a.bytesCached + b.bytesCached,
+  };
+}
+
 export interface FetchOptions {
   readonly reader: S3Reader;
   readonly cacheDir: string;

@@ -3,7 +3,7 @@ import type { InputChannel } from '../../job/trainingJob';
 import { SmctError } from '../../errors';
 import { channelProblem } from '../../job/channelChecks';
 import { channelObjects, type ChannelUnit } from './channelObjects';
-import { cachedFile, defaultCacheDir, fetchObjects, type CacheProgress, type CacheStats } from './objectCache';
+import { addCacheStats, cachedFile, defaultCacheDir, fetchObjects, type CacheProgress, type CacheStats } from './objectCache';
 import { emptyShareWarning, shareOf } from './sharding';
 import type { ChannelItem, S3Object, S3Reader } from './types';
 
@@ -48,7 +48,7 @@ export async function prepareChannel(channel: InputChannel, hostCount: number, o
   };
   let stats = NO_TRANSFER;
   const read = async (object: S3Object): Promise<Buffer> => {
-    stats = sum(stats, await fetchObjects([object], fetchOptions));
+    stats = addCacheStats(stats, await fetchObjects([object], fetchOptions));
     return fs.readFileSync(cachedFile(cacheDir, object));
   };
   const units = await channelObjects(channel, { reader, read, signal: options.signal });
@@ -58,7 +58,7 @@ export async function prepareChannel(channel: InputChannel, hostCount: number, o
     if (warning) warnings.push(warning);
   }
   const shares = Array.from({ length: hostCount }, (_, host) => shareOf(units, host, hostCount, channel.distribution));
-  if (reader) stats = sum(stats, await fetchObjects(units.flatMap(objectsOf), fetchOptions));
+  if (reader) stats = addCacheStats(stats, await fetchObjects(units.flatMap(objectsOf), fetchOptions));
   return { shares: shares.map((share) => share.flatMap((unit) => itemsOf(unit, cacheDir))), stats, warnings };
 }
 
@@ -82,13 +82,4 @@ function itemsOf(unit: ChannelUnit, cacheDir: string): ChannelItem[] {
     kind: 'record' as const,
     data: record.kind === 'inline' ? record.data : fs.readFileSync(cachedFile(cacheDir, record.object)),
   }));
-}
-
-function sum(a: CacheStats, b: CacheStats): CacheStats {
-  return {
-    objectsFetched: a.objectsFetched + b.objectsFetched,
-    bytesFetched: a.bytesFetched + b.bytesFetched,
-    objectsCached: a.objectsCached + b.objectsCached,
-    bytesCached: a.bytesCached + b.bytesCached,
-  };
 }

@@ -9,18 +9,7 @@ import { cachedFile, defaultCacheDir, type CacheProgress } from '../../../../cor
 import { prepareChannel } from '../../../../core/src/local/channels/prepareChannel';
 import type { ChannelItem } from '../../../../core/src/local/channels/types';
 import { FakeS3, tempFolder } from './fakeS3';
-
-function s3Channel(uri: string, more: Partial<InputChannel> = {}): InputChannel {
-  return {
-    name: 'train',
-    source: { kind: 's3', uri },
-    inputMode: 'File',
-    distribution: 'FullyReplicated',
-    s3DataType: 'S3Prefix',
-    recordWrapperType: 'None',
-    ...more,
-  };
-}
+import { s3Channel } from '../../../helpers/channels';
 
 function placed(items: readonly ChannelItem[]): Array<[string, string]> {
   return items.map((item) => (item.kind === 'file' ? [item.relative, fs.readFileSync(item.file, 'utf8')] : ['<record>', item.data.toString()]));
