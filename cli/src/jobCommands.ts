@@ -32,7 +32,8 @@ build, and errors in the built image end it with exit code 1; --force goes on, a
 
 export const TRAIN_USAGE = `Usage: smct train --local [--job FILE] [--stop-timeout SECONDS] [--output DIR]
                    [--interrupt-after DURATION] [--cpu | --gpus N]
-                   [--max-download SIZE] [--upload] [--profile NAME] [--region REGION]
+                   [--max-download SIZE] [--upload] [--checkpoints-from-s3]
+                   [--profile NAME] [--region REGION]
 
 Runs the training job on the local Docker engine exactly as SageMaker starts it, and packs
 model.tar.gz and output.tar.gz into <output>/<job name>/output/. Ctrl-C stops the job as
@@ -40,7 +41,8 @@ StopTrainingJob does (SIGTERM, then SIGKILL after the stop timeout, 120 s by def
 
 Checkpoints (the job file's "checkpoints") are kept in <output>/checkpoints/<bucket>/<prefix>/:
 restored into the checkpoint folder before the start, saved back at the end, as SageMaker syncs
-them with their S3 URI.
+them with their S3 URI. --checkpoints-from-s3 first makes that folder what the S3 URI holds (to
+start where a real job stopped).
 
   --interrupt-after DURATION  rehearse a spot interruption (spot jobs): SIGTERM at that time
                               (90s, 5m, 1h30m), the stop timeout, the checkpoints saved, then the
@@ -98,6 +100,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       gpus: { type: 'string' },
       'max-download': { type: 'string' },
       upload: { type: 'boolean' },
+      'checkpoints-from-s3': { type: 'boolean' },
       profile: { type: 'string' },
       region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -132,6 +135,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     maxDownloadBytes: maxDownload,
     onDownload: transferPrinter(io, 'downloaded'),
     upload: values.upload,
+    checkpointsFromS3: values['checkpoints-from-s3'],
   });
   io.out(trainingSummary(result));
   return result.status === 'Completed' ? 0 : 1;

@@ -39,6 +39,7 @@ case "$mode" in
       echo "EPOCH $epoch $(cat $data/train_$epoch | tr '\\n' ' ')"
     done ;;
   list) ls $data/train ;;
+  resume) echo "RESUMED $(cat /opt/ml/checkpoints/epoch)"; echo 8 > /opt/ml/checkpoints/epoch ;;
 esac
 `;
 
@@ -139,6 +140,30 @@ describe('local runs of S3 channels, against the AWS emulator and the real Docke
     assert.deepEqual(third.downloads, { objectsFetched: 1, bytesFetched: 14, objectsCached: 4, bytesCached: 24 });
     assert.ok(third.logs.includes('[algo-1] FILE part-c.csv row-c changed'), third.logs.join('\n'));
     emulator.s3.putObject(BUCKET, 'rows/part-c.csv', Buffer.from('row-c\n'));
+  });
+
+  test('checkpoints from S3: the store becomes what the URI holds, and the program resumes from it', async () => {
+    emulator.s3.putObject(BUCKET, 'ck/job-1/epoch', Buffer.from('7\n'));
+    const output = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-test-s3run-out-'));
+    const logs: string[] = [];
+    try {
+      const file = writeJob(project, {
+        image: IMAGE,
+        baseJobName: JOBS,
+        hyperparameters: { mode: 'resume' },
+        checkpoints: { s3Uri: `s3://${BUCKET}/ck/job-1/` },
+      });
+      const result = await runLocalTraining(loadTrainingJob(file), {
+        ...{ s3: () => s3Reader(clients), outputDir: output, checkpointsFromS3: true },
+        onLog: (host, line) => logs.push(`[${host}] ${line}`),
+      });
+      assert.equal(result.status, 'Completed', result.failureReason);
+      assert.ok(logs.includes('[algo-1] RESUMED 7'), logs.join('\n'));
+      assert.deepEqual(result.checkpoints?.fromS3, { files: 1, bytes: 2 });
+      assert.equal(fs.readFileSync(path.join(output, 'checkpoints', BUCKET, 'ck', 'job-1', 'epoch'), 'utf8'), '8\n', "the program's new checkpoint is saved");
+    } finally {
+      fs.rmSync(output, { recursive: true, force: true });
+    }
   });
 
   test(

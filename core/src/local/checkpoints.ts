@@ -43,11 +43,7 @@ export function restoreCheckpoints(store: string, hostCheckpointFolders: readonl
  * together beside the store and swapped in, so a failure midway leaves the old store whole.
  */
 export function saveCheckpoints(hostCheckpointFolders: readonly string[], store: string): CheckpointCount {
-  const staging = `${store}.saving-${process.pid}`;
-  const old = `${store}.old-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
-  try {
+  replaceFolder(store, (staging) => {
     for (const folder of hostCheckpointFolders) {
       const stat = lstatOrUndefined(folder);
       if (stat === undefined) continue;
@@ -59,11 +55,25 @@ export function saveCheckpoints(hostCheckpointFolders: readonly string[], store:
       }
       mergeWithoutFollowing(folder, staging);
     }
-    const hadStore = lstatOrUndefined(store) !== undefined;
-    if (hadStore) fs.renameSync(store, old);
-    fs.renameSync(staging, store);
+  });
+  return countFiles(store);
+}
+
+/**
+ * Makes `folder` hold what `fill` puts in a fresh folder beside it, swapped in by renames once it
+ * is whole: a failure midway leaves the old contents as they were.
+ */
+export function replaceFolder(folder: string, fill: (staging: string) => void): void {
+  const staging = `${folder}.new-${process.pid}`;
+  const old = `${folder}.old-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  try {
+    fill(staging);
+    const hadFolder = lstatOrUndefined(folder) !== undefined;
+    if (hadFolder) fs.renameSync(folder, old);
+    fs.renameSync(staging, folder);
     fs.rmSync(old, { recursive: true, force: true });
-    return countFiles(store);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -11,7 +11,8 @@ import { instanceHardware } from './instanceHardware';
 import { failureReason } from './failureReason';
 import { pipeDataMount, prepareInputs, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
 import type { S3Reader } from './channels/types';
-import type { CacheStats } from './channels/objectCache';
+import type { CacheProgress, CacheStats } from './channels/objectCache';
+import { checkpointsFromS3 } from './checkpointsFromS3';
 import { awsS3Reader, type S3AccessOptions } from './s3Access';
 import { checkUploadTarget, uploadArtifacts, type UploadedArtifacts } from './artifactUpload';
 import { hostMounts, hostNames, writeHostFolder } from './optMl';
@@ -38,8 +39,8 @@ export interface LocalTrainingResult {
   readonly artifacts?: { readonly model: string; readonly output: string };
   /** Every phase the run went through, named as SageMaker's SecondaryStatus names them. */
   readonly transitions: readonly LocalStatusTransition[];
-  /** Where the checkpoints are kept, what was restored before the start and saved at the end. */
-  readonly checkpoints?: { readonly store: string; readonly restored: CheckpointCount; readonly saved?: CheckpointCount };
+  /** Where the checkpoints are kept, what came from S3 into the store, what was restored before the start and saved at the end. */
+  readonly checkpoints?: { readonly store: string; readonly fromS3?: CheckpointCount; readonly restored: CheckpointCount; readonly saved?: CheckpointCount };
   /** A rehearsed spot interruption, when one happened. */
   readonly interruption?: SpotInterruption;
   /** What the S3 channels fetched, and what the cache already held. */
@@ -93,6 +94,8 @@ export interface LocalTrainingOptions {
   readonly onDownload?: (progress: DownloadProgress) => void;
   /** After the run, uploads the artifacts to the job's S3 output path, as SageMaker would have. */
   readonly upload?: boolean;
+  /** Before the run, makes the local checkpoint store what the checkpoint S3 URI holds (a real job's checkpoints). */
+  readonly checkpointsFromS3?: boolean;
 }
 
 /**
@@ -144,6 +147,9 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   checkCommandLineValues(job);
   checkInterruption(job, options);
   if (options.upload) checkUploadTarget(job);
+  if (options.checkpointsFromS3 && !job.checkpoints) {
+    throw new SmctError('USAGE', `The job has no checkpoints to restore: add "checkpoints": {"s3Uri": "s3://…"} to ${displayPath(job.file)}.`);
+  }
   const log = new TransitionLog(options.onStatus);
   log.enter('Starting', 'Preparing the instances for training');
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
@@ -175,17 +181,20 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
       ...{ confirmDownload: options.confirmDownload, onDownload: options.onDownload, onWarning: options.onWarning, signal: options.signal },
     });
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
+    const store = checkpointStore(job, outputRoot);
+    const fromS3 = options.checkpointsFromS3 && store ? await checkpointsFromS3(job, store, s3(), downloadOptions(options, 'checkpoints')) : undefined;
     const run: Run = {
       ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, gpu, log, containers },
-      store: checkpointStore(job, outputRoot),
+      store,
       s3,
     };
     const { attempt, interruption } = await train(run);
     const finished = await finish(run, attempt, outputRoot);
     keepFolders = finished.keptFolders;
+    const checkpoints = finished.result.checkpoints && { ...finished.result.checkpoints, fromS3 };
     return {
       ...finished.result,
-      ...{ interruption, downloads: inputs.downloads },
+      ...{ checkpoints, interruption, downloads: inputs.downloads },
       ...{ transitions: log.transitions, totalSeconds: Math.round(log.elapsedMs() / 100) / 10 },
     };
   } finally {
@@ -194,6 +203,14 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     else removeRunFolder(root, options);
     forgetRunFolder(root);
   }
+}
+
+/** The download limit and its questions, for one source of S3 objects. */
+function downloadOptions(options: LocalTrainingOptions, channel: string) {
+  return {
+    ...{ maxDownloadBytes: options.maxDownloadBytes, confirm: options.confirmDownload, signal: options.signal },
+    onProgress: (progress: CacheProgress) => options.onDownload?.({ ...progress, channel }),
+  };
 }
 
 /** The engine's runtimes, asked only for an instance type with accelerators (the only plan that needs them). */
