@@ -60,7 +60,7 @@ changed objects are fetched; SMCT_CACHE_DIR moves it), and mounted read-only lik
   --profile NAME              AWS profile (default: AWS_PROFILE, then "default")
   --region REGION             AWS region (default: the job file's, AWS_REGION, then the profile's)
 
-Exit codes: 0 Completed, 1 Failed or Stopped, 2 usage error.
+Exit codes: 0 Completed, 1 Failed or Stopped (or the upload asked for failed), 2 usage error.
 `;
 
 export async function buildCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -138,7 +138,8 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     checkpointsFromS3: values['checkpoints-from-s3'],
   });
   io.out(trainingSummary(result));
-  return result.status === 'Completed' ? 0 : 1;
+  // An upload that was asked for and failed (said as a warning) fails the command, not the job.
+  return result.status === 'Completed' && (!values.upload || result.uploaded) ? 0 : 1;
 }
 
 /** The end of a local run: its status and reason, where the artifacts and checkpoints went, the interruption's verdict. */

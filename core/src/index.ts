@@ -54,7 +54,7 @@ export { imageExists } from './local/docker';
 export { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan, type GpuPlanOptions } from './local/gpus';
 export { instanceHardware, type AcceleratorKind, type InstanceHardware } from './local/instanceHardware';
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
-export { runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
+export { interruptionProblem, runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
 export { formatBytes, parseDuration, parseSize } from './config/quantities';
 export type { DownloadProgress } from './local/inputs';
 

@@ -20,6 +20,7 @@ import {
   writeJob,
 } from '../local/dockerFixtures';
 import { startAwsEmulator, type AwsEmulator } from './emulator';
+import { isSmctError } from '../../core/src/errors';
 
 // Local runs of jobs whose channels live in S3 (the emulator's), on the real Docker engine: the
 // channel as SageMaker gives it in each input mode and distribution, and the cache between runs.
@@ -128,6 +129,31 @@ describe('local runs of S3 channels, against the AWS emulator and the real Docke
       result.logs.some((line) => /No such file or directory/.test(line)),
       result.logs.join('\n'),
     );
+  });
+
+  test('Pipe mode: a channel file that disappears while it is fed fails the run in one line, not a wait for the next epoch', async () => {
+    const folder = path.join(project, 'pipe-data');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'a.csv'), 'row-a\n');
+    fs.writeFileSync(path.join(folder, 'b.csv'), 'row-b\n');
+    const file = writeJob(project, {
+      ...{ image: IMAGE, baseJobName: JOBS, hyperparameters: { mode: 'pipe' } },
+      inputs: { train: { source: 'pipe-data', inputMode: 'Pipe' } },
+    });
+    try {
+      await assert.rejects(
+        runLocalTraining(loadTrainingJob(file), {
+          outputDir: path.join(project, 'output'),
+          stopTimeoutSeconds: 2,
+          // Gone after the channel was listed, before the container reads it.
+          onStatus: (transition) => transition.status === 'Training' && fs.rmSync(path.join(folder, 'b.csv')),
+        }),
+        (error: Error) => isSmctError(error, 'LOCAL_RUN_FAILED') && /b\.csv/.test(error.message) && !error.message.includes('\n'),
+      );
+      assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('the cache: a second run transfers nothing, a changed object alone is fetched again', async () => {

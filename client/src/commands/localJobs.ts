@@ -6,6 +6,7 @@ import { awsSettings } from '../aws/awsSession';
 import {
   buildImage,
   formatBytes,
+  interruptionProblem,
   checkImage,
   imageCheckErrors,
   imageCheckLines,
@@ -78,16 +79,15 @@ export class LocalJobs implements vscode.Disposable {
     const uri = await pickJobFile(target);
     const job = uri && (await loadJob(uri));
     if (!job) return undefined;
-    if (!job.spot) {
-      // The engine refuses too (a USAGE error); said here before asking for a time that cannot be used.
-      void vscode.window
-        .showErrorMessage(`Only spot jobs are interrupted: set "spot": true in ${path.basename(job.file)} to rehearse an interruption.`, 'Open Job File')
-        .then((open) => open && vscode.window.showTextDocument(vscode.Uri.file(job.file)));
+    const notSpot = interruptionProblem(job);
+    if (notSpot) {
+      // The engine's own refusal, said before asking for a time that cannot be used.
+      void vscode.window.showErrorMessage(notSpot, 'Open Job File').then((open) => open && vscode.window.showTextDocument(vscode.Uri.file(job.file)));
       return undefined;
     }
     let seconds: number | undefined;
     if (typeof after === 'string') {
-      const problem = interruptionProblem(after, job);
+      const problem = typedInterruptionProblem(after, job);
       if (problem) {
         void vscode.window.showErrorMessage(problem);
         return undefined;
@@ -105,7 +105,7 @@ export class LocalJobs implements vscode.Disposable {
       title: `Spot interruption of ${job.baseJobName}`,
       prompt: 'When SageMaker reclaims the spot instance (SIGTERM), counted from the start of training: 90s, 2m, 1h30m',
       value: this.state.get<string>(LAST_INTERRUPTION_KEY, DEFAULT_INTERRUPTION),
-      validateInput: (value) => interruptionProblem(value, job),
+      validateInput: (value) => typedInterruptionProblem(value, job),
     });
     if (text === undefined) return undefined;
     await this.state.update(LAST_INTERRUPTION_KEY, text.trim());
@@ -344,15 +344,10 @@ export function trusted(what = 'Building and running containers'): boolean {
 }
 
 /** What is wrong with an interruption time typed for this job, or undefined when it can be used. */
-function interruptionProblem(text: string, job: TrainingJob): string | undefined {
-  let seconds: number;
+function typedInterruptionProblem(text: string, job: TrainingJob): string | undefined {
   try {
-    seconds = parseDuration(text, 'The interruption time');
+    return interruptionProblem(job, parseDuration(text, 'The interruption time'));
   } catch (error) {
     return (error as Error).message;
   }
-  if (seconds >= job.maxRuntimeSeconds) {
-    return `The interruption must come before the job's max runtime (${job.maxRuntimeSeconds} s, "stopping.maxRuntimeSeconds" in ${path.basename(job.file)}).`;
-  }
-  return undefined;
 }

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import * as path from 'node:path';
 import { normalizeRelative, type BuildContext } from './buildContext';
 
 /**
@@ -20,11 +21,20 @@ export function parseDockerignore(text: string): IgnoreRule[] {
     if (line === '' || line.startsWith('#')) continue;
     const exclude = !line.startsWith('!');
     if (!exclude) line = line.slice(1).trim();
-    const pattern = normalizeRelative(line);
+    const pattern = normalizePattern(line);
     if (pattern === undefined || pattern === '') continue;
     rules.push({ exclude, matches: picomatch(pattern, { dot: true }) });
   }
   return rules;
+}
+
+/**
+ * A pattern cleaned as Docker cleans it (filepath.Clean, leading and trailing slashes dropped).
+ * Unlike a path, a backslash stays: on Linux it escapes the next character (`out\[1\]`).
+ */
+function normalizePattern(line: string): string | undefined {
+  const normalized = path.posix.normalize('/' + line).replace(/^\/+/, '');
+  return normalized.startsWith('..') ? undefined : normalized.replace(/\/+$/, '');
 }
 
 /** True when Docker leaves the context path out: the last rule matching it or a folder above it excludes. */

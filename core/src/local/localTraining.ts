@@ -3,11 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { jobName as makeJobName, type TrainingJob } from '../job/trainingJob';
 import { packArtifacts } from './artifacts';
-import { checkpointStore, restoreCheckpoints, saveCheckpoints, type CheckpointCount } from './checkpoints';
+import { checkpointStore, restoreCheckpoints, saveCheckpoints, writtenSince, type CheckpointCount, type CheckpointSnapshot } from './checkpoints';
 import { createArgs, runContainers, type JobStatus, type Outcome } from './containerRun';
 import { docker, dockerOk, imageExists } from './docker';
 import { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan } from './gpus';
 import { instanceHardware } from './instanceHardware';
+import { checkPipeSupport } from './pipeSupport';
 import { failureReason } from './failureReason';
 import { pipeDataMount, prepareInputs, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
 import type { S3Reader } from './channels/types';
@@ -131,6 +132,8 @@ interface Attempt {
   readonly outcome: Outcome;
   readonly folders: readonly string[];
   readonly restored: CheckpointCount;
+  /** The hosts' checkpoint files just after the restore: what the program wrote is what differs. */
+  readonly snapshot: CheckpointSnapshot;
 }
 
 /**
@@ -153,7 +156,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
   const log = new TransitionLog(options.onStatus);
   log.enter('Starting', 'Preparing the instances for training');
   // Independent Docker calls go side by side: each CLI call costs tens of milliseconds.
-  const [, present, runtimes] = await Promise.all([cleanUpLeftovers(), imageExists(job.image), acceleratorRuntimes(job)]);
+  const [, present, runtimes] = await Promise.all([cleanUpLeftovers(), imageExists(job.image), acceleratorRuntimes(job), checkPipeSupport(job)]);
   if (!present) throw new SmctError('LOCAL_RUN_FAILED', `The image ${job.image} is not on this machine: build it first (smct build).`);
   const gpu = gpuPlan(job.instanceType, runtimes, { cpu: options.cpu, gpus: options.gpus });
   if (gpu.notice) options.onNotice?.(gpu.notice);
@@ -221,14 +224,21 @@ async function acceleratorRuntimes(job: TrainingJob): Promise<string[]> {
 
 /** SageMaker interrupts only managed spot jobs; the rehearsal needs a time within the max runtime. */
 function checkInterruption(job: TrainingJob, options: LocalTrainingOptions): void {
-  const after = options.interruptAfterSeconds;
-  if (after === undefined) return;
-  if (!job.spot) {
-    throw new SmctError('USAGE', `Only spot jobs are interrupted: set "spot": true in ${displayPath(job.file)} to rehearse an interruption.`);
+  if (options.interruptAfterSeconds === undefined) return;
+  const problem = interruptionProblem(job, options.interruptAfterSeconds);
+  if (problem) throw new SmctError('USAGE', problem);
+}
+
+/** Why a spot interruption after `afterSeconds` cannot be rehearsed for this job (one line), or undefined. */
+export function interruptionProblem(job: TrainingJob, afterSeconds?: number): string | undefined {
+  if (!job.spot) return `Only spot jobs are interrupted: set "spot": true in ${displayPath(job.file)} to rehearse an interruption.`;
+  if (afterSeconds === undefined) return undefined;
+  if (afterSeconds >= job.maxRuntimeSeconds) {
+    return `The interruption must come before the job's max runtime (${job.maxRuntimeSeconds} s, "stopping.maxRuntimeSeconds" in ${displayPath(job.file)}).`;
   }
-  if (!(after > 0 && after < job.maxRuntimeSeconds)) {
-    throw new SmctError('USAGE', `The interruption must come after the start and before the max runtime (${job.maxRuntimeSeconds} s).`);
-  }
+  // A timer holds at most 2^31-1 ms (24.8 days); a later one would fire at once.
+  if (!(afterSeconds > 0 && afterSeconds * 1000 <= 2 ** 31 - 1)) return 'The interruption must come after the start and within 24 days.';
+  return undefined;
 }
 
 /**
@@ -247,7 +257,9 @@ async function train(run: Run): Promise<{ attempt: Attempt; interruption?: SpotI
     return { attempt: first };
   }
   run.log.enter('Interrupted', `Interrupted after ${run.options.interruptAfterSeconds} s, as a spot instance is reclaimed: saving the checkpoints`);
-  const saved = saveAttemptCheckpoints(run, first.folders) ?? { files: 0, bytes: 0 };
+  // What the program itself saved before it was stopped: files restored from earlier runs do not count.
+  const saved = writtenSince(first.folders.map(checkpointFolder), first.snapshot);
+  saveAttemptCheckpoints(run, first);
   if (saved.files === 0) {
     run.options.onWarning?.(
       `The program had saved no checkpoint in ${run.job.checkpoints?.localPath ?? '/opt/ml/checkpoints'} when it was interrupted: on SageMaker an interrupted spot job starts over from the beginning.`,
@@ -258,7 +270,7 @@ async function train(run: Run): Promise<{ attempt: Attempt; interruption?: SpotI
   run.log.enter('Training', 'Training in progress (after the interruption).');
   const usedMs = interruptAfterMs ?? 0;
   const second = await attempt(run, 1, { runtimeMs: Math.max(run.job.maxRuntimeSeconds * 1000 - usedMs, 1) });
-  const resumed = saved.files > 0 && second.restored.files > 0 && second.outcome.status === 'Completed';
+  const resumed = saved.files > 0 && second.outcome.status === 'Completed';
   return { attempt: second, interruption: { afterSeconds: run.options.interruptAfterSeconds ?? 0, checkpointsSaved: saved, resumed } };
 }
 
@@ -266,7 +278,7 @@ async function train(run: Run): Promise<{ attempt: Attempt; interruption?: SpotI
 async function attempt(run: Run, index: number, limits: { runtimeMs: number; interruptAfterMs?: number }): Promise<Attempt> {
   const base = index === 0 ? run.root : path.join(run.root, `restart-${index}`);
   const folders = run.hosts.map((host) => writeHostFolder(base, run.job, host, run.hosts));
-  const restored = run.store ? restoreCheckpoints(run.store, folders.map(checkpointFolder)) : { files: 0, bytes: 0 };
+  const { count: restored, snapshot } = run.store ? restoreCheckpoints(run.store, folders.map(checkpointFolder)) : NOTHING_RESTORED;
   const names = run.hosts.map((host) => `smct-${run.runId}${index === 0 ? '' : `-r${index}`}-${host}`);
   run.containers.push(...names);
   const created = await Promise.all(
@@ -281,35 +293,48 @@ async function attempt(run: Run, index: number, limits: { runtimeMs: number; int
     ),
   );
   const refused = created.find((result) => result.code !== 0);
-  // Pipe channels are fed while the containers run: each FIFO waits for its reader.
+  // Pipe channels are fed while the containers run: each FIFO waits for its reader. A feeder that
+  // fails (a file gone, a FIFO removed) stops the job: the program would wait for its next epoch.
   const pipes = refused ? [] : run.hosts.flatMap((_host, i) => startPipes(folders[i], run.inputs.hosts[i]));
+  const pipeFailure = new AbortController();
+  let pipeError: unknown;
+  for (const pipe of pipes) {
+    pipe.done.catch((error: unknown) => {
+      pipeError ??= error;
+      pipeFailure.abort();
+    });
+  }
+  const signal = run.options.signal ? AbortSignal.any([run.options.signal, pipeFailure.signal]) : pipeFailure.signal;
   let outcome: Outcome;
   try {
     outcome = refused
       ? { status: 'Failed', failureReason: `ClientError: ${refused.stderr.trim()}`, exitCodes: {} }
       : await runContainers(run.hosts, names, {
-          ...{ onLog: run.options.onLog, onWarning: run.options.onWarning, signal: run.options.signal, killSignal: run.options.killSignal },
+          ...{ onLog: run.options.onLog, onWarning: run.options.onWarning, signal, killSignal: run.options.killSignal },
           graceSeconds: run.options.stopTimeoutSeconds ?? run.job.stopTimeoutSeconds,
           ...limits,
         });
   } finally {
     await Promise.all(pipes.map((pipe) => pipe.stop()));
   }
+  if (pipeError) throw pipeError;
   // A machine that cannot give the GPUs asked for is this machine's problem, not the job's.
   const gpuProblem = outcome.failureReason?.startsWith('ClientError') ? gpuStartFailure(run.job.instanceType, run.gpu, outcome.failureReason) : undefined;
   if (gpuProblem) throw new SmctError('LOCAL_RUN_FAILED', gpuProblem);
-  return { outcome, folders, restored };
+  return { outcome, folders, restored, snapshot };
 }
+
+const NOTHING_RESTORED = { count: { files: 0, bytes: 0 }, snapshot: new Map<string, string>() };
 
 function checkpointFolder(hostFolder: string): string {
   return path.join(hostFolder, 'checkpoints');
 }
 
 /** Saves the hosts' checkpoint folders into the store; a problem is a warning (the job's outcome stands). */
-function saveAttemptCheckpoints(run: Run, folders: readonly string[]): CheckpointCount | undefined {
+function saveAttemptCheckpoints(run: Run, attempt: Pick<Attempt, 'folders' | 'snapshot'>): CheckpointCount | undefined {
   if (!run.store) return undefined;
   try {
-    return saveCheckpoints(folders.map(checkpointFolder), run.store);
+    return saveCheckpoints(attempt.folders.map(checkpointFolder), run.store, attempt.snapshot);
   } catch (error) {
     run.options.onWarning?.(`Could not save the checkpoints into ${run.store}: ${(error as Error).message}`);
     return undefined;
@@ -362,7 +387,7 @@ async function finish(
   const stoppedByRuntime =
     outcome.status === 'Stopped' && outcome.maxRuntimeExceeded ? ({ secondaryStatus: 'MaxRuntimeExceeded', statusMessage: MAX_RUNTIME_MESSAGE } as const) : {};
   run.log.enter('Uploading', 'Uploading generated training model');
-  const saved = saveAttemptCheckpoints(run, folders);
+  const saved = saveAttemptCheckpoints(run, attempt);
   const checkpoints = run.store ? { store: run.store, restored: attempt.restored, saved } : undefined;
   const common = { jobName: run.name, exitCodes: outcome.exitCodes, checkpoints };
   try {

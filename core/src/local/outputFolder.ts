@@ -34,8 +34,13 @@ export function keepOutputOutOfContext(job: TrainingJob, outputRoot: string): st
   const text = readText(file);
   const posix = relative.split(path.sep).join('/');
   if (isIgnored(parseDockerignore(text), posix)) return undefined;
+  if (/^\s|\s$|[\r\n]/.test(posix)) {
+    // Docker trims each line: a name that begins or ends with a space cannot be written as a pattern.
+    return `The output folder ${posix} is in the build context, and its name cannot be written in ${path.basename(file)}: give the job another output folder.`;
+  }
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  fs.appendFileSync(file, `${separator}# Local training runs (smct train --local) write here.\n/${posix}\n`);
+  // Pattern characters in the name are escaped, so that the line leaves out this folder and nothing else.
+  fs.appendFileSync(file, `${separator}# Local training runs (smct train --local) write here.\n/${posix.replace(/[\\*?[\]]/g, '\\$&')}\n`);
   return `Added /${posix} to ${path.relative(path.dirname(job.file), file) || file}: local runs write there, and docker build leaves it out of the image.`;
 }
 

@@ -55,3 +55,19 @@ test('the checkpoint store mirrors the S3 URI under the output folder', () => {
   assert.equal(store('s3://bucket/../../etc/x'), path.join('/out', 'checkpoints', 'bucket', 'etc', 'x'), 'no way out of the store');
   assert.equal(checkpointStore(job(project), '/out'), undefined);
 });
+
+test('pattern characters in the folder name are escaped, so the line leaves out that folder only, and is recognised next time', () => {
+  const project = tempProject({ Dockerfile: 'FROM scratch\n' });
+  assert.ok(keepOutputOutOfContext(job(project), path.join(project, 'runs[1]*')));
+  assert.equal(fs.readFileSync(path.join(project, '.dockerignore'), 'utf8'), '# Local training runs (smct train --local) write here.\n/runs\\[1\\]\\*\n');
+  assert.equal(keepOutputOutOfContext(job(project), path.join(project, 'runs[1]*')), undefined, 'added once');
+});
+
+test('a folder name Docker would trim is not written, and the run says why', () => {
+  const project = tempProject({ Dockerfile: 'FROM scratch\n' });
+  assert.match(
+    keepOutputOutOfContext(job(project), path.join(project, 'out ')) ?? '',
+    /its name cannot be written in \.dockerignore: give the job another output folder\.$/,
+  );
+  assert.equal(fs.existsSync(path.join(project, '.dockerignore')), false);
+});
