@@ -16,11 +16,10 @@ import {
   passLintGate,
   loadTrainingJob,
   runLocalTraining,
-  formatBytes,
+  trainingSummaryLines,
   parseDuration,
   parseSize,
   type LintFinding,
-  type LocalTrainingResult,
 } from '../../core/src';
 
 export const BUILD_USAGE = `Usage: smct build [--job FILE] [--force]
@@ -137,45 +136,9 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     upload: values.upload,
     checkpointsFromS3: values['checkpoints-from-s3'],
   });
-  io.out(trainingSummary(result));
+  io.out(`\n${trainingSummaryLines(result).join('\n')}\n`);
   // An upload that was asked for and failed (said as a warning) fails the command, not the job.
   return result.status === 'Completed' && (!values.upload || result.uploaded) ? 0 : 1;
-}
-
-/** The end of a local run: its status and reason, where the artifacts and checkpoints went, the interruption's verdict. */
-function trainingSummary(result: LocalTrainingResult): string {
-  const lines = [
-    `\nTraining job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus}: ${result.statusMessage ?? ''})` : ''}`,
-  ];
-  if (result.failureReason) lines.push(`FailureReason: ${result.failureReason}`);
-  const { objectsFetched, bytesFetched, objectsCached, bytesCached } = result.downloads;
-  if (objectsFetched + objectsCached > 0) {
-    lines.push(
-      `S3 channels: ${objectsFetched} object${objectsFetched === 1 ? '' : 's'} downloaded (${formatBytes(bytesFetched)}), ${objectsCached} from the cache (${formatBytes(bytesCached)})`,
-    );
-  }
-  if (result.artifacts) lines.push(`Model artifacts: ${result.artifacts.model}`, `Output data: ${result.artifacts.output}`);
-  if (result.uploaded) lines.push(`Uploaded: ${result.uploaded.model}`, `Uploaded: ${result.uploaded.output}`);
-  const checkpoints = result.checkpoints;
-  if (checkpoints) {
-    lines.push(
-      `Checkpoints: ${countText(checkpoints.restored)} restored${checkpoints.saved ? `, ${countText(checkpoints.saved)} saved` : ''} (${checkpoints.store})`,
-    );
-  }
-  const interruption = result.interruption;
-  if (interruption) {
-    lines.push(
-      interruption.resumed
-        ? `Spot interruption after ${interruption.afterSeconds} s: the job restarted from ${countText(interruption.checkpointsSaved)} of checkpoints and completed.`
-        : `Spot interruption after ${interruption.afterSeconds} s: the job did not resume from checkpoints (${countText(interruption.checkpointsSaved)} saved at the interruption).`,
-    );
-  }
-  lines.push(`Total time: ${result.totalSeconds} s`);
-  return `${lines.join('\n')}\n`;
-}
-
-function countText(count: { files: number; bytes: number }): string {
-  return `${count.files} file${count.files === 1 ? '' : 's'} (${formatBytes(count.bytes)})`;
 }
 
 /** Lint findings as `smct lint` prints them, on stderr: the build's own output goes to stdout. */

@@ -56,6 +56,7 @@ export { instanceHardware, type AcceleratorKind, type InstanceHardware } from '.
 export { killOwnContainers, removeOwnRunFolders } from './local/leftovers';
 export { interruptionProblem, runLocalTraining, type LocalStatusTransition, type LocalTrainingOptions, type LocalTrainingResult } from './local/localTraining';
 export { formatBytes, parseDuration, parseSize } from './config/quantities';
+export { interruptionVerdict, trainingSummaryLines } from './local/trainingSummary';
 export type { DownloadProgress } from './local/inputs';
 
 export { loadAws, type Aws } from './aws/load';

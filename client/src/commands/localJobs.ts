@@ -6,6 +6,7 @@ import { awsSettings } from '../aws/awsSession';
 import {
   buildImage,
   formatBytes,
+  trainingSummaryLines,
   interruptionProblem,
   checkImage,
   imageCheckErrors,
@@ -20,7 +21,7 @@ import {
   type LocalTrainingResult,
   type TrainingJob,
 } from '../../../core/src';
-import { interruptionVerdict, outcomeMessage } from './trainingOutcome';
+import { outcomeMessage } from './trainingOutcome';
 
 /** The interruption time asked last, kept per workspace: a rehearsal is usually repeated as it was. */
 const LAST_INTERRUPTION_KEY = 'sagemakerContainerTools.interruptAfter';
@@ -290,17 +291,9 @@ export class LocalJobs implements vscode.Disposable {
     shown.push(this.status.text);
   }
 
-  /** The end of the run in the output channel: status and reason, checkpoints, the interruption's verdict. */
+  /** The end of the run in the output channel, as `smct train --local` prints it. */
   private writeSummary(result: LocalTrainingResult): void {
-    const detail = result.failureReason ?? (result.secondaryStatus ? `${result.secondaryStatus}: ${result.statusMessage ?? ''}` : undefined);
-    this.output.appendLine(`Training job ${result.jobName}: ${result.status}${detail ? ` (${detail})` : ''}`);
-    const checkpoints = result.checkpoints;
-    if (checkpoints) {
-      const saved = checkpoints.saved ? `, ${checkpoints.saved.files} saved` : '';
-      this.output.appendLine(`Checkpoints: ${checkpoints.restored.files} restored${saved} (${checkpoints.store})`);
-    }
-    const verdict = interruptionVerdict(result);
-    if (verdict) this.output.appendLine(verdict);
+    for (const line of trainingSummaryLines(result)) this.output.appendLine(line);
   }
 
   /** The outcome, with the interruption's verdict; buttons for the model and, when there is a store, the checkpoints. */

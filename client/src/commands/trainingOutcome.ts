@@ -1,4 +1,4 @@
-import { formatBytes, type LocalTrainingResult } from '../../../core/src';
+import { interruptionVerdict, type LocalTrainingResult } from '../../../core/src';
 
 /**
  * The words of a local run's outcome notification, as `smct train --local` sums it up: the
@@ -11,18 +11,4 @@ export function outcomeMessage(result: LocalTrainingResult): string {
       : `Training job ${result.jobName}: ${result.status}${result.secondaryStatus ? ` (${result.secondaryStatus})` : ''}.`;
   const verdict = interruptionVerdict(result);
   return verdict ? `${status} ${verdict}` : status;
-}
-
-/** Whether the job came back from its rehearsed interruption, and with what. */
-export function interruptionVerdict(result: LocalTrainingResult): string | undefined {
-  const interruption = result.interruption;
-  if (!interruption) return undefined;
-  const saved = countText(interruption.checkpointsSaved);
-  return interruption.resumed
-    ? `Spot interruption after ${interruption.afterSeconds} s: the job restarted from ${saved} of checkpoints and completed.`
-    : `Spot interruption after ${interruption.afterSeconds} s: the job did not resume from checkpoints (${saved} saved at the interruption).`;
-}
-
-function countText(count: { readonly files: number; readonly bytes: number }): string {
-  return `${count.files} file${count.files === 1 ? '' : 's'} (${formatBytes(count.bytes)})`;
 }
