@@ -11,7 +11,7 @@ import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, ownJobPrefix, trainingP
 import { isSmctError } from '../../core/src/errors';
 
 // The GPU decision on an engine that has the NVIDIA runtime, as `docker info` reports it: a second
-// Docker engine of the test's own, its "nvidia" runtime being runc (this machine has no GPU and no
+// Docker engine of the test's own (in a network namespace of its own), its "nvidia" runtime being runc (this machine has no GPU and no
 // NVIDIA toolkit). Such an engine lists the runtime but cannot hand out GPUs, as Docker Desktop
 // does without an NVIDIA card: the run must say so in one line, and --cpu must still run.
 const IMAGE = 'smct-test-gpu-engine:latest';
@@ -22,6 +22,7 @@ function engineMissing(): string | undefined {
   if (docker) return docker;
   if (process.getuid?.() !== 0) return 'a second Docker engine needs root (CI runs as root)';
   if (spawnSync('dockerd', ['--version']).error) return 'dockerd is not installed: run "npm run setup"';
+  if (spawnSync('unshare', ['--version']).error) return 'unshare (util-linux) is not installed';
   return undefined;
 }
 
@@ -34,11 +35,13 @@ describe('the GPU decision on an engine with the NVIDIA runtime', { skip: engine
   before(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-gpu-engine-'));
     const socket = `unix://${path.join(folder, 'docker.sock')}`;
+    // In a network namespace of its own: its bridge and firewall rules never touch this machine's engine's.
     engine = spawn(
-      'dockerd',
+      'unshare',
       [
+        ...['--net', 'dockerd'],
         ...['--data-root', path.join(folder, 'data'), '--exec-root', path.join(folder, 'exec'), '--pidfile', path.join(folder, 'dockerd.pid')],
-        ...['-H', socket, '--add-runtime', 'nvidia=runc', '--bridge', 'none', '--iptables=false', '--ip-masq=false'],
+        ...['-H', socket, '--add-runtime', 'nvidia=runc'],
       ],
       { stdio: ['ignore', 'ignore', fs.openSync(path.join(folder, 'dockerd.log'), 'w')] },
     );
