@@ -74,12 +74,14 @@ function objectsOf(unit: ChannelUnit): S3Object[] {
   return [];
 }
 
-/** A unit as the runner takes it; a record's object is read into memory, as ChannelItem holds records' bytes. */
+/** A unit as the runner takes it; a record's object stays a file of the cache, streamed when its turn comes. */
 function itemsOf(unit: ChannelUnit, cacheDir: string): ChannelItem[] {
-  if (unit.kind === 'object') return [{ kind: 'file', relative: unit.relative, file: cachedFile(cacheDir, unit.object), size: unit.object.size }];
-  if (unit.kind === 'file') return [{ kind: 'file', relative: unit.relative, file: unit.file, size: unit.size }];
-  return unit.records.map((record) => ({
-    kind: 'record' as const,
-    data: record.kind === 'inline' ? record.data : fs.readFileSync(cachedFile(cacheDir, record.object)),
-  }));
+  if (unit.kind === 'object') {
+    const origin = `s3://${unit.object.bucket}/${unit.object.key}`;
+    return [{ kind: 'file', relative: unit.relative, file: cachedFile(cacheDir, unit.object), size: unit.object.size, origin }];
+  }
+  if (unit.kind === 'file') return [{ kind: 'file', relative: unit.relative, file: unit.file, size: unit.size, origin: unit.file }];
+  return unit.records.map((record): ChannelItem =>
+    record.kind === 'inline' ? { kind: 'record', data: record.data } : { kind: 'record', file: cachedFile(cacheDir, record.object), size: record.object.size },
+  );
 }

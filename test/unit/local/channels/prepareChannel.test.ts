@@ -7,12 +7,17 @@ import type { InputChannel } from '../../../../core/src/job/trainingJob';
 import { materializeShare } from '../../../../core/src/local/channels/channelFolder';
 import { cachedFile, defaultCacheDir, type CacheProgress } from '../../../../core/src/local/channels/objectCache';
 import { prepareChannel } from '../../../../core/src/local/channels/prepareChannel';
-import type { ChannelItem } from '../../../../core/src/local/channels/types';
+import { MAX_MANIFEST_BYTES } from '../../../../core/src/local/channels/channelObjects';
+import type { ChannelItem, S3Reader } from '../../../../core/src/local/channels/types';
 import { FakeS3, tempFolder } from './fakeS3';
 import { s3Channel } from '../../../helpers/channels';
 
 function placed(items: readonly ChannelItem[]): Array<[string, string]> {
-  return items.map((item) => (item.kind === 'file' ? [item.relative, fs.readFileSync(item.file, 'utf8')] : ['<record>', item.data.toString()]));
+  return items.map((item) =>
+    item.kind === 'file'
+      ? [item.relative, fs.readFileSync(item.file, 'utf8')]
+      : ['<record>', 'data' in item ? item.data.toString() : fs.readFileSync(item.file, 'utf8')],
+  );
 }
 
 function rejectsWith(code: string, message: RegExp) {
@@ -175,6 +180,10 @@ test('AugmentedManifestFile: each line’s attributes in order become records; -
     ['<record>', 'JPEG-2'],
     ['<record>', '{"is-a-cat":0}'],
   ]);
+  const [image] = prepared.shares[0];
+  assert.ok(image.kind === 'record' && 'file' in image, 'a -ref record is a file of the cache, not bytes in memory');
+  assert.equal(image.file, cachedFile(cacheDir, await s3.head('b', 'img/1.jpg')));
+  assert.equal(image.size, 6);
   const sharded = await prepareChannel({ ...channel, distribution: 'ShardedByS3Key' }, 2, { reader: () => s3, cacheDir });
   assert.deepEqual(sharded.shares.map(placed), [
     [
@@ -194,6 +203,27 @@ test('AugmentedManifestFile: each line’s attributes in order become records; -
     prepareChannel({ ...channel, attributeNames: ['source-ref', 'label'] }, 1, { reader: () => s3, cacheDir }),
     rejectsWith('LOCAL_RUN_FAILED', /^inputs\.train: line 1 of s3:\/\/b\/aug\.jsonl has no attribute "label"/),
   );
+});
+
+test('a manifest or augmented manifest over MAX_MANIFEST_BYTES is refused in one line before it is read', async (t) => {
+  // Only its size is looked at: a reader that says the manifest is that large and downloads nothing.
+  const s3 = new FakeS3();
+  s3.put('b', 'huge.manifest', '[]');
+  const reader: S3Reader = Object.assign(Object.create(s3) as FakeS3, {
+    head: async (bucket: string, key: string) => ({ ...(await s3.head(bucket, key)), size: MAX_MANIFEST_BYTES + 1 }),
+  });
+  const cacheDir = tempFolder(t);
+  for (const s3DataType of ['ManifestFile', 'AugmentedManifestFile'] as const) {
+    const channel = s3Channel('s3://b/huge.manifest', { s3DataType, inputMode: 'Pipe', attributeNames: ['source-ref'] });
+    await assert.rejects(
+      prepareChannel(channel, 1, { reader: () => reader, cacheDir }),
+      rejectsWith(
+        'LOCAL_RUN_FAILED',
+        /^inputs\.train: the manifest s3:\/\/b\/huge\.manifest is larger than the 100 MB a local run reads \(100000001 bytes\); point the channel at a shorter manifest/,
+      ),
+    );
+  }
+  assert.deepEqual(s3.downloads, []);
 });
 
 test('ShardedByS3Key across 3 hosts: each object on exactly one host; more hosts than objects is a warning', async (t) => {
