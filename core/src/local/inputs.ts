@@ -2,9 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputChannel, TrainingJob } from '../job/trainingJob';
 import { materializeShare } from './channels/channelFolder';
-import { addCacheStats, type CacheProgress, type CacheStats } from './channels/objectCache';
+import {
+  addCacheStats,
+  checkDownload,
+  defaultCacheDir,
+  downloadBudget,
+  missingBytes,
+  type CacheProgress,
+  type CacheStats,
+  type DownloadBudget,
+} from './channels/objectCache';
 import { startPipeChannel, type PipeChannel } from './channels/pipeChannel';
-import { prepareChannel } from './channels/prepareChannel';
+import { fetchChannel, listChannel, type ListedChannel } from './channels/prepareChannel';
 import type { ChannelItem, S3Reader } from './channels/types';
 import { displayPath } from '../lint/lintGate';
 import { SmctError } from '../errors';
@@ -12,9 +21,13 @@ import { SmctError } from '../errors';
 export interface InputOptions {
   /** How S3 is read; made on first use, so that a job with local channels only never needs AWS. */
   readonly s3?: () => S3Reader;
+  /** The run's download budget, shared with its other fetches (checkpoints); without it, one from maxDownloadBytes and confirmDownload. */
+  readonly budget?: DownloadBudget;
   /** Past this many bytes still to download, `confirmDownload` is asked, or the run refused. */
   readonly maxDownloadBytes?: number;
   readonly confirmDownload?: (bytes: number) => Promise<boolean>;
+  /** Default: defaultCacheDir(). */
+  readonly cacheDir?: string;
   readonly onDownload?: (progress: DownloadProgress) => void;
   readonly onWarning?: (message: string) => void;
   readonly signal?: AbortSignal;
@@ -54,22 +67,33 @@ export interface PreparedInputs {
 export async function prepareInputs(job: TrainingJob, hosts: readonly string[], root: string, options: InputOptions = {}): Promise<PreparedInputs> {
   for (const input of job.inputs) checkLocalFolder(job, input);
   const perHost = hosts.map(() => ({ mounts: [] as string[], pipes: [] as PipeSpec[], folderChannels: [] as string[] }));
-  let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const budget = options.budget ?? downloadBudget(options.maxDownloadBytes, options.confirmDownload);
+  const channelOptions = { reader: options.s3, cacheDir, budget, onProgress: options.onDownload, signal: options.signal };
+  // Every channel listed first, so that the run's download is checked (and asked about) once, for its total.
+  const listed: ListedChannel[] = [];
   for (const input of job.inputs) {
-    const target = `/opt/ml/input/data/${input.name}`;
     if (input.inputMode !== 'Pipe') perHost.forEach((host) => host.folderChannels.push(input.name));
     if (input.source.kind === 'local' && input.inputMode !== 'Pipe' && input.distribution === 'FullyReplicated' && input.s3DataType === 'S3Prefix') {
       // The user's folder, read-only, the same for every host: nothing to list or link.
-      perHost.forEach((host) => host.mounts.push('-v', `${input.source.kind === 'local' ? input.source.path : ''}:${target}:ro`));
+      perHost.forEach((host) => host.mounts.push('-v', `${input.source.kind === 'local' ? input.source.path : ''}:${channelTarget(input)}:ro`));
       continue;
     }
-    const prepared = await prepareChannel(input, hosts.length, {
-      reader: options.s3,
-      maxDownloadBytes: options.maxDownloadBytes,
-      confirm: options.confirmDownload,
-      onProgress: options.onDownload,
-      signal: options.signal,
-    });
+    listed.push(await listChannel(input, hosts.length, channelOptions));
+  }
+  const fromS3 = listed.filter((channel) => channel.objects.length > 0);
+  await checkDownload(
+    budget,
+    missingBytes(
+      fromS3.flatMap((channel) => channel.objects),
+      cacheDir,
+    ),
+    fromS3.map((channel) => channel.source).join(', '),
+  );
+  let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  for (const channel of listed) {
+    const input = channel.channel;
+    const prepared = await fetchChannel(channel, channelOptions);
     for (const warning of prepared.warnings) options.onWarning?.(warning);
     downloads = addCacheStats(downloads, prepared.stats);
     if (input.inputMode === 'Pipe') {
@@ -82,10 +106,14 @@ export async function prepareInputs(job: TrainingJob, hosts: readonly string[], 
     perHost.forEach((host, i) => {
       const folder = shared ?? path.join(root, 'channels', hosts[i], input.name);
       if (!shared) materializeShare(prepared.shares[i], folder);
-      host.mounts.push('-v', `${folder}:${target}:ro`);
+      host.mounts.push('-v', `${folder}:${channelTarget(input)}:ro`);
     });
   }
   return { hosts: perHost, downloads };
+}
+
+function channelTarget(input: InputChannel): string {
+  return `/opt/ml/input/data/${input.name}`;
 }
 
 /**
