@@ -16,6 +16,7 @@ import { startPipeChannel, type PipeChannel } from './channels/pipeChannel';
 import { fetchChannel, listChannel, type ListedChannel } from './channels/prepareChannel';
 import type { ChannelItem, S3Reader } from './channels/types';
 import { displayPath } from '../lint/lintGate';
+import { forgetRunFolder, OWNER_FILE, ownerFileContent, registerRunFolder, RUN_VIEWS } from './leftovers';
 import { SmctError } from '../errors';
 
 export interface InputOptions {
@@ -60,9 +61,12 @@ export interface PreparedInputs {
 /**
  * Every channel as SageMaker gives it to each host. File and FastFile channels are folders at
  * /opt/ml/input/data/<channel>, mounted read-only (the run never changes the user's files or the
- * cache): a local folder as it is when every host gets all of it, otherwise a folder per share
- * (ShardedByS3Key) made of links to the cached objects. Pipe channels are FIFOs, started per run
- * of the containers (startPipes).
+ * cache): a local folder as it is when every host gets all of it, otherwise a folder of links in
+ * channelViewsFolder (one for all hosts, or one per share when ShardedByS3Key): to the cached
+ * objects, or to a sharded local folder's files (copied when that folder is on another file
+ * system than the cache: a local sample is small, and one place for every view keeps the
+ * clean-up simple). Pipe channels are FIFOs, started per run of the containers (startPipes).
+ * Whoever calls this removes the views with removeChannelViews(root) when the run ends.
  */
 export async function prepareInputs(job: TrainingJob, hosts: readonly string[], root: string, options: InputOptions = {}): Promise<PreparedInputs> {
   for (const input of job.inputs) checkLocalFolder(job, input);
@@ -91,6 +95,7 @@ export async function prepareInputs(job: TrainingJob, hosts: readonly string[], 
     fromS3.map((channel) => channel.source).join(', '),
   );
   let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  const views = viewsMaker(root, cacheDir);
   for (const channel of listed) {
     const input = channel.channel;
     const prepared = await fetchChannel(channel, channelOptions);
@@ -101,15 +106,51 @@ export async function prepareInputs(job: TrainingJob, hosts: readonly string[], 
       continue;
     }
     // Every host gets the same objects when they are not sharded: one folder serves them all.
-    const shared = input.distribution === 'FullyReplicated' ? path.join(root, 'channels', input.name) : undefined;
+    const shared = input.distribution === 'FullyReplicated' ? path.join(views(), 'all', input.name) : undefined;
     if (shared) materializeShare(prepared.shares[0], shared);
     perHost.forEach((host, i) => {
-      const folder = shared ?? path.join(root, 'channels', hosts[i], input.name);
+      const folder = shared ?? path.join(views(), hosts[i], input.name);
       if (!shared) materializeShare(prepared.shares[i], folder);
       host.mounts.push('-v', `${folder}:${channelTarget(input)}:ro`);
     });
   }
   return { hosts: perHost, downloads };
+}
+
+/**
+ * Where a run keeps its channel folders: in the cache, beside the objects they hard-link, so that
+ * they are links even when os.tmpdir() (the run folder) is another file system (a tmpfs /tmp):
+ * copies there would cost the channel's size again. Named after the run folder; removed with it
+ * (removeChannelViews), by a process that must exit at once, or as a leftover of a dead run.
+ */
+export function channelViewsFolder(root: string, cacheDir: string = defaultCacheDir()): string {
+  return path.join(cacheDir, RUN_VIEWS, path.basename(root));
+}
+
+/** The run is over: its channel folders go (the cached objects they link stay). */
+export function removeChannelViews(root: string, cacheDir?: string): void {
+  const folder = channelViewsFolder(root, cacheDir);
+  try {
+    fs.rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // Called as a run ends, whatever its outcome: what stays is swept by the next run's cleanUpLeftovers.
+  }
+  forgetRunFolder(folder);
+}
+
+/** The run's views folder, made (with its owner file, and noted for a hard exit) the first time one is needed. */
+function viewsMaker(root: string, cacheDir: string): () => string {
+  const folder = channelViewsFolder(root, cacheDir);
+  let made = false;
+  return () => {
+    if (!made) {
+      fs.mkdirSync(folder, { recursive: true });
+      registerRunFolder(folder);
+      fs.writeFileSync(path.join(folder, OWNER_FILE), ownerFileContent());
+      made = true;
+    }
+    return folder;
+  };
 }
 
 function channelTarget(input: InputChannel): string {

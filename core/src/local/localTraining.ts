@@ -9,7 +9,7 @@ import { docker, dockerOk, imageExists } from './docker';
 import { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan } from './gpus';
 import { instanceHardware } from './instanceHardware';
 import { failureReason } from './failureReason';
-import { pipeDataMount, prepareInputs, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
+import { pipeDataMount, prepareInputs, removeChannelViews, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
 import type { S3Reader } from './channels/types';
 import { downloadBudget, type CacheProgress, type CacheStats, type DownloadBudget } from './channels/objectCache';
 import { checkpointsFromS3 } from './checkpointsFromS3';
@@ -204,6 +204,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     if (keepFolders) keepRunFolder(root);
     else removeRunFolder(root, options);
     forgetRunFolder(root);
+    removeChannelViews(root);
   }
 }
 

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isSmctError } from '../../../../core/src/errors';
 import type { InputChannel, TrainingJob } from '../../../../core/src/job/trainingJob';
-import { downloadBudget, fetchObjects } from '../../../../core/src/local/channels/objectCache';
-import { prepareInputs } from '../../../../core/src/local/inputs';
+import { cachedFile, downloadBudget, fetchObjects } from '../../../../core/src/local/channels/objectCache';
+import { channelViewsFolder, prepareInputs, removeChannelViews } from '../../../../core/src/local/inputs';
+import { OWNER_HOST, ownerFileContent, removeDeadRunFolders } from '../../../../core/src/local/leftovers';
 import { FakeS3, tempFolder } from './fakeS3';
 import { s3Channel } from '../../../helpers/channels';
 
@@ -72,4 +75,47 @@ test('a budget shared by fetches counts what they fetched together; confirmed on
   }
   assert.deepEqual(asked, [1200]);
   assert.equal(confirming.used, 1800);
+});
+
+test('channel folders are made in the cache (links to its objects, whatever file system /tmp is on), owned, and removed at the end', async (t) => {
+  const folder = tempFolder(t);
+  const cacheDir = path.join(folder, 'cache');
+  const s3 = new FakeS3();
+  s3.put('b', 'd/one.csv', '1');
+  s3.put('b', 'd/two.csv', '2');
+  const inputs = [s3Channel('s3://b/d/'), s3Channel('s3://b/d/', { name: 'shards', distribution: 'ShardedByS3Key' })];
+  const root = path.join(folder, 'smct-job-test-abc123');
+  const prepared = await prepareInputs(jobOf(folder, inputs), ['algo-1', 'algo-2'], root, { s3: () => s3, cacheDir });
+  const views = channelViewsFolder(root, cacheDir);
+  assert.equal(views, path.join(cacheDir, 'runs', 'smct-job-test-abc123'));
+  assert.equal(fs.readFileSync(path.join(views, 'owner.pid'), 'utf8'), ownerFileContent());
+  const sources = prepared.hosts.map((host) => host.mounts.filter((_, i) => i % 2 === 1).map((mount) => mount.split(':')[0]));
+  assert.deepEqual(sources, [
+    [path.join(views, 'all', 'train'), path.join(views, 'algo-1', 'shards')],
+    [path.join(views, 'all', 'train'), path.join(views, 'algo-2', 'shards')],
+  ]);
+  const cached = cachedFile(cacheDir, await s3.head('b', 'd/two.csv'));
+  assert.equal(fs.statSync(path.join(views, 'algo-2', 'shards', 'two.csv')).ino, fs.statSync(cached).ino, 'a hard link to the cached object');
+  removeChannelViews(root, cacheDir);
+  assert.equal(fs.existsSync(views), false);
+  assert.ok(fs.existsSync(cached), 'the cache stays');
+});
+
+test('removeDeadRunFolders: a folder whose owner process is gone is removed; a live one, or one without an owner file, stays', (t) => {
+  const parent = tempFolder(t);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+  const make = (name: string, owner?: string): string => {
+    const folder = path.join(parent, name);
+    fs.mkdirSync(path.join(folder, 'all', 'train'), { recursive: true });
+    if (owner !== undefined) fs.writeFileSync(path.join(folder, 'owner.pid'), owner);
+    return folder;
+  };
+  const gone = make('smct-job-gone', `${dead} ${OWNER_HOST}`);
+  const live = make('smct-job-live', ownerFileContent());
+  const unowned = make('smct-job-unowned');
+  removeDeadRunFolders(parent);
+  assert.deepEqual(
+    [gone, live, unowned].map((folder) => fs.existsSync(folder)),
+    [false, true, true],
+  );
 });
