@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+// The module object itself (not a namespace copy): what the code under test calls through, so that it can be mocked.
+import nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isSmctError } from '../../../../core/src/errors';
@@ -292,6 +294,43 @@ test('materializeShare: hard links at the relative paths; a path leaving the fol
     );
   }
   assert.ok(!fs.existsSync(path.join(root, 'host1', 'escape')));
+});
+
+test('materializeShare: keys that need one path as a file and a folder are refused in one line naming both, in either order', async (t) => {
+  const root = tempFolder(t);
+  const source = path.join(root, 'cached');
+  fs.writeFileSync(source, 'bytes');
+  const item = (relative: string): ChannelItem => ({ kind: 'file', relative, file: source, size: 5, origin: `s3://b/d/${relative}` });
+  const message =
+    /^The channel's s3:\/\/b\/d\/a\/b and s3:\/\/b\/d\/a\/b\/c clash: "a\/b" would be both a file and a folder in the channel; remove or rename one of them\.$/;
+  assert.throws(() => materializeShare([item('a/b'), item('a/b/c')], path.join(root, 'one')), rejectsWith('LOCAL_RUN_FAILED', message));
+  assert.throws(() => materializeShare([item('a/b/c'), item('a/b')], path.join(root, 'two')), rejectsWith('LOCAL_RUN_FAILED', message));
+  const s3 = new FakeS3();
+  s3.put('b', 'd/a/b', 'file');
+  s3.put('b', 'd/a/b/c', 'under it');
+  const prepared = await prepareChannel(s3Channel('s3://b/d/'), 1, { reader: () => s3, cacheDir: path.join(root, 'cache') });
+  assert.throws(() => materializeShare(prepared.shares[0], path.join(root, 'three')), rejectsWith('LOCAL_RUN_FAILED', message));
+});
+
+test('materializeShare: a hard link refused (EXDEV, EPERM of protected_hardlinks, EACCES) falls back to a copy; other errors are thrown', (t) => {
+  const root = tempFolder(t);
+  const source = path.join(root, 'cached');
+  fs.writeFileSync(source, 'bytes');
+  for (const code of ['EXDEV', 'EPERM', 'EACCES']) {
+    const link = t.mock.method(nodeFs, 'linkSync', () => {
+      throw Object.assign(new Error(code), { code });
+    });
+    const folder = path.join(root, code);
+    materializeShare([{ kind: 'file', relative: 'f.csv', file: source, size: 5 }], folder);
+    link.mock.restore();
+    assert.equal(fs.readFileSync(path.join(folder, 'f.csv'), 'utf8'), 'bytes', code);
+    assert.notEqual(fs.statSync(path.join(folder, 'f.csv')).ino, fs.statSync(source).ino, `${code}: a copy`);
+  }
+  const link = t.mock.method(nodeFs, 'linkSync', () => {
+    throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+  });
+  assert.throws(() => materializeShare([{ kind: 'file', relative: 'f.csv', file: source, size: 5 }], path.join(root, 'full')), /ENOSPC/);
+  link.mock.restore();
 });
 
 test('the cache folder: SMCT_CACHE_DIR, else XDG_CACHE_HOME/smct/s3, else the platform’s cache folder', () => {
