@@ -173,7 +173,10 @@ function localFiles(channel: string, folder: string): ChannelUnit[] {
         if (files.length >= MAX_LOCAL_FILES) {
           throw invalid(channel, `${folder} has more than ${MAX_LOCAL_FILES} files, too many for a local run; point the channel at a sample`);
         }
-        files.push({ kind: 'file', relative: name, file: child, size: fs.statSync(child).size });
+        // A link's target, not the link: a channel folder hard-links the file, and a hard link to a
+        // symlink would be a link to a path of this machine, dangling in the container.
+        const file = entry.isSymbolicLink() ? fs.realpathSync(child) : child;
+        files.push({ kind: 'file', relative: name, file, size: fs.statSync(file).size });
       }
     }
   };

@@ -270,6 +270,13 @@ test('a local folder: its regular files in sorted order, links out of it left ou
       ['y-in', 'A'],
     ],
   ]);
+  // A link inside the folder is its target: placed in a channel folder, it is a file, not a link the container cannot follow.
+  const link = prepared.shares[1][1];
+  assert.ok(link.kind === 'file');
+  assert.equal(link.file, fs.realpathSync(path.join(folder, 'a.csv')));
+  const view = path.join(root, 'view');
+  materializeShare(prepared.shares[1], view);
+  assert.ok(fs.lstatSync(path.join(view, 'y-in')).isFile(), 'a file in the channel folder, not a symlink');
   assert.deepEqual(prepared.stats, { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 });
   await assert.rejects(
     prepareChannel({ ...channel, source: { kind: 'local', path: path.join(root, 'nope') } }, 1, { cacheDir: root }),
