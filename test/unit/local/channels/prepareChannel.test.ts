@@ -140,7 +140,13 @@ test('ManifestFile: the listed objects at their relative keys, in the manifestâ€
   s3.put('b', 'm/train.manifest', JSON.stringify([{ prefix: 's3://b/images/' }, 'dog/2.jpg', 'cat/1.jpg']));
   const cacheDir = tempFolder(t);
   const channel = s3Channel('s3://b/m/train.manifest', { s3DataType: 'ManifestFile' });
-  const prepared = await prepareChannel(channel, 1, { reader: () => s3, cacheDir });
+  const progress: Array<CacheProgress & { channel: string }> = [];
+  const prepared = await prepareChannel(channel, 1, { reader: () => s3, cacheDir, onProgress: (p) => progress.push(p) });
+  // The manifest's own fetch is told apart: a printer that saw "train" at 100% would say nothing of the objects.
+  assert.deepEqual(
+    [...new Set(progress.map((p) => `${p.channel} ${p.bytesTotal}`))],
+    [`train manifest ${(await s3.head('b', 'm/train.manifest')).size}`, 'train 8'],
+  );
   assert.deepEqual(placed(prepared.shares[0]), [
     ['dog/2.jpg', 'dog2'],
     ['cat/1.jpg', 'cat1'],
