@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { isSmctError } from '../../../../core/src/errors';
 import type { InputChannel, TrainingJob } from '../../../../core/src/job/trainingJob';
 import { cachedFile, downloadBudget, fetchObjects } from '../../../../core/src/local/channels/objectCache';
+import { checkpointsFromS3 } from '../../../../core/src/local/checkpointsFromS3';
 import { channelViewsFolder, prepareInputs, removeChannelViews } from '../../../../core/src/local/inputs';
 import { OWNER_HOST, ownerFileContent, removeDeadRunFolders } from '../../../../core/src/local/leftovers';
 import { FakeS3, tempFolder } from './fakeS3';
@@ -118,4 +119,15 @@ test('removeDeadRunFolders: a folder whose owner process is gone is removed; a l
     [gone, live, unowned].map((folder) => fs.existsSync(folder)),
     [false, true, true],
   );
+});
+
+test('the checkpoints’ fetch spends from the run’s budget: what the channels took counts', async (t) => {
+  const folder = tempFolder(t);
+  const s3 = new FakeS3();
+  s3.put('b', 'ck/epoch', Buffer.alloc(600));
+  const job = { file: path.join(folder, 'job.json'), checkpoints: { s3Uri: 's3://b/ck/', localPath: '/opt/ml/checkpoints' } } as unknown as TrainingJob;
+  const budget = downloadBudget(1000);
+  budget.used = 600;
+  await assert.rejects(checkpointsFromS3(job, path.join(folder, 'store'), s3, { budget, cacheDir: path.join(folder, 'cache') }), /needs 1\.2 KB in all/);
+  assert.deepEqual(s3.downloads, []);
 });
