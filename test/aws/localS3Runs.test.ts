@@ -99,6 +99,7 @@ describe('local runs of S3 channels, against the AWS emulator and the real Docke
     for (const [name, hosts] of where) assert.equal(hosts.length, 1, `${name} is on ${hosts.join(', ')}`);
     assert.equal(new Set([...where.values()].flat()).size, 3, 'every host got a share');
     assert.deepEqual(leftovers(JOBS), { containers: '', networks: '', folders: [] });
+    assert.deepEqual(fs.readdirSync(path.join(cache, 'runs')), [], 'the channel folders in the cache go with the run');
   });
 
   test('a manifest channel holds the objects the manifest lists, at their relative keys', async () => {

@@ -61,7 +61,11 @@ describe('S3 channels for local runs, against the AWS emulator', () => {
   }
 
   const contents = (items: readonly ChannelItem[]): Array<[string, string]> =>
-    items.map((item) => (item.kind === 'file' ? [item.relative, fs.readFileSync(item.file, 'utf8')] : ['<record>', item.data.toString()]));
+    items.map((item) =>
+      item.kind === 'file'
+        ? [item.relative, fs.readFileSync(item.file, 'utf8')]
+        : ['<record>', 'data' in item ? item.data.toString() : fs.readFileSync(item.file, 'utf8')],
+    );
 
   test('a prefix twice: the second run transfers nothing; a changed object alone is fetched again', async (t) => {
     await bucketWith({ 'data/train/a.csv': 'a,1\n', 'data/train/sub/b.csv': 'b,2\n', 'data/train/c.csv': 'c,3\n', 'data/other.csv': 'no\n' });

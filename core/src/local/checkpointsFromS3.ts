@@ -8,7 +8,9 @@ import { cachedFile, defaultCacheDir, fetchObjects, type FetchOptions } from './
 import type { S3Reader } from './channels/types';
 import { SmctError } from '../errors';
 
-export type CheckpointDownloadOptions = Pick<FetchOptions, 'maxDownloadBytes' | 'confirm' | 'onProgress' | 'signal'> & { readonly cacheDir?: string };
+export type CheckpointDownloadOptions = Pick<FetchOptions, 'budget' | 'maxDownloadBytes' | 'confirm' | 'onProgress' | 'signal'> & {
+  readonly cacheDir?: string;
+};
 
 /**
  * Makes the local checkpoint store what the job's checkpoint S3 URI holds (through the object

@@ -2,19 +2,33 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputChannel, TrainingJob } from '../job/trainingJob';
 import { materializeShare } from './channels/channelFolder';
-import { addCacheStats, type CacheProgress, type CacheStats } from './channels/objectCache';
+import {
+  addCacheStats,
+  checkDownload,
+  defaultCacheDir,
+  downloadBudget,
+  missingBytes,
+  type CacheProgress,
+  type CacheStats,
+  type DownloadBudget,
+} from './channels/objectCache';
 import { startPipeChannel, type PipeChannel } from './channels/pipeChannel';
-import { prepareChannel } from './channels/prepareChannel';
+import { fetchChannel, listChannel, type ListedChannel } from './channels/prepareChannel';
 import type { ChannelItem, S3Reader } from './channels/types';
 import { displayPath } from '../lint/lintGate';
+import { forgetRunFolder, OWNER_FILE, ownerFileContent, registerRunFolder, RUN_VIEWS } from './leftovers';
 import { SmctError } from '../errors';
 
 export interface InputOptions {
   /** How S3 is read; made on first use, so that a job with local channels only never needs AWS. */
   readonly s3?: () => S3Reader;
+  /** The run's download budget, shared with its other fetches (checkpoints); without it, one from maxDownloadBytes and confirmDownload. */
+  readonly budget?: DownloadBudget;
   /** Past this many bytes still to download, `confirmDownload` is asked, or the run refused. */
   readonly maxDownloadBytes?: number;
   readonly confirmDownload?: (bytes: number) => Promise<boolean>;
+  /** Default: defaultCacheDir(). */
+  readonly cacheDir?: string;
   readonly onDownload?: (progress: DownloadProgress) => void;
   readonly onWarning?: (message: string) => void;
   readonly signal?: AbortSignal;
@@ -47,29 +61,44 @@ export interface PreparedInputs {
 /**
  * Every channel as SageMaker gives it to each host. File and FastFile channels are folders at
  * /opt/ml/input/data/<channel>, mounted read-only (the run never changes the user's files or the
- * cache): a local folder as it is when every host gets all of it, otherwise a folder per share
- * (ShardedByS3Key) made of links to the cached objects. Pipe channels are FIFOs, started per run
- * of the containers (startPipes).
+ * cache): a local folder as it is when every host gets all of it, otherwise a folder of links in
+ * channelViewsFolder (one for all hosts, or one per share when ShardedByS3Key): to the cached
+ * objects, or to a sharded local folder's files (copied when that folder is on another file
+ * system than the cache: a local sample is small, and one place for every view keeps the
+ * clean-up simple). Pipe channels are FIFOs, started per run of the containers (startPipes).
+ * Whoever calls this removes the views with removeChannelViews(root) when the run ends.
  */
 export async function prepareInputs(job: TrainingJob, hosts: readonly string[], root: string, options: InputOptions = {}): Promise<PreparedInputs> {
   for (const input of job.inputs) checkLocalFolder(job, input);
   const perHost = hosts.map(() => ({ mounts: [] as string[], pipes: [] as PipeSpec[], folderChannels: [] as string[] }));
-  let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const budget = options.budget ?? downloadBudget(options.maxDownloadBytes, options.confirmDownload);
+  const channelOptions = { reader: options.s3, cacheDir, budget, onProgress: options.onDownload, signal: options.signal };
+  // Every channel listed first, so that the run's download is checked (and asked about) once, for its total.
+  const listed: ListedChannel[] = [];
   for (const input of job.inputs) {
-    const target = `/opt/ml/input/data/${input.name}`;
     if (input.inputMode !== 'Pipe') perHost.forEach((host) => host.folderChannels.push(input.name));
     if (input.source.kind === 'local' && input.inputMode !== 'Pipe' && input.distribution === 'FullyReplicated' && input.s3DataType === 'S3Prefix') {
       // The user's folder, read-only, the same for every host: nothing to list or link.
-      perHost.forEach((host) => host.mounts.push('-v', `${input.source.kind === 'local' ? input.source.path : ''}:${target}:ro`));
+      perHost.forEach((host) => host.mounts.push('-v', `${input.source.kind === 'local' ? input.source.path : ''}:${channelTarget(input)}:ro`));
       continue;
     }
-    const prepared = await prepareChannel(input, hosts.length, {
-      reader: options.s3,
-      maxDownloadBytes: options.maxDownloadBytes,
-      confirm: options.confirmDownload,
-      onProgress: options.onDownload,
-      signal: options.signal,
-    });
+    listed.push(await listChannel(input, hosts.length, channelOptions));
+  }
+  const fromS3 = listed.filter((channel) => channel.objects.length > 0);
+  await checkDownload(
+    budget,
+    missingBytes(
+      fromS3.flatMap((channel) => channel.objects),
+      cacheDir,
+    ),
+    fromS3.map((channel) => channel.source).join(', '),
+  );
+  let downloads: CacheStats = { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 };
+  const views = viewsMaker(root, cacheDir);
+  for (const channel of listed) {
+    const input = channel.channel;
+    const prepared = await fetchChannel(channel, channelOptions);
     for (const warning of prepared.warnings) options.onWarning?.(warning);
     downloads = addCacheStats(downloads, prepared.stats);
     if (input.inputMode === 'Pipe') {
@@ -77,15 +106,55 @@ export async function prepareInputs(job: TrainingJob, hosts: readonly string[], 
       continue;
     }
     // Every host gets the same objects when they are not sharded: one folder serves them all.
-    const shared = input.distribution === 'FullyReplicated' ? path.join(root, 'channels', input.name) : undefined;
+    const shared = input.distribution === 'FullyReplicated' ? path.join(views(), 'all', input.name) : undefined;
     if (shared) materializeShare(prepared.shares[0], shared);
     perHost.forEach((host, i) => {
-      const folder = shared ?? path.join(root, 'channels', hosts[i], input.name);
+      const folder = shared ?? path.join(views(), hosts[i], input.name);
       if (!shared) materializeShare(prepared.shares[i], folder);
-      host.mounts.push('-v', `${folder}:${target}:ro`);
+      host.mounts.push('-v', `${folder}:${channelTarget(input)}:ro`);
     });
   }
   return { hosts: perHost, downloads };
+}
+
+/**
+ * Where a run keeps its channel folders: in the cache, beside the objects they hard-link, so that
+ * they are links even when os.tmpdir() (the run folder) is another file system (a tmpfs /tmp):
+ * copies there would cost the channel's size again. Named after the run folder; removed with it
+ * (removeChannelViews), by a process that must exit at once, or as a leftover of a dead run.
+ */
+export function channelViewsFolder(root: string, cacheDir: string = defaultCacheDir()): string {
+  return path.join(cacheDir, RUN_VIEWS, path.basename(root));
+}
+
+/** The run is over: its channel folders go (the cached objects they link stay). */
+export function removeChannelViews(root: string, cacheDir?: string): void {
+  const folder = channelViewsFolder(root, cacheDir);
+  try {
+    fs.rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // Called as a run ends, whatever its outcome: what stays is swept by the next run's cleanUpLeftovers.
+  }
+  forgetRunFolder(folder);
+}
+
+/** The run's views folder, made (with its owner file, and noted for a hard exit) the first time one is needed. */
+function viewsMaker(root: string, cacheDir: string): () => string {
+  const folder = channelViewsFolder(root, cacheDir);
+  let made = false;
+  return () => {
+    if (!made) {
+      fs.mkdirSync(folder, { recursive: true });
+      registerRunFolder(folder);
+      fs.writeFileSync(path.join(folder, OWNER_FILE), ownerFileContent());
+      made = true;
+    }
+    return folder;
+  };
+}
+
+function channelTarget(input: InputChannel): string {
+  return `/opt/ml/input/data/${input.name}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultCacheDir } from './channels/objectCache';
 import { docker } from './docker';
 
 /**
@@ -25,6 +26,12 @@ export function ownerLabels(runId: string, jobName: string): string[] {
     ...['--label', `smct.pid=${process.pid}`, '--label', `smct.host=${OWNER_HOST}`],
   ];
 }
+
+/** The file in each of a run's folders that says which process made it. */
+export const OWNER_FILE = 'owner.pid';
+
+/** The folder of the S3 cache that holds each run's channel folders (see channelViewsFolder in inputs.ts). */
+export const RUN_VIEWS = 'runs';
 
 /** What a run writes into its temporary folder, to be recognised as a leftover later. */
 export function ownerFileContent(): string {
@@ -55,10 +62,22 @@ export async function cleanUpLeftovers(): Promise<void> {
       .map(([id]) => id);
     if (orphans.length > 0) await docker(kind === 'container' ? ['rm', '--force', '--volumes', ...orphans] : ['network', 'rm', ...orphans]);
   }
-  for (const name of fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(FOLDER_PREFIX))) {
-    const folder = path.join(os.tmpdir(), name);
+  removeDeadRunFolders(os.tmpdir(), FOLDER_PREFIX);
+  removeDeadRunFolders(path.join(defaultCacheDir(), RUN_VIEWS));
+}
+
+/** Removes the folders in `parent` (whose names start with `prefix`) whose owner file names a process of this machine that is gone. */
+export function removeDeadRunFolders(parent: string, prefix = ''): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent).filter((entry) => entry.startsWith(prefix));
+  } catch {
+    return; // No such folder: no run has made one.
+  }
+  for (const name of names) {
+    const folder = path.join(parent, name);
     try {
-      const [pid, host] = fs.readFileSync(path.join(folder, 'owner.pid'), 'utf8').trim().split(' ');
+      const [pid, host] = fs.readFileSync(path.join(folder, OWNER_FILE), 'utf8').trim().split(' ');
       if (host === OWNER_HOST && !alive(Number(pid))) fs.rmSync(folder, { recursive: true, force: true });
     } catch {
       // Not ours, already gone, or not removable (root-owned files): left for the user.

@@ -10,9 +10,9 @@ import { engineRuntimes, gpuPlan, gpuStartFailure, type GpuPlan } from './gpus';
 import { instanceHardware } from './instanceHardware';
 import { checkPipeSupport } from './pipeSupport';
 import { failureReason } from './failureReason';
-import { pipeDataMount, prepareInputs, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
+import { pipeDataMount, prepareInputs, removeChannelViews, startPipes, type DownloadProgress, type PreparedInputs } from './inputs';
 import type { S3Reader } from './channels/types';
-import type { CacheProgress, CacheStats } from './channels/objectCache';
+import { downloadBudget, type CacheProgress, type CacheStats, type DownloadBudget } from './channels/objectCache';
 import { checkpointsFromS3 } from './checkpointsFromS3';
 import { awsS3Reader, type S3AccessOptions } from './s3Access';
 import { checkUploadTarget, uploadArtifacts, type UploadedArtifacts } from './artifactUpload';
@@ -179,13 +179,15 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     if (network) await dockerOk(['network', 'create', ...ownerLabels(runId, name), network]);
     log.enter('Downloading', 'Downloading input data');
     const s3 = options.s3 ?? awsS3Reader({ jobRegion: job.region, ...options.aws });
+    // One budget for the run: the limit is on all it downloads (every channel, the checkpoints), asked about once.
+    const budget = downloadBudget(options.maxDownloadBytes, options.confirmDownload);
     const inputs = await prepareInputs(job, hosts, root, {
-      ...{ s3, maxDownloadBytes: options.maxDownloadBytes },
+      ...{ s3, budget },
       ...{ confirmDownload: options.confirmDownload, onDownload: options.onDownload, onWarning: options.onWarning, signal: options.signal },
     });
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
     const store = checkpointStore(job, outputRoot);
-    const fromS3 = options.checkpointsFromS3 && store ? await checkpointsFromS3(job, store, s3(), downloadOptions(options, 'checkpoints')) : undefined;
+    const fromS3 = options.checkpointsFromS3 && store ? await checkpointsFromS3(job, store, s3(), downloadOptions(options, 'checkpoints', budget)) : undefined;
     const run: Run = {
       ...{ job, options, name, runId, root, hosts, network, labels: ownerLabels(runId, name), environmentFile, inputs, gpu, log, containers },
       store,
@@ -205,13 +207,14 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     if (keepFolders) keepRunFolder(root);
     else removeRunFolder(root, options);
     forgetRunFolder(root);
+    removeChannelViews(root);
   }
 }
 
-/** The download limit and its questions, for one source of S3 objects. */
-function downloadOptions(options: LocalTrainingOptions, channel: string) {
+/** The run's download budget and its progress, for one source of S3 objects. */
+function downloadOptions(options: LocalTrainingOptions, channel: string, budget: DownloadBudget) {
   return {
-    ...{ maxDownloadBytes: options.maxDownloadBytes, confirm: options.confirmDownload, signal: options.signal },
+    ...{ budget, signal: options.signal },
     onProgress: (progress: CacheProgress) => options.onDownload?.({ ...progress, channel }),
   };
 }

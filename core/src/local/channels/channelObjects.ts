@@ -1,11 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputChannel } from '../../job/trainingJob';
+import { formatBytes } from '../../config/quantities';
 import { SmctError } from '../../errors';
 import type { S3Object, S3Reader } from './types';
 
 /** A local folder with more files than this is refused: listing and linking them would take longer than it is worth. */
 export const MAX_LOCAL_FILES = 1_000_000;
+
+/**
+ * A manifest (or augmented manifest) larger than this is refused before it is read: it is read
+ * whole and parsed in memory, and a local run is for a sample, not a manifest of millions of objects.
+ */
+export const MAX_MANIFEST_BYTES = 100_000_000;
 
 /** HeadObject calls at once for a manifest's entries. */
 const PARALLEL_HEADS = 8;
@@ -46,6 +53,12 @@ export async function channelObjects(channel: InputChannel, sources: ChannelSour
   if (!reader) throw new SmctError('LOCAL_RUN_FAILED', `inputs.${channel.name}: reading ${uri} needs AWS, which this run was not given.`);
   if (channel.s3DataType === 'S3Prefix') return prefixObjects(channel.name, reader, location.bucket, location.key, sources.signal);
   const manifest = await reader.head(location.bucket, location.key, sources.signal);
+  if (manifest.size > MAX_MANIFEST_BYTES) {
+    throw invalid(
+      channel.name,
+      `the manifest ${uri} is larger than the ${formatBytes(MAX_MANIFEST_BYTES)} a local run reads (${manifest.size} bytes); point the channel at a shorter manifest (a sample)`,
+    );
+  }
   const text = (await sources.read(manifest)).toString('utf8');
   if (channel.s3DataType === 'ManifestFile') return manifestObjects(channel.name, uri, text, reader, sources.signal);
   return augmentedLines(channel, uri, text, reader, sources.signal);
@@ -160,7 +173,10 @@ function localFiles(channel: string, folder: string): ChannelUnit[] {
         if (files.length >= MAX_LOCAL_FILES) {
           throw invalid(channel, `${folder} has more than ${MAX_LOCAL_FILES} files, too many for a local run; point the channel at a sample`);
         }
-        files.push({ kind: 'file', relative: name, file: child, size: fs.statSync(child).size });
+        // A link's target, not the link: a channel folder hard-links the file, and a hard link to a
+        // symlink would be a link to a path of this machine, dangling in the container.
+        const file = entry.isSymbolicLink() ? fs.realpathSync(child) : child;
+        files.push({ kind: 'file', relative: name, file, size: fs.statSync(file).size });
       }
     }
   };

@@ -39,12 +39,61 @@ export function addCacheStats(a: CacheStats, b: CacheStats): CacheStats {
   };
 }
 
+/**
+ * What one run may download without asking, shared by all its fetches (every channel, the
+ * checkpoints): the limit is the run's, not each fetch's. `used` counts the bytes fetched so far;
+ * once the user has confirmed going past the limit, the run is not asked again.
+ */
+export interface DownloadBudget {
+  readonly limit: number;
+  used: number;
+  confirmed: boolean;
+  /** Asked with the run's total when it would pass the limit (VS Code prompts); without it, that is refused. */
+  readonly confirm?: (bytes: number) => Promise<boolean>;
+}
+
+/** One run's budget: DEFAULT_MAX_DOWNLOAD_BYTES unless told. */
+export function downloadBudget(maxDownloadBytes?: number, confirm?: (bytes: number) => Promise<boolean>): DownloadBudget {
+  return { limit: maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES, used: 0, confirmed: false, confirm };
+}
+
+/**
+ * Makes sure the run may download `bytes` more (from `source`, for messages): within the limit,
+ * or confirmed once for the run's total; refused otherwise. Nothing is counted: fetchObjects
+ * counts what it fetches, so a caller may check a whole run's bytes before fetching any.
+ */
+export async function checkDownload(budget: DownloadBudget, bytes: number, source: string): Promise<void> {
+  const total = budget.used + bytes;
+  if (bytes === 0 || total <= budget.limit || budget.confirmed) return;
+  if (budget.confirm) {
+    if (await budget.confirm(total)) {
+      budget.confirmed = true;
+      return;
+    }
+    throw new SmctError('CANCELLED', `Not downloading ${formatBytes(total)} from ${source}.`);
+  }
+  const needs = budget.used > 0 ? `${formatBytes(total)} in all (${formatBytes(bytes)} more from ${source})` : `${formatBytes(total)} more from ${source}`;
+  throw new SmctError(
+    'LOCAL_RUN_FAILED',
+    `The local run needs ${needs}; the limit is ${formatBytes(budget.limit)}: pass --max-download SIZE or point the channel at a sample.`,
+  );
+}
+
+/** The bytes of `objects` the cache does not hold yet (each object once): what fetching them would download. */
+export function missingBytes(objects: readonly S3Object[], cacheDir: string): number {
+  const unique = new Map<string, S3Object>();
+  for (const object of objects) unique.set(cachedFile(cacheDir, object), object);
+  return [...unique].reduce((sum, [file, object]) => sum + (isCached(file, object) ? 0 : object.size), 0);
+}
+
 export interface FetchOptions {
   readonly reader: S3Reader;
   readonly cacheDir: string;
-  /** Default DEFAULT_MAX_DOWNLOAD_BYTES. */
+  /** The run's budget, shared by its fetches; without it, this fetch has one of its own (maxDownloadBytes, confirm). */
+  readonly budget?: DownloadBudget;
+  /** Default DEFAULT_MAX_DOWNLOAD_BYTES; only when no budget is given. */
   readonly maxDownloadBytes?: number;
-  /** Asked when more than maxDownloadBytes must be fetched (VS Code prompts); without it, that is refused. */
+  /** Asked when more than maxDownloadBytes must be fetched (VS Code prompts); without it, that is refused. Only when no budget is given. */
   readonly confirm?: (bytes: number) => Promise<boolean>;
   readonly onProgress?: (progress: CacheProgress) => void;
   readonly signal?: AbortSignal;
@@ -93,7 +142,9 @@ export async function fetchObjects(objects: readonly S3Object[], options: FetchO
   const toFetch = new Set(missing.map(([file]) => file));
   const bytesCached = [...unique].reduce((sum, [file, object]) => sum + (toFetch.has(file) ? 0 : object.size), 0);
   const bytesTotal = missing.reduce((sum, [, object]) => sum + object.size, 0);
-  await checkLimit(bytesTotal, options);
+  const budget = options.budget ?? downloadBudget(options.maxDownloadBytes, options.confirm);
+  await checkDownload(budget, bytesTotal, options.source);
+  budget.used += bytesTotal;
   fs.mkdirSync(path.join(options.cacheDir, 'objects'), { recursive: true });
   const progress = reporter(missing.length, bytesTotal, options.onProgress);
   await inParallel(missing, options.signal, async ([file, object], signal) => {
@@ -111,19 +162,6 @@ export async function fetchObjects(objects: readonly S3Object[], options: FetchO
   });
   progress.flush();
   return { objectsFetched: missing.length, bytesFetched: bytesTotal, objectsCached: cachedCount, bytesCached };
-}
-
-async function checkLimit(bytes: number, options: FetchOptions): Promise<void> {
-  const limit = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
-  if (bytes <= limit) return;
-  if (options.confirm) {
-    if (await options.confirm(bytes)) return;
-    throw new SmctError('CANCELLED', `Not downloading ${formatBytes(bytes)} from ${options.source}.`);
-  }
-  throw new SmctError(
-    'LOCAL_RUN_FAILED',
-    `The local run needs ${formatBytes(bytes)} more from ${options.source}; the limit is ${formatBytes(limit)}: pass --max-download SIZE or point the channel at a sample.`,
-  );
 }
 
 function reporter(objectsTotal: number, bytesTotal: number, onProgress?: (progress: CacheProgress) => void) {

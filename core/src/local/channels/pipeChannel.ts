@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { SmctError } from '../../errors';
 import { RECORDIO_MAX_LENGTH, recordIOHeader, recordIOPadding } from './recordIO';
-import type { ChannelItem } from './types';
+import { itemSize, type ChannelItem } from './types';
 
 export interface PipeChannelOptions {
   /** The host folder the runner bind-mounts at /opt/ml/input/data; the FIFOs are made in it. */
@@ -157,9 +157,9 @@ async function openWhenRead(fifo: string, pollMs: number, signal: AbortSignal): 
 
 async function writeItem(socket: net.Socket, item: ChannelItem, options: PipeChannelOptions, signal: AbortSignal): Promise<void> {
   const wrapped = options.recordWrapper === 'RecordIO';
-  const length = item.kind === 'file' ? item.size : item.data.length;
+  const length = itemSize(item);
   if (wrapped) await write(socket, recordIOHeader(length), signal);
-  if (item.kind === 'record') await write(socket, item.data, signal);
+  if ('data' in item) await write(socket, item.data, signal);
   else await writeFile(socket, item.file, wrapped ? item.size : undefined, options.channel, signal);
   if (wrapped) await write(socket, recordIOPadding(length), signal);
 }
@@ -195,7 +195,7 @@ async function write(socket: net.Socket, chunk: Buffer, signal: AbortSignal): Pr
 
 function checkRecordSizes(channel: string, items: readonly ChannelItem[]): void {
   for (const item of items) {
-    const length = item.kind === 'file' ? item.size : item.data.length;
+    const length = itemSize(item);
     if (length > RECORDIO_MAX_LENGTH) {
       const what = item.kind === 'file' ? item.relative : 'a record of its augmented manifest';
       throw new SmctError(

@@ -23,7 +23,23 @@ export interface S3Object {
 
 /**
  * One unit SageMaker delivers of a channel, in its order: an object (by now a file on this
- * machine, at its path relative to the channel) or, from an augmented manifest, one record.
+ * machine, at its path relative to the channel) or, from an augmented manifest, one record: the
+ * bytes of an attribute given inline, or a file (a "-ref" object in the cache), streamed from
+ * disk so that a manifest's records never sit in memory.
  */
 export type ChannelItem =
-  { readonly kind: 'file'; readonly relative: string; readonly file: string; readonly size: number } | { readonly kind: 'record'; readonly data: Buffer };
+  | {
+      readonly kind: 'file';
+      readonly relative: string;
+      readonly file: string;
+      readonly size: number;
+      /** Where it comes from (s3://bucket/key, a local path), for messages; the relative path when not told. */
+      readonly origin?: string;
+    }
+  | { readonly kind: 'record'; readonly data: Buffer }
+  | { readonly kind: 'record'; readonly file: string; readonly size: number };
+
+/** How many bytes an item streams (before any RecordIO framing). */
+export function itemSize(item: ChannelItem): number {
+  return 'data' in item ? item.data.length : item.size;
+}

@@ -25,6 +25,14 @@ function fileItem(folder: string, relative: string, content: Buffer): ChannelIte
   return { kind: 'file', relative, file, size: content.length };
 }
 
+/** A record of an augmented manifest whose bytes are a file (a "-ref" object in the cache). */
+function recordFile(folder: string, name: string, content: Buffer): ChannelItem {
+  const file = path.join(folder, 'cache', name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return { kind: 'record', file, size: content.length };
+}
+
 /** Starts a channel and tells when each epoch's FIFO is ready. */
 function start(options: Omit<PipeChannelOptions, 'onEpoch'>): { pipe: PipeChannel; ready: (epoch: number) => Promise<string> } {
   const waiting = new Map<number, (fifo: string) => void>();
@@ -70,8 +78,9 @@ test('each epoch is a new FIFO <channel>_<n> carrying every item in order: files
     fileItem(folder, 'a.csv', Buffer.from('alpha\n')),
     { kind: 'record', data: Buffer.from('record\n') } as const,
     fileItem(folder, 'sub/b.bin', big),
+    recordFile(folder, 'ref', Buffer.from('a record streamed from its file\n')),
   ];
-  const expected = Buffer.concat([Buffer.from('alpha\nrecord\n'), big]);
+  const expected = Buffer.concat([Buffer.from('alpha\nrecord\n'), big, Buffer.from('a record streamed from its file\n')]);
   const { pipe, ready } = start({ folder, channel: 'train', items, recordWrapper: 'None' });
   try {
     const first = await ready(0);
@@ -95,10 +104,14 @@ test('RecordIO: each object and each record is wrapped in its own RecordIO recor
     fileItem(folder, 'one', Buffer.from('hello')),
     fileItem(folder, 'empty', Buffer.alloc(0)),
     { kind: 'record', data: Buffer.from('abcd') } as const,
+    recordFile(folder, 'ref-1', Buffer.from('from the cache')),
   ];
   const { pipe, ready } = start({ folder, channel: 'train', items, recordWrapper: 'RecordIO' });
   try {
-    const expected = Buffer.concat([recordIOEncode(Buffer.from('hello')), recordIOEncode(Buffer.alloc(0)), recordIOEncode(Buffer.from('abcd'))]);
+    const expected = Buffer.concat([
+      ...[recordIOEncode(Buffer.from('hello')), recordIOEncode(Buffer.alloc(0)), recordIOEncode(Buffer.from('abcd'))],
+      recordIOEncode(Buffer.from('from the cache')),
+    ]);
     assert.ok((await readAll(await ready(0))).equals(expected));
   } finally {
     await pipe.stop();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+// The module object itself (not a namespace copy): what the code under test calls through, so that it can be mocked.
+import nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isSmctError } from '../../../../core/src/errors';
@@ -7,12 +9,17 @@ import type { InputChannel } from '../../../../core/src/job/trainingJob';
 import { materializeShare } from '../../../../core/src/local/channels/channelFolder';
 import { cachedFile, defaultCacheDir, type CacheProgress } from '../../../../core/src/local/channels/objectCache';
 import { prepareChannel } from '../../../../core/src/local/channels/prepareChannel';
-import type { ChannelItem } from '../../../../core/src/local/channels/types';
+import { MAX_MANIFEST_BYTES } from '../../../../core/src/local/channels/channelObjects';
+import type { ChannelItem, S3Reader } from '../../../../core/src/local/channels/types';
 import { FakeS3, tempFolder } from './fakeS3';
 import { s3Channel } from '../../../helpers/channels';
 
 function placed(items: readonly ChannelItem[]): Array<[string, string]> {
-  return items.map((item) => (item.kind === 'file' ? [item.relative, fs.readFileSync(item.file, 'utf8')] : ['<record>', item.data.toString()]));
+  return items.map((item) =>
+    item.kind === 'file'
+      ? [item.relative, fs.readFileSync(item.file, 'utf8')]
+      : ['<record>', 'data' in item ? item.data.toString() : fs.readFileSync(item.file, 'utf8')],
+  );
 }
 
 function rejectsWith(code: string, message: RegExp) {
@@ -133,7 +140,13 @@ test('ManifestFile: the listed objects at their relative keys, in the manifest�
   s3.put('b', 'm/train.manifest', JSON.stringify([{ prefix: 's3://b/images/' }, 'dog/2.jpg', 'cat/1.jpg']));
   const cacheDir = tempFolder(t);
   const channel = s3Channel('s3://b/m/train.manifest', { s3DataType: 'ManifestFile' });
-  const prepared = await prepareChannel(channel, 1, { reader: () => s3, cacheDir });
+  const progress: Array<CacheProgress & { channel: string }> = [];
+  const prepared = await prepareChannel(channel, 1, { reader: () => s3, cacheDir, onProgress: (p) => progress.push(p) });
+  // The manifest's own fetch is told apart: a printer that saw "train" at 100% would say nothing of the objects.
+  assert.deepEqual(
+    [...new Set(progress.map((p) => `${p.channel} ${p.bytesTotal}`))],
+    [`train manifest ${(await s3.head('b', 'm/train.manifest')).size}`, 'train 8'],
+  );
   assert.deepEqual(placed(prepared.shares[0]), [
     ['dog/2.jpg', 'dog2'],
     ['cat/1.jpg', 'cat1'],
@@ -175,6 +188,10 @@ test('AugmentedManifestFile: each line’s attributes in order become records; -
     ['<record>', 'JPEG-2'],
     ['<record>', '{"is-a-cat":0}'],
   ]);
+  const [image] = prepared.shares[0];
+  assert.ok(image.kind === 'record' && 'file' in image, 'a -ref record is a file of the cache, not bytes in memory');
+  assert.equal(image.file, cachedFile(cacheDir, await s3.head('b', 'img/1.jpg')));
+  assert.equal(image.size, 6);
   const sharded = await prepareChannel({ ...channel, distribution: 'ShardedByS3Key' }, 2, { reader: () => s3, cacheDir });
   assert.deepEqual(sharded.shares.map(placed), [
     [
@@ -194,6 +211,27 @@ test('AugmentedManifestFile: each line’s attributes in order become records; -
     prepareChannel({ ...channel, attributeNames: ['source-ref', 'label'] }, 1, { reader: () => s3, cacheDir }),
     rejectsWith('LOCAL_RUN_FAILED', /^inputs\.train: line 1 of s3:\/\/b\/aug\.jsonl has no attribute "label"/),
   );
+});
+
+test('a manifest or augmented manifest over MAX_MANIFEST_BYTES is refused in one line before it is read', async (t) => {
+  // Only its size is looked at: a reader that says the manifest is that large and downloads nothing.
+  const s3 = new FakeS3();
+  s3.put('b', 'huge.manifest', '[]');
+  const reader: S3Reader = Object.assign(Object.create(s3) as FakeS3, {
+    head: async (bucket: string, key: string) => ({ ...(await s3.head(bucket, key)), size: MAX_MANIFEST_BYTES + 1 }),
+  });
+  const cacheDir = tempFolder(t);
+  for (const s3DataType of ['ManifestFile', 'AugmentedManifestFile'] as const) {
+    const channel = s3Channel('s3://b/huge.manifest', { s3DataType, inputMode: 'Pipe', attributeNames: ['source-ref'] });
+    await assert.rejects(
+      prepareChannel(channel, 1, { reader: () => reader, cacheDir }),
+      rejectsWith(
+        'LOCAL_RUN_FAILED',
+        /^inputs\.train: the manifest s3:\/\/b\/huge\.manifest is larger than the 100 MB a local run reads \(100000001 bytes\); point the channel at a shorter manifest/,
+      ),
+    );
+  }
+  assert.deepEqual(s3.downloads, []);
 });
 
 test('ShardedByS3Key across 3 hosts: each object on exactly one host; more hosts than objects is a warning', async (t) => {
@@ -238,6 +276,13 @@ test('a local folder: its regular files in sorted order, links out of it left ou
       ['y-in', 'A'],
     ],
   ]);
+  // A link inside the folder is its target: placed in a channel folder, it is a file, not a link the container cannot follow.
+  const link = prepared.shares[1][1];
+  assert.ok(link.kind === 'file');
+  assert.equal(link.file, fs.realpathSync(path.join(folder, 'a.csv')));
+  const view = path.join(root, 'view');
+  materializeShare(prepared.shares[1], view);
+  assert.ok(fs.lstatSync(path.join(view, 'y-in')).isFile(), 'a file in the channel folder, not a symlink');
   assert.deepEqual(prepared.stats, { objectsFetched: 0, bytesFetched: 0, objectsCached: 0, bytesCached: 0 });
   await assert.rejects(
     prepareChannel({ ...channel, source: { kind: 'local', path: path.join(root, 'nope') } }, 1, { cacheDir: root }),
@@ -262,6 +307,43 @@ test('materializeShare: hard links at the relative paths; a path leaving the fol
     );
   }
   assert.ok(!fs.existsSync(path.join(root, 'host1', 'escape')));
+});
+
+test('materializeShare: keys that need one path as a file and a folder are refused in one line naming both, in either order', async (t) => {
+  const root = tempFolder(t);
+  const source = path.join(root, 'cached');
+  fs.writeFileSync(source, 'bytes');
+  const item = (relative: string): ChannelItem => ({ kind: 'file', relative, file: source, size: 5, origin: `s3://b/d/${relative}` });
+  const message =
+    /^The channel's s3:\/\/b\/d\/a\/b and s3:\/\/b\/d\/a\/b\/c clash: "a\/b" would be both a file and a folder in the channel; remove or rename one of them\.$/;
+  assert.throws(() => materializeShare([item('a/b'), item('a/b/c')], path.join(root, 'one')), rejectsWith('LOCAL_RUN_FAILED', message));
+  assert.throws(() => materializeShare([item('a/b/c'), item('a/b')], path.join(root, 'two')), rejectsWith('LOCAL_RUN_FAILED', message));
+  const s3 = new FakeS3();
+  s3.put('b', 'd/a/b', 'file');
+  s3.put('b', 'd/a/b/c', 'under it');
+  const prepared = await prepareChannel(s3Channel('s3://b/d/'), 1, { reader: () => s3, cacheDir: path.join(root, 'cache') });
+  assert.throws(() => materializeShare(prepared.shares[0], path.join(root, 'three')), rejectsWith('LOCAL_RUN_FAILED', message));
+});
+
+test('materializeShare: a hard link refused (EXDEV, EPERM of protected_hardlinks, EACCES) falls back to a copy; other errors are thrown', (t) => {
+  const root = tempFolder(t);
+  const source = path.join(root, 'cached');
+  fs.writeFileSync(source, 'bytes');
+  for (const code of ['EXDEV', 'EPERM', 'EACCES']) {
+    const link = t.mock.method(nodeFs, 'linkSync', () => {
+      throw Object.assign(new Error(code), { code });
+    });
+    const folder = path.join(root, code);
+    materializeShare([{ kind: 'file', relative: 'f.csv', file: source, size: 5 }], folder);
+    link.mock.restore();
+    assert.equal(fs.readFileSync(path.join(folder, 'f.csv'), 'utf8'), 'bytes', code);
+    assert.notEqual(fs.statSync(path.join(folder, 'f.csv')).ino, fs.statSync(source).ino, `${code}: a copy`);
+  }
+  const link = t.mock.method(nodeFs, 'linkSync', () => {
+    throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+  });
+  assert.throws(() => materializeShare([{ kind: 'file', relative: 'f.csv', file: source, size: 5 }], path.join(root, 'full')), /ENOSPC/);
+  link.mock.restore();
 });
 
 test('the cache folder: SMCT_CACHE_DIR, else XDG_CACHE_HOME/smct/s3, else the platform’s cache folder', () => {
