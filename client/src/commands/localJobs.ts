@@ -258,7 +258,7 @@ export class LocalJobs implements vscode.Disposable {
             cpu: hardware.cpu,
             aws: awsSettings(),
             onDownload: ({ channel, bytesDone, bytesTotal }) =>
-              progress.report({ message: `Downloading ${channel}: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` }),
+              bytesTotal > 0 && progress.report({ message: `Downloading ${channel}: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` }),
             confirmDownload: confirmDownload,
             onWarning: (message) => this.output.appendLine(`Warning: ${message}`),
             onNotice: (message) => this.output.appendLine(message),
