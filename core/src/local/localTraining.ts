@@ -183,7 +183,7 @@ export async function runLocalTraining(job: TrainingJob, options: LocalTrainingO
     const budget = downloadBudget(options.maxDownloadBytes, options.confirmDownload);
     const inputs = await prepareInputs(job, hosts, root, {
       ...{ s3, budget },
-      ...{ confirmDownload: options.confirmDownload, onDownload: options.onDownload, onWarning: options.onWarning, signal: options.signal },
+      ...{ onDownload: options.onDownload, onWarning: options.onWarning, signal: options.signal },
     });
     const environmentFile = writeEnvironmentFile(root, containerEnvironment(job, name));
     const store = checkpointStore(job, outputRoot);
