@@ -29,6 +29,12 @@ export type SmctErrorCode =
   | 'LOCAL_RUN_FAILED'
   /** The instance type has GPUs (or Neuron devices) that this machine's Docker engine cannot give: run on the CPU when asked. */
   | 'ACCELERATOR_UNAVAILABLE'
+  /** A local endpoint did not become healthy, or died (smct serve --local). */
+  | 'SERVE_FAILED'
+  /** A local batch transform failed: the container, or records it refused. */
+  | 'TRANSFORM_FAILED'
+  /** An endpoint on SageMaker failed to create or update (its FailureReason is the message). */
+  | 'ENDPOINT_FAILED'
   /** AWS: credentials missing, expired or refused. */
   | 'AWS_CREDENTIALS'
   /** AWS: a permission is missing. */
@@ -61,6 +67,9 @@ export const EXIT_CODES: Readonly<Record<SmctErrorCode, number>> = {
   BUILD_FAILED: 1,
   LOCAL_RUN_FAILED: 1,
   ACCELERATOR_UNAVAILABLE: 1,
+  SERVE_FAILED: 1,
+  TRANSFORM_FAILED: 1,
+  ENDPOINT_FAILED: 1,
   AWS_CREDENTIALS: 1,
   AWS_ACCESS: 1,
   AWS_QUOTA: 1,

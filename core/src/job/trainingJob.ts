@@ -4,6 +4,7 @@ import type { FileProblem, LocatedProblem } from '../config/fileProblems';
 import { SchemaFile } from '../config/jsonFile';
 import { SmctError } from '../errors';
 import { channelProblems } from './channelChecks';
+import { servingSpec, type ServingJson, type ServingSpec } from './servingSection';
 
 /** The job file's conventional name, next to the Dockerfile. */
 export const JOB_FILE_NAME = 'sagemaker-job.json';
@@ -55,6 +56,8 @@ export interface TrainingJob {
   readonly roleArn?: string;
   readonly region?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** How the model is served (the `serving` section, defaults applied even when it is absent). */
+  readonly serving: ServingSpec;
 }
 
 interface JobFileJson {
@@ -88,6 +91,7 @@ interface JobFileJson {
   roleArn?: string;
   region?: string;
   tags?: Record<string, string>;
+  serving?: ServingJson;
 }
 
 const jobFile = new SchemaFile<JobFileJson>(
@@ -138,10 +142,12 @@ function normalize(file: string, json: JobFileJson): TrainingJob {
   const folder = path.dirname(file);
   const context = path.resolve(folder, json.build?.context ?? '.');
   const outputPath = json.output?.path ?? 'output';
+  const image = json.image ?? '';
+  const baseJobName = json.baseJobName ?? baseNameFromImage(image);
   return {
     file,
-    baseJobName: json.baseJobName ?? baseNameFromImage(json.image ?? ''),
-    image: json.image ?? '',
+    baseJobName,
+    image,
     repository: json.repository,
     build: {
       dockerfile: json.build?.dockerfile ? path.resolve(folder, json.build.dockerfile) : path.join(context, 'Dockerfile'),
@@ -181,6 +187,7 @@ function normalize(file: string, json: JobFileJson): TrainingJob {
     roleArn: json.roleArn,
     region: json.region,
     tags: json.tags ?? {},
+    serving: servingSpec(json.serving, folder, { image, baseJobName }),
   };
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { servingSpec } from '../../../core/src/job/servingSection';
 import type { TrainingJob } from '../../../core/src/job/trainingJob';
 import { docker, imageExists } from '../../../core/src/local/docker';
 import { runLocalTraining } from '../../../core/src/local/localTraining';
@@ -162,6 +163,7 @@ export function localJob(job: TrainingJobInfo, context: RunnerContext, options: 
     roleArn: request.RoleArn,
     region: job.region,
     tags: Object.fromEntries((request.Tags ?? []).map((tag) => [tag.Key, tag.Value])),
+    serving: servingSpec(undefined, context.workDir, { image: spec?.TrainingImage as string, baseJobName: job.name }),
   };
 }
 
