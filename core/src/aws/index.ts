@@ -8,6 +8,7 @@ export type { UploadProgress } from './inputUpload';
 export { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
+export { invokeEndpoint } from './invokeEndpoint';
 export { s3Reader } from './s3Reader';
 export { logLineFormatter, TrainingLogReader, type LogLine } from './logStreams';
 export {
