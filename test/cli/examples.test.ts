@@ -21,3 +21,7 @@ test('the README example: the broken Dockerfile shows the CMD mistake and the hi
 test('the working training example is clean', () => {
   assert.deepEqual(lintJson('examples/training/Dockerfile'), []);
 });
+
+test('the serving example is clean', () => {
+  assert.deepEqual(lintJson('examples/serving/Dockerfile'), []);
+});
