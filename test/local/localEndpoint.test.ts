@@ -141,6 +141,19 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     assertNothingLeft();
   });
 
+  test('listening on another port for a while: fails before the window ends', async () => {
+    const error = await failure(startLocalEndpoint(job({ environment: { SERVE_MODE: 'wrong-port' } }), { port: 0, startupHealthCheckSeconds: 600 }));
+    assert.match(error.message, /listens on port 8081, not on 8080: .* \(it has listened only there for 10 s; not waiting for the rest of the window\)\.$/);
+    assertNothingLeft();
+  });
+
+  test('nothing answering within the window: said so', async () => {
+    const error = await failure(startLocalEndpoint(job({ environment: { SERVE_MODE: 'slow', SERVE_DELAY: '60' } }), { port: 0, startupHealthCheckSeconds: 3 }));
+    assert.ok(isSmctError(error, 'SERVE_FAILED'), String(error));
+    assert.match(error.message, /health check\. Nothing answered GET \/ping on the container's port 8080 within the 3 s startup health-check window\.$/);
+    assertNothingLeft();
+  });
+
   test('a crash at start: the exit code and the last lines', async () => {
     const error = await failure(startLocalEndpoint(job({ environment: { SERVE_MODE: 'crash' } }), { port: 0, startupHealthCheckSeconds: 60 }));
     assert.ok(isSmctError(error, 'SERVE_FAILED'), String(error));

@@ -245,7 +245,12 @@ async function waitForPing(
     }
     const wrongFor = wrongPortSince === undefined ? undefined : Date.now() - wrongPortSince;
     const wrongPort = wrongFor === undefined ? undefined : wrongPortMessage(plan.containerPort, wrongPorts);
-    if (wrongPort && wrongFor !== undefined && wrongFor >= WRONG_PORT_FAIL_EARLY_MS) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${wrongPort}.`);
+    if (wrongPort && wrongFor !== undefined && wrongFor >= WRONG_PORT_FAIL_EARLY_MS) {
+      throw new SmctError(
+        'SERVE_FAILED',
+        `${PING_FAILURE} ${wrongPort} (it has listened only there for ${WRONG_PORT_FAIL_EARLY_MS / 1000} s; not waiting for the rest of the window).`,
+      );
+    }
     if (Date.now() >= deadline) {
       const window = `the ${plan.windowSeconds} s startup health-check window`;
       const what = wrongPort
