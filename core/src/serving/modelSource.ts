@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as tar from 'tar';
 import type { ModelSource } from '../job/servingSection';
 import type { TrainingJob } from '../job/trainingJob';
+import { formatBytes } from '../config/quantities';
 import { SmctError } from '../errors';
 import { defaultCacheDir, fetchObjects, cachedFile, type CacheProgress } from '../local/channels/objectCache';
 import type { S3Object, S3Reader } from '../local/channels/types';
@@ -202,7 +203,12 @@ function removeModelFolder(folder: string): void {
  * "..", a link whose target leaves the folder, a device) and what no model needs (more than
  * MAX_MODEL_ENTRIES entries or MAX_MODEL_BYTES bytes): the archive may come from anyone's bucket.
  */
-export async function extractBounded(file: string, target: string, origin: string): Promise<void> {
+export async function extractBounded(
+  file: string,
+  target: string,
+  origin: string,
+  limits: { readonly maxEntries: number; readonly maxBytes: number } = { maxEntries: MAX_MODEL_ENTRIES, maxBytes: MAX_MODEL_BYTES },
+): Promise<void> {
   fs.mkdirSync(target, { recursive: true });
   let problem: string | undefined;
   let entries = 0;
@@ -220,9 +226,9 @@ export async function extractBounded(file: string, target: string, origin: strin
       filter: (entryPath, entry) => {
         const stat = entry as tar.ReadEntry;
         if (problem) return false;
-        if (++entries > MAX_MODEL_ENTRIES) return refuse(`it has more than ${MAX_MODEL_ENTRIES} entries`);
+        if (++entries > limits.maxEntries) return refuse(`it has more than ${limits.maxEntries} entries`);
         bytes += stat.size ?? 0;
-        if (bytes > MAX_MODEL_BYTES) return refuse(`it holds more than ${MAX_MODEL_BYTES / 1024 ** 3} GiB`);
+        if (bytes > limits.maxBytes) return refuse(`it holds more than ${formatBytes(limits.maxBytes)}`);
         if (escapes(target, entryPath)) return refuse(`the entry ${entryPath} lies outside the model folder`);
         if (stat.type === 'SymbolicLink' || stat.type === 'Link') {
           const base = stat.type === 'Link' ? target : path.dirname(path.resolve(target, entryPath));
