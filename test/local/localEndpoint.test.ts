@@ -242,6 +242,20 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     assertNothingLeft();
   });
 
+  test('a host port already in use: said so, nothing left', async () => {
+    const busy = http.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const error = await failure(startLocalEndpoint(job({}), { port, startupHealthCheckSeconds: 10 }));
+      assert.ok(isSmctError(error, 'SERVE_FAILED'), String(error));
+      assert.equal(error.message, `Port ${port} of 127.0.0.1 is already in use: pick another with --port (0 picks a free one).`);
+    } finally {
+      busy.close();
+    }
+    assertNothingLeft();
+  });
+
   test('aborting before InService: CANCELLED, nothing left', async () => {
     const abort = new AbortController();
     const options: LocalEndpointOptions = {

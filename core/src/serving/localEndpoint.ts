@@ -140,7 +140,7 @@ export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpoin
     cleanUpFolders();
     throw error;
   }
-  return followStart({ job, options, image, container, containerPort, multiModel, windowSeconds, model, cleanUpFolders });
+  return followStart({ job, options, image, container, containerPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
 }
 
 interface StartPlan {
@@ -151,6 +151,8 @@ interface StartPlan {
   readonly containerPort: number;
   readonly multiModel: boolean;
   readonly windowSeconds: number;
+  /** The port asked for on 127.0.0.1 (0: Docker picks one). */
+  readonly hostPort: number;
   readonly model: PreparedModel;
   readonly cleanUpFolders: () => void;
 }
@@ -173,6 +175,10 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
   const started = await docker(['start', container]);
   if (started.code !== 0) {
     await removeAll();
+    if (/port is already allocated|address already in use/i.test(started.stderr)) {
+      // Not the container's fault: SageMaker's words would mislead.
+      throw new SmctError('SERVE_FAILED', `Port ${plan.hostPort} of 127.0.0.1 is already in use: pick another with --port (0 picks a free one).`);
+    }
     throw new SmctError('SERVE_FAILED', `${PING_FAILURE} The container could not start: ${dockerStartError(started.stderr)}`);
   }
   const out = splitter(onLine);
