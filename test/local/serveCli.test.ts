@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { cleanUpLeftovers } from '../../core/src/local/leftovers';
 import { BUSYBOX_DOCKERFILE, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
 import { smctSync, startSmct } from '../helpers/smctProcess';
 
@@ -66,6 +67,19 @@ describe('smct serve --local as a child process', { skip: dockerMissing() ?? fal
     assert.equal(done.code, 130, done.stderr);
     assert.match(done.stdout, /^\[serve\] GOT SIGTERM$/m);
     assert.match(done.stdout, /^Stopped\.$/m);
+    assert.deepEqual(leftovers(`serve-${BASE}`), { containers: '', networks: '', folders: [] });
+  });
+
+  test('smct killed at once (SIGKILL): its container and folder are swept by the next run as leftovers', async () => {
+    const running = startSmct(['serve', '--local', '--port', '0', '--startup-timeout', '1m'], { cwd: project, env: process.env });
+    await waitFor(() => running.stdout, /InService at http/, running.done);
+    const pid = running.child.pid;
+    running.child.kill('SIGKILL');
+    await running.done;
+    const own = spawnSync('docker', ['ps', '--quiet', '--filter', `label=smct.pid=${pid}`, '--filter', `label=smct.job=serve-${BASE}`], { encoding: 'utf8' });
+    assert.notEqual(own.stdout.trim(), '', 'the killed run should have left its container running');
+    assert.notDeepEqual(leftovers(`serve-${BASE}`).folders, []);
+    await cleanUpLeftovers();
     assert.deepEqual(leftovers(`serve-${BASE}`), { containers: '', networks: '', folders: [] });
   });
 
