@@ -189,7 +189,9 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
   });
   const ended = docker(['wait', container]).then(async (result) => {
     await logs.catch(() => undefined);
-    return { exitCode: Number(result.stdout.trim()), lastLines: [...lastLines] };
+    // `docker wait` prints nothing when the container was removed first (a forced stop): -1 then.
+    const exitCode = result.code === 0 ? Number(result.stdout.trim()) : -1;
+    return { exitCode, lastLines: [...lastLines] };
   });
   let exited: { exitCode: number; lastLines: readonly string[] } | undefined;
   void ended.then((value) => (exited = value)).catch(() => undefined);

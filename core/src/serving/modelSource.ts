@@ -103,9 +103,8 @@ export async function prepareModel(job: TrainingJob, source: ModelSource, multiM
     const names: string[] = [];
     fs.mkdirSync(path.join(folder, 'models'));
     for (const archive of archives.files) {
-      const name = path.basename(archive.origin).replace(/\.tar\.gz$/, '');
-      names.push(name);
-      await extractBounded(archive.file, path.join(folder, 'models', name, 'model'), archive.origin);
+      names.push(archive.name);
+      await extractBounded(archive.file, path.join(folder, 'models', archive.name, 'model'), archive.origin);
     }
     return prepared(names);
   } catch (error) {
@@ -117,23 +116,23 @@ export async function prepareModel(job: TrainingJob, source: ModelSource, multiM
 interface Archives {
   /** A folder to mount as it is. */
   readonly folder?: string;
-  readonly files: readonly { readonly file: string; readonly origin: string }[];
+  /** The archives to extract; `name` is the model's under /opt/ml/models (multi-model). */
+  readonly files: readonly { readonly file: string; readonly origin: string; readonly name: string }[];
   readonly origin: string;
 }
 
 async function archivesOf(job: TrainingJob, source: ModelSource, multiModel: boolean, options: PrepareModelOptions): Promise<Archives> {
   if (source.kind === 'latestLocalRun') {
     const file = latestLocalModel(job);
-    // An MME gets the one model, named after its training run.
-    const origin = multiModel ? path.join(path.dirname(path.dirname(path.dirname(file))), `${path.basename(path.dirname(path.dirname(file)))}.tar.gz`) : file;
-    return { files: [{ file, origin }], origin: file };
+    // An MME gets the one model, named after its training run (<output>/<run>/output/model.tar.gz).
+    return { files: [{ file, origin: file, name: path.basename(path.dirname(path.dirname(file))) }], origin: file };
   }
   if (source.kind === 's3') return s3Archives(source.uri, multiModel, options);
   const stat = statOrUndefined(source.path);
   if (!stat) throw new SmctError('FILE_UNREADABLE', `The model ${source.path} does not exist: set "serving.model" (or --model) to a model.tar.gz or a folder.`);
   if (stat.isFile()) {
     if (multiModel) throw new SmctError('USAGE', `A multi-model endpoint serves a folder of *.tar.gz models, and ${source.path} is a file: give the folder.`);
-    return { files: [{ file: source.path, origin: source.path }], origin: source.path };
+    return { files: [{ file: source.path, origin: source.path, name: modelName(source.path) }], origin: source.path };
   }
   if (!multiModel) return { folder: source.path, files: [], origin: source.path };
   const names = safeReaddir(source.path).filter((name) => name.endsWith('.tar.gz'));
@@ -141,7 +140,8 @@ async function archivesOf(job: TrainingJob, source: ModelSource, multiModel: boo
     // A folder already laid out as /opt/ml/models (<name>/model/…) is mounted as it is.
     return { folder: source.path, files: [], origin: source.path };
   }
-  return { files: names.map((name) => ({ file: path.join(source.path, name), origin: path.join(source.path, name) })), origin: source.path };
+  const files = names.map((name) => ({ file: path.join(source.path, name), origin: path.join(source.path, name), name: modelName(name) }));
+  return { files, origin: source.path };
 }
 
 /** The model archives at an S3 URI (one object; for a multi-model endpoint, every *.tar.gz under the prefix), through the shared cache. */
@@ -164,9 +164,14 @@ async function s3Archives(uri: string, multiModel: boolean, options: PrepareMode
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   await fetchObjects(objects, { reader, cacheDir, signal: options.signal, source: uri, onProgress: options.onDownload });
   return {
-    files: objects.map((object) => ({ file: cachedFile(cacheDir, object), origin: `s3://${object.bucket}/${object.key}` })),
+    files: objects.map((object) => ({ file: cachedFile(cacheDir, object), origin: `s3://${object.bucket}/${object.key}`, name: modelName(object.key) })),
     origin: uri,
   };
+}
+
+/** A multi-model endpoint's model name: the archive's name without .tar.gz (`models/alpha.tar.gz` → `alpha`). */
+function modelName(file: string): string {
+  return path.posix.basename(file.split(path.sep).join('/')).replace(/\.tar\.gz$/, '');
 }
 
 /** `-v source:target` splits at every ":": a folder with one in its path cannot be mounted as it is. */
