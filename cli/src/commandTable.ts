@@ -3,6 +3,7 @@ import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } fro
 import { checkCommand } from './check';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
+import { serveCommand } from './serveCommand';
 import type { Io } from './io';
 import { SmctError } from '../../core/src';
 
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'build', synopsis: '', summary: "lint, build and check the job's image (sagemaker-job.json)", run: buildCommand },
   { name: 'check', synopsis: 'IMAGE', summary: 'check a built image for what makes SageMaker fail to start it', run: checkCommand },
   { name: 'train', synopsis: '--local', summary: 'run the training job on the local Docker engine, as SageMaker would', run: trainCommand },
+  { name: 'serve', synopsis: '--local', summary: 'serve the model on the local Docker engine, as SageMaker hosting would', run: serveCommand },
   { name: 'push', synopsis: '', summary: "push the job's image to Amazon ECR", run: pushCommand },
   { name: 'submit', synopsis: '', summary: 'build, check, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },

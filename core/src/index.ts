@@ -62,3 +62,13 @@ export type { DownloadProgress } from './local/inputs';
 export { loadAws, type Aws } from './aws/load';
 export { parseImageReference } from './aws/imageReference';
 export type { AwsClients, AwsProfile, AwsTarget, FollowProgress, LogLine, PushResult, StopOutcome, SubmittedJob, UploadProgress } from './aws/index';
+export {
+  startLocalEndpoint,
+  PING_FAILURE,
+  LOCAL_BIND_TO_PORT,
+  LOCAL_SAFE_PORT_RANGE,
+  type LocalEndpoint,
+  type LocalEndpointOptions,
+} from './serving/localEndpoint';
+export type { ModelSource, ServingSpec } from './job/servingSection';
+export { latestLocalModel, prepareModel, extractBounded, type PreparedModel, type PrepareModelOptions } from './serving/modelSource';

@@ -1,10 +1,20 @@
-// CONTRACT STUB (lead): the signatures the transform and VS Code work is written against. The
-// "serve-local" work replaces the body; the signatures change only by agreement.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { TrainingJob } from '../job/trainingJob';
 import type { ModelSource } from '../job/servingSection';
-import type { S3AccessOptions } from '../local/s3Access';
+import { awsS3Reader, type S3AccessOptions } from '../local/s3Access';
 import type { S3Reader } from '../local/channels/types';
+import type { CacheProgress } from '../local/channels/objectCache';
+import { docker, imageExists } from '../local/docker';
+import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, OWNER_FILE, ownerLabels, registerRunFolder } from '../local/leftovers';
+import { writeEnvironmentFile } from '../local/jobValues';
 import { SmctError } from '../errors';
+import { CONTAINER_PORT, LABELS, PING_TIMEOUT_MS, SERVING_STOP_GRACE_SECONDS } from './hostingContract';
+import { listeningPorts } from './listeningPorts';
+import { prepareModel, type PreparedModel } from './modelSource';
 
 export interface LocalEndpointOptions {
   /** Each line the container prints. */
@@ -26,6 +36,8 @@ export interface LocalEndpointOptions {
   readonly aws?: S3AccessOptions;
   /** Stands in for S3 (tests). */
   readonly s3?: () => S3Reader;
+  /** Progress of an S3 model's download (only what the cache does not hold yet). */
+  readonly onDownload?: (progress: CacheProgress) => void;
 }
 
 /** A serving container that answered GET /ping with 200. */
@@ -40,7 +52,28 @@ export interface LocalEndpoint {
   stop(graceSeconds?: number): Promise<void>;
   /** Settles when the container ends, whoever ended it: its exit code and, for a crash, its last log lines. */
   readonly ended: Promise<{ readonly exitCode: number; readonly lastLines: readonly string[] }>;
+  /** The names of the models under /opt/ml/models (multi-model endpoints), for `POST /models`. */
+  readonly models?: readonly string[];
 }
+
+/** SageMaker's words when a container never passes the health check (aws/amazon-sagemaker-examples#210). */
+export const PING_FAILURE = 'The primary container for production variant AllTraffic did not pass the ping health check.';
+
+/**
+ * The port a bind-to-port image is told to listen on, and the range it may take more from: not
+ * 8080, so that an image which declares the label and still listens on 8080 fails here as it
+ * would behind SageMaker's multi-container endpoint. SageMaker does not document its values;
+ * these are ours, and SAGEMAKER_SAFE_PORT_RANGE excludes the bound port.
+ */
+export const LOCAL_BIND_TO_PORT = 9081;
+export const LOCAL_SAFE_PORT_RANGE = '9082-9099';
+
+/** How many of the container's last log lines a failure quotes. */
+const LAST_LINES = 15;
+/** A container listening on other ports only, for this long, fails before the window ends: it will not change its mind. */
+const WRONG_PORT_FAIL_EARLY_MS = 10_000;
+/** Between two pings that were answered (or refused) at once. */
+const PING_INTERVAL_MS = 250;
 
 /**
  * Starts the job's serving image as SageMaker hosting does (`docker run IMAGE serve`, the model
@@ -49,7 +82,290 @@ export interface LocalEndpoint {
  * does not (no answer, wrong port, a crash with its last lines); nothing is left behind.
  */
 export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpointOptions = {}): Promise<LocalEndpoint> {
-  void job;
-  void options;
-  throw new SmctError('SERVE_FAILED', 'not implemented yet');
+  const serving = job.serving;
+  const image = serving.image;
+  const windowSeconds = options.startupHealthCheckSeconds ?? serving.startupHealthCheckSeconds;
+  const hostPort = options.port ?? serving.port;
+  checkStartOptions(image, windowSeconds, hostPort);
+  const [, present] = await Promise.all([cleanUpLeftovers(), imageExists(image)]);
+  if (!present) throw new SmctError('IMAGE_MISSING', `The serving image ${image} is not on this machine: build it first (smct build).`);
+  const labels = await imageLabels(image);
+  const multiModel = serving.mode === 'MultiModel';
+  if (multiModel && labels[LABELS.multiModels] !== 'true') {
+    // SageMaker refuses CreateModel in MultiModel mode for such an image.
+    throw new SmctError(
+      'SERVE_FAILED',
+      `The image ${image} does not declare ${LABELS.multiModels}=true: a multi-model endpoint cannot use it (add the LABEL to its Dockerfile).`,
+    );
+  }
+  const bindToPort = labels[LABELS.acceptBindToPort] === 'true';
+  const containerPort = bindToPort ? LOCAL_BIND_TO_PORT : CONTAINER_PORT;
+  options.onStatus?.('Downloading');
+  const model = await prepareModel(job, options.model ?? serving.model, multiModel, {
+    s3: options.s3 ?? awsS3Reader({ jobRegion: job.region, ...options.aws }),
+    signal: options.signal,
+    onDownload: options.onDownload,
+    name: job.baseJobName,
+  });
+  const runFolder = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}serve-${job.baseJobName.replace(/[^a-zA-Z0-9-]/g, '-')}-env-`));
+  registerRunFolder(runFolder);
+  fs.writeFileSync(path.join(runFolder, OWNER_FILE), ownerFileContent());
+  const cleanUpFolders = (): void => {
+    model.remove();
+    fs.rmSync(runFolder, { recursive: true, force: true });
+    forgetRunFolder(runFolder);
+  };
+  const container = `smct-serve-${job.baseJobName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 30)}-${randomBytes(4).toString('hex')}`;
+  try {
+    const environment = {
+      ...serving.environment,
+      ...(multiModel ? { SAGEMAKER_MULTI_MODEL: 'true' } : {}),
+      ...(bindToPort ? { SAGEMAKER_BIND_TO_PORT: String(LOCAL_BIND_TO_PORT), SAGEMAKER_SAFE_PORT_RANGE: LOCAL_SAFE_PORT_RANGE } : {}),
+      ...options.environment,
+    };
+    checkEnvironment(environment);
+    const envFile = writeEnvironmentFile(runFolder, environment);
+    const args = [
+      ...['create', '--name', container, ...ownerLabels(container, `serve-${job.baseJobName}`), '--env-file', envFile, ...model.mounts],
+      ...['-p', `127.0.0.1:${hostPort === 0 ? '' : hostPort}:${containerPort}`, image, 'serve'],
+    ];
+    options.onStatus?.('Starting');
+    const created = await docker(args);
+    if (created.code !== 0) throw new SmctError('SERVE_FAILED', `docker could not create the serving container: ${firstLine(created.stderr)}`);
+  } catch (error) {
+    await removeContainer(container);
+    cleanUpFolders();
+    throw error;
+  }
+  return followStart({ job, options, image, container, containerPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
+}
+
+interface StartPlan {
+  readonly job: TrainingJob;
+  readonly options: LocalEndpointOptions;
+  readonly image: string;
+  readonly container: string;
+  readonly containerPort: number;
+  readonly multiModel: boolean;
+  readonly windowSeconds: number;
+  /** The port asked for on 127.0.0.1 (0: Docker picks one). */
+  readonly hostPort: number;
+  readonly model: PreparedModel;
+  readonly cleanUpFolders: () => void;
+}
+
+/** Starts the created container, follows its logs, and waits for /ping; on any failure removes everything. */
+async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
+  const { options, container } = plan;
+  const lastLines: string[] = [];
+  const onLine = (line: string): void => {
+    lastLines.push(line);
+    if (lastLines.length > LAST_LINES) lastLines.shift();
+    options.onLog?.(line);
+  };
+  let removed: Promise<void> | undefined;
+  const removeAll = (): Promise<void> =>
+    (removed ??= (async () => {
+      await removeContainer(container);
+      plan.cleanUpFolders();
+    })());
+  const started = await docker(['start', container]);
+  if (started.code !== 0) {
+    await removeAll();
+    if (/port is already allocated|address already in use/i.test(started.stderr)) {
+      // Not the container's fault: SageMaker's words would mislead.
+      throw new SmctError('SERVE_FAILED', `Port ${plan.hostPort} of 127.0.0.1 is already in use: pick another with --port (0 picks a free one).`);
+    }
+    throw new SmctError('SERVE_FAILED', `${PING_FAILURE} The container could not start: ${dockerStartError(started.stderr)}`);
+  }
+  const out = splitter(onLine);
+  const err = splitter(onLine);
+  const logs = docker(['logs', '--follow', container], { onStdout: out.push, onStderr: err.push }).then(() => {
+    out.flush();
+    err.flush();
+  });
+  const ended = docker(['wait', container]).then(async (result) => {
+    await logs.catch(() => undefined);
+    // `docker wait` prints nothing when the container was removed first (a forced stop): -1 then.
+    const exitCode = result.code === 0 ? Number(result.stdout.trim()) : -1;
+    return { exitCode, lastLines: [...lastLines] };
+  });
+  let exited: { exitCode: number; lastLines: readonly string[] } | undefined;
+  void ended.then((value) => (exited = value)).catch(() => undefined);
+  try {
+    const hostPort = await publishedPort(container, plan.containerPort);
+    const url = `http://127.0.0.1:${hostPort}`;
+    options.onStatus?.('Waiting');
+    await waitForPing(url, plan, () => exited, ended);
+    options.onStatus?.('InService');
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      containerName: container,
+      image: plan.image,
+      multiModel: plan.multiModel,
+      models: plan.model.models,
+      ended,
+      stop: (graceSeconds = SERVING_STOP_GRACE_SECONDS) =>
+        (stopping ??= (async () => {
+          await docker(['stop', '--time', String(graceSeconds), container]).catch(() => undefined);
+          await ended.catch(() => undefined);
+          await removeAll();
+        })()),
+    };
+  } catch (error) {
+    await removeAll();
+    await ended.catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Pings every PING_INTERVAL_MS (each attempt given SageMaker's 2 s) until a 200, the container's
+ * end, the window's end, an abort, or a container that listens only on other ports for a while.
+ */
+async function waitForPing(
+  url: string,
+  plan: StartPlan,
+  exited: () => { exitCode: number; lastLines: readonly string[] } | undefined,
+  ended: Promise<unknown>,
+): Promise<void> {
+  const deadline = Date.now() + plan.windowSeconds * 1000;
+  let lastAnswer: string | undefined;
+  let wrongPortSince: number | undefined;
+  let wrongPorts: number[] = [];
+  for (;;) {
+    if (plan.options.signal?.aborted) throw new SmctError('CANCELLED', 'Stopped before the endpoint was InService.');
+    const status = await ping(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
+    if (status === 200) return;
+    const gone = exited();
+    if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(gone)}`);
+    if (status !== undefined) lastAnswer = `GET /ping answered ${status}`;
+    const ports = await listeningPorts(plan.container).catch(() => undefined);
+    if (ports && ports.length > 0 && !ports.includes(plan.containerPort)) {
+      wrongPortSince ??= Date.now();
+      wrongPorts = ports;
+    } else {
+      wrongPortSince = undefined;
+    }
+    const wrongFor = wrongPortSince === undefined ? undefined : Date.now() - wrongPortSince;
+    const wrongPort = wrongFor === undefined ? undefined : wrongPortMessage(plan.containerPort, wrongPorts);
+    if (wrongPort && wrongFor !== undefined && wrongFor >= WRONG_PORT_FAIL_EARLY_MS) {
+      throw new SmctError(
+        'SERVE_FAILED',
+        `${PING_FAILURE} ${wrongPort} (it has listened only there for ${WRONG_PORT_FAIL_EARLY_MS / 1000} s; not waiting for the rest of the window).`,
+      );
+    }
+    if (Date.now() >= deadline) {
+      const window = `the ${plan.windowSeconds} s startup health-check window`;
+      const what = wrongPort
+        ? `${wrongPort}.`
+        : lastAnswer
+          ? `${lastAnswer} until the end of ${window}.`
+          : `Nothing answered GET /ping on the container's port ${plan.containerPort} within ${window}.`;
+      throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${what}`);
+    }
+    await Promise.race([delay(Math.min(PING_INTERVAL_MS, Math.max(0, deadline - Date.now())), plan.options.signal), ended.catch(() => undefined)]);
+  }
+}
+
+function wrongPortMessage(expected: number, ports: readonly number[]): string {
+  const bind = expected === CONTAINER_PORT ? '' : ` (the image declares ${LABELS.acceptBindToPort}=true, so it is told SAGEMAKER_BIND_TO_PORT=${expected})`;
+  return `The container listens on port ${ports.join(', ')}, not on ${expected}${bind}: make the server listen on 0.0.0.0:${expected}`;
+}
+
+function exitDescription(gone: { exitCode: number; lastLines: readonly string[] }): string {
+  const tail = gone.lastLines.length > 0 ? ` Its last lines:\n${gone.lastLines.join('\n')}` : ' It printed nothing.';
+  return `The container exited with code ${gone.exitCode} before it answered.${tail}`;
+}
+
+/** GET /ping: the status code, or undefined when nothing answered within `timeoutMs`. */
+function ping(url: string, timeoutMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const request = http.get(`${url}/ping`, { timeout: timeoutMs, agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+      response.on('error', () => resolve(undefined));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The host port Docker published the container's port on (it picks one for port 0). */
+async function publishedPort(container: string, containerPort: number): Promise<number> {
+  const result = await docker(['port', container, `${containerPort}/tcp`]);
+  const match = /127\.0\.0\.1:(\d+)/.exec(result.stdout);
+  if (result.code !== 0 || !match) {
+    throw new SmctError('SERVE_FAILED', `Docker did not publish the container's port ${containerPort}: ${firstLine(result.stderr || result.stdout)}`);
+  }
+  return Number(match[1]);
+}
+
+async function imageLabels(image: string): Promise<Record<string, string>> {
+  const result = await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', image]);
+  if (result.code !== 0) return {};
+  return (JSON.parse(result.stdout.trim() || 'null') as Record<string, string> | null) ?? {};
+}
+
+function checkStartOptions(image: string, windowSeconds: number, port: number): void {
+  if (image.startsWith('-')) throw new SmctError('JOB_FILE_INVALID', `The serving image may not start with "-": ${image}`);
+  if (!(windowSeconds > 0) || !Number.isFinite(windowSeconds)) {
+    throw new SmctError('USAGE', `The startup health-check window must be a positive number of seconds (it is ${windowSeconds}).`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SmctError('USAGE', `The port must be a whole number from 0 to 65535 (it is ${port}).`);
+}
+
+/** An env file holds one variable a line (jobValues.ts): a value with a line break cannot reach the container intact. */
+function checkEnvironment(environment: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(environment)) {
+    if (/[\r\n\0]/.test(value) || /[=\s\0]/.test(name) || name === '') {
+      throw new SmctError('JOB_FILE_INVALID', `The serving environment variable ${JSON.stringify(name)} has a line break or a character Docker cannot pass.`);
+    }
+  }
+}
+
+/** `docker start`'s error for an image without `serve`: the OCI runtime's exec error, which is what SageMaker shows too. */
+function dockerStartError(stderr: string): string {
+  const exec = /exec: "[^"]*": [^:\n]*(?::[^\n]*)?/.exec(stderr);
+  return exec ? exec[0].replace(/: unknown$/, '') : firstLine(stderr);
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+async function removeContainer(container: string): Promise<void> {
+  await docker(['rm', '--force', '--volumes', container]).catch(() => undefined);
+}
+
+function splitter(onLine: (line: string) => void): { push: (chunk: string) => void; flush: () => void } {
+  let pending = '';
+  return {
+    push: (chunk) => {
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) onLine(line.replace(/\r$/, ''));
+    },
+    flush: () => {
+      if (pending !== '') onLine(pending.replace(/\r$/, ''));
+      pending = '';
+    },
+  };
 }
