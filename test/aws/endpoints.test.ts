@@ -131,6 +131,14 @@ describe('endpoints against the AWS emulator', () => {
         assert.match(error.message, /is Failed: The primary container for production variant AllTraffic did not pass the ping health check/);
         return true;
       });
+      const models = emulator.hosting.modelNames().length;
+      await assert.rejects(
+        deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name }))),
+        new RegExp(
+          `Endpoint ${name} is Failed \\(The primary container .*\\) and SageMaker cannot update a failed endpoint: delete it \\(smct delete ${name}\\)`,
+        ),
+      );
+      assert.equal(emulator.hosting.modelNames().length, models, 'nothing is created for an endpoint that cannot take it');
       await deleteEndpoint(c, name);
     } finally {
       c.destroy();
@@ -160,7 +168,7 @@ describe('endpoints against the AWS emulator', () => {
       await followEndpoint(c, name, { intervalMs: 20 });
       await deleteEndpoint(c, name);
       await assert.rejects(
-        deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })), { fromJob: 'no-such-job' }),
+        deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: unique('nojob') })), { fromJob: 'no-such-job' }),
         /No training job named no-such-job/,
       );
     } finally {
@@ -191,7 +199,11 @@ describe('endpoints against the AWS emulator', () => {
         assert.match(error.message, /pass --from-job <training job>.*s3:\/\/ URI or a local model\.tar\.gz/);
         return true;
       });
-      assert.ok(emulator.requests.slice(before).every((request) => ['GetCallerIdentity'].includes(request.operation)));
+      assert.deepEqual(
+        emulator.requests.slice(before).filter((request) => !/^(Describe|Get)/.test(request.operation)),
+        [],
+        'nothing is made or uploaded',
+      );
     } finally {
       c.destroy();
     }

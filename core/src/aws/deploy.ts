@@ -77,6 +77,9 @@ export async function deployEndpoint(clients: AwsClients, job: TrainingJob, opti
     clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal }),
   );
   const account = required(identity.Account, 'Account');
+  const name = job.serving.endpointName;
+  const existing = await findEndpoint(clients, name, options.signal);
+  if (existing && existing.EndpointStatus !== 'InService') throw notUpdatable(name, existing.EndpointStatus ?? 'Unknown', existing.FailureReason);
   const modelDataUrl = await modelData(clients, job, account, options);
   const image = await servingImage(clients, job, options);
   const requests = endpointRequests(job, { resourceName, image, modelDataUrl, roleArn });
@@ -84,8 +87,6 @@ export async function deployEndpoint(clients: AwsClients, job: TrainingJob, opti
   step('model', `Creating model ${resourceName} (${image}, ${modelDataUrl})`);
   await send(clients, 'CreateModel', () => clients.sagemaker.send(new CreateModelCommand(requests.model), { abortSignal: options.signal }));
   await send(clients, 'CreateEndpointConfig', () => clients.sagemaker.send(new CreateEndpointConfigCommand(requests.config), { abortSignal: options.signal }));
-  const name = job.serving.endpointName;
-  const existing = await findEndpoint(clients, name, options.signal);
   const result = { endpointName: name, region: clients.target.region, resourceName, serverless: job.serving.serverless !== undefined, requests };
   if (existing) {
     step('update', `Updating endpoint ${name} from ${existing.EndpointConfigName} to ${resourceName}`);
@@ -99,6 +100,20 @@ export async function deployEndpoint(clients: AwsClients, job: TrainingJob, opti
     clients.sagemaker.send(new CreateEndpointCommand(requests.endpoint), { abortSignal: options.signal }),
   );
   return { ...result, endpointArn: required(created.EndpointArn, 'EndpointArn'), updated: false };
+}
+
+/** SageMaker updates only an endpoint that is InService; one that failed must go first, one that is changing must settle. */
+function notUpdatable(name: string, status: string, reason: string | undefined): SmctError {
+  if (status === 'Failed') {
+    return new SmctError(
+      'AWS_INVALID',
+      `Endpoint ${name} is Failed (${reason ?? 'no reason given'}) and SageMaker cannot update a failed endpoint: delete it (smct delete ${name}), then deploy again.`,
+    );
+  }
+  return new SmctError(
+    'AWS_INVALID',
+    `Endpoint ${name} is ${status}: SageMaker updates an endpoint only once it is InService. Wait for it (smct endpoints shows its status), then deploy again.`,
+  );
 }
 
 function check(job: TrainingJob, requests: EndpointRequests): void {
