@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { startSmct, type SmctRun } from '../helpers/smctProcess';
 import { tempProject } from '../helpers/tempDir';
 import { scriptedEndpointRunner, startAwsEmulator, type AwsEmulator } from './emulator';
@@ -82,6 +83,38 @@ describe('smct deploy, endpoints, delete', () => {
     assert.notEqual(emulator.sageMakerEndpoint(name).configName, oldConfig);
     assert.ok(!emulator.hosting.configNames().includes(oldConfig));
     assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+  });
+
+  test('--from-job serves a completed training job’s artifact; --no-wait returns while it is Creating', async () => {
+    const jobName = `cli-trained-${randomBytes(3).toString('hex')}`;
+    const name = `cli-job-${randomBytes(3).toString('hex')}`;
+    emulator.s3.createBucket(`out-${jobName}`, emulator.region);
+    const sagemaker = new SageMakerClient(emulator.clientConfig());
+    try {
+      await sagemaker.send(
+        new CreateTrainingJobCommand({
+          TrainingJobName: jobName,
+          RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMaker`,
+          AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:1`, TrainingInputMode: 'File' },
+          OutputDataConfig: { S3OutputPath: `s3://out-${jobName}/` },
+          ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
+          StoppingCondition: { MaxRuntimeInSeconds: 60 },
+        }),
+      );
+    } finally {
+      sagemaker.destroy();
+    }
+    const trained = await emulator.waitForJob(jobName);
+    const folder = project(name);
+    const run = await smct(['deploy', '--from-job', jobName, '--no-wait'], folder);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`Serving the model of training job ${jobName}: ${trained.modelArtifacts}`));
+    assert.match(run.stderr, /smct endpoints --region eu-west-1 shows its status/);
+    assert.doesNotMatch(run.stdout, /InService/);
+    const created = emulator.requests.find((request) => request.operation === 'CreateModel' && JSON.stringify(request.input).includes(name));
+    assert.equal((created?.input as { PrimaryContainer: { ModelDataUrl: string } }).PrimaryContainer.ModelDataUrl, trained.modelArtifacts);
+    await emulator.waitForEndpoint(name);
+    assert.equal((await smct(['delete', name, '--yes'], folder)).code, 0);
   });
 
   test('an endpoint that fails its health check ends deploy with exit 1 and SageMaker’s FailureReason', async () => {
