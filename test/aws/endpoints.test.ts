@@ -85,10 +85,13 @@ describe('endpoints against the AWS emulator', () => {
       assert.deepEqual(again.deleted, []);
       assert.match(again.notes.join('\n'), /No endpoint .* in eu-west-1/);
       assert.match(again.notes.join('\n'), /Endpoint configuration .* was already gone/);
-      await assert.rejects(
-        invokeEndpoint(target(), name, { body: Buffer.from('x') }),
-        new RegExp(`Endpoint ${name} of account ${emulator.accountId} not found`),
-      );
+      await assert.rejects(invokeEndpoint(target(), name, { body: Buffer.from('x') }), (error: unknown) => {
+        assert.ok(isSmctError(error, 'AWS_INVALID'));
+        assert.equal(error.message, `InvokeEndpoint was refused: Endpoint ${name} of account ${emulator.accountId} not found.`);
+        return true;
+      });
+      const invocations = emulator.requests.filter((request) => request.operation === 'InvokeEndpoint');
+      assert.ok(invocations.length >= 3 && invocations.every((request) => request.service === 'sagemaker-runtime' && request.valid));
       assert.deepEqual(emulator.invalidRequests(), []);
     } finally {
       c.destroy();

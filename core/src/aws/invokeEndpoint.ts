@@ -4,6 +4,7 @@ import { checkPayloadSize, type InvocationRequest, type InvocationResponse } fro
 import { AwsClients } from './awsClients';
 import type { AwsTarget } from './awsTarget';
 import { errorName, explainAwsError } from './awsErrors';
+import { SmctError } from '../errors';
 
 /** What the SDK's ModelError carries: the container's own status and answer (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html). */
 interface ModelErrorFields {
@@ -35,6 +36,8 @@ export async function invokeEndpoint(target: AwsTarget, endpointName: string, re
       invokedVariant: answer.InvokedProductionVariant,
     };
   } catch (error) {
+    // SageMaker Runtime names its refusals ValidationError ("Endpoint x of account y not found."), not ValidationException.
+    if (errorName(error) === 'ValidationError') throw new SmctError('AWS_INVALID', `InvokeEndpoint was refused: ${(error as Error).message}`);
     if (errorName(error) !== 'ModelError') throw explainAwsError(error, 'InvokeEndpoint', target);
     // The container answered with an error of its own: that answer is what the user wants to see.
     const failure = error as ModelErrorFields & Error;
