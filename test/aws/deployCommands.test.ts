@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { startSmct, type SmctRun } from '../helpers/smctProcess';
+import { deleteCommand } from '../../cli/src/endpointCommands';
 import { tempProject } from '../helpers/tempDir';
 import { scriptedEndpointRunner, startAwsEmulator, type AwsEmulator } from './emulator';
 
@@ -69,6 +70,27 @@ describe('smct deploy, endpoints, delete', () => {
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, new RegExp(`^Deleted endpoint ${name}\\nDeleted endpoint configuration ${name}-\\S+\\nDeleted model ${name}-\\S+\\n$`));
     assert.deepEqual(emulator.invalidRequests(), []);
+  });
+
+  test('delete asks on a terminal, and an answer other than yes deletes nothing and calls no AWS', async () => {
+    const asked: string[] = [];
+    const errors: string[] = [];
+    const before = emulator.requests.length;
+    const code = await deleteCommand(
+      ['shop'],
+      { out: () => {}, err: (text) => errors.push(text) },
+      {
+        interactive: true,
+        confirm: async (question) => {
+          asked.push(question);
+          return false;
+        },
+      },
+    );
+    assert.equal(code, 1);
+    assert.deepEqual(asked, ['Delete endpoint shop, its configuration and its model? [y/N] ']);
+    assert.deepEqual(errors, ['Nothing deleted.\n']);
+    assert.equal(emulator.requests.length, before);
   });
 
   test('deploying again updates the endpoint, then deletes the configuration and model it replaced', async () => {
