@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The official AWS API models that the AWS emulator checks every request against
-# (test/aws/emulator/models.ts): botocore's data for sagemaker, ecr, logs, s3 and sts, from Debian's
+# (test/aws/emulator/models.ts): botocore's data for sagemaker, sagemaker-runtime, ecr, logs, s3 and sts, from Debian's
 # python3-botocore of Debian 13 (Debian 12's, 1.29.27, predates members smct sends). The package is
 # downloaded with apt-get into a throwaway folder, not installed: nothing of the system changes.
 # Unpacked into $SMCT_CACHE/aws-models (default ~/.cache/sagemaker-container-tools); idempotent.
@@ -9,9 +9,12 @@ set -euo pipefail
 CACHE="${SMCT_CACHE:-$HOME/.cache/sagemaker-container-tools}"
 TARGET="$CACHE/aws-models"
 SUITE="${SMCT_BOTOCORE_SUITE:-trixie}"
-SERVICES=(sagemaker ecr logs s3 sts)
+SERVICES=(sagemaker sagemaker-runtime ecr logs s3 sts)
 
-if [ -f "$TARGET/data/.complete" ]; then
+# A cache made before a service joined the list is made again.
+complete=true
+for service in "${SERVICES[@]}"; do [ -d "$TARGET/data/$service" ] || complete=false; done
+if [ -f "$TARGET/data/.complete" ] && $complete; then
   echo "AWS API models (botocore $(cat "$TARGET/data/.complete")) are in $TARGET/data."
   exit 0
 fi
@@ -36,7 +39,7 @@ version=$(dpkg-deb -f "$deb" Version)
 dpkg-deb -x "$deb" "$work/root"
 data="$work/root/usr/lib/python3/dist-packages/botocore/data"
 
-# Only the five services, written next to the target and renamed into place: never half there.
+# Only these services, written next to the target and renamed into place: never half there.
 rm -rf "$TARGET.partial"
 mkdir -p "$TARGET.partial/data"
 for service in "${SERVICES[@]}"; do cp -r "$data/$service" "$TARGET.partial/data/"; done

@@ -1,6 +1,7 @@
 // smct's commands, once: the usage text, the dispatch and the unknown-command message all come from here.
 import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
 import { checkCommand } from './check';
+import { deleteCommand, deployCommand, endpointsCommand } from './endpointCommands';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
 import { serveCommand } from './serveCommand';
@@ -46,6 +47,9 @@ export const COMMANDS: readonly Command[] = [
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },
   { name: 'stop', synopsis: 'JOB', summary: 'stop a training job', run: stopCommand },
   { name: 'jobs', synopsis: '', summary: 'list recent training jobs', run: jobsCommand },
+  { name: 'deploy', synopsis: '', summary: "put the job's serving image and model behind a SageMaker endpoint", run: deployCommand },
+  { name: 'endpoints', synopsis: '', summary: 'list SageMaker endpoints', run: endpointsCommand },
+  { name: 'delete', synopsis: 'ENDPOINT', summary: 'delete an endpoint, its configuration and its model', run: (argv, io) => deleteCommand(argv, io) },
   {
     name: 'lsp',
     synopsis: '--stdio',

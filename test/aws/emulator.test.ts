@@ -290,10 +290,13 @@ describe('the official models', () => {
       () => locateAwsModels({ python: path.join(nowhere, 'python3'), setupFolder: nowhere }),
       (error: Error) => {
         assert.doesNotMatch(error.message, /\n/);
-        assert.match(error.message, /^The official AWS API models \(botocore's sagemaker, ecr, logs, s3, sts\) were not found: run `npm run setup`/);
         assert.match(
           error.message,
-          /or set SMCT_AWS_MODELS to a botocore data folder\. Looked in: .*python3's botocore \(.*\); .*no-such-models-folder \(no sagemaker, ecr, logs, s3, sts\)\.$/,
+          /^The official AWS API models \(botocore's sagemaker, sagemaker-runtime, ecr, logs, s3, sts\) were not found: run `npm run setup`/,
+        );
+        assert.match(
+          error.message,
+          /or set SMCT_AWS_MODELS to a botocore data folder\. Looked in: .*python3's botocore \(.*\); .*no-such-models-folder \(no sagemaker, sagemaker-runtime, ecr, logs, s3, sts\)\.$/,
         );
         return true;
       },

@@ -2,6 +2,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -88,6 +89,11 @@ export class AwsClients {
 
   get sagemaker(): SageMakerClient {
     return this.client('sagemaker', () => new SageMakerClient(this.config()));
+  }
+
+  /** InvokeEndpoint: a model error is an answer, not something to retry, so the SDK's retries (throttling, 5xx) stay at its default. */
+  get runtime(): SageMakerRuntimeClient {
+    return this.client('runtime', () => new SageMakerRuntimeClient({ ...this.config(), retryMode: 'standard', maxAttempts: 3 }));
   }
 
   get ecr(): ECRClient {

@@ -9,6 +9,28 @@ export { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { invokeEndpoint } from './invokeEndpoint';
+export { deployEndpoint, type DeployedEndpoint, type DeployOptions, type DeployStep } from './deploy';
+export {
+  checkEndpointRequests,
+  endpointRequests,
+  endpointResourceName,
+  updateEndpointRequest,
+  ENDPOINT_LIMITS,
+  VARIANT_NAME,
+  type EndpointRequests,
+  type PlacedEndpoint,
+} from './endpointRequest';
+export { endpointLogGroup, followEndpoint, type EndpointFollowOptions } from './endpointFollower';
+export {
+  deleteConfigAndModels,
+  deleteEndpoint,
+  describeEndpoint,
+  endpointCostNote,
+  findEndpoint,
+  listEndpoints,
+  SAGEMAKER_PRICING_URL,
+  type DeleteOutcome,
+} from './endpoints';
 export { s3Reader } from './s3Reader';
 export { logLineFormatter, TrainingLogReader, type LogLine } from './logStreams';
 export {

@@ -22,7 +22,10 @@ export class TrainingLogReader {
 
   constructor(
     private readonly clients: AwsClients,
+    /** The streams' prefix before the first "/": the job's name, or an endpoint's variant. */
     readonly jobName: string,
+    /** An endpoint's log group (/aws/sagemaker/Endpoints/<name>) is read the same way. */
+    private readonly logGroup: string = TRAINING_LOG_GROUP,
   ) {}
 
   /**
@@ -46,7 +49,7 @@ export class TrainingLogReader {
       try {
         page = await this.clients.logs.send(
           new DescribeLogStreamsCommand({
-            logGroupName: TRAINING_LOG_GROUP,
+            logGroupName: this.logGroup,
             logStreamNamePrefix: `${this.jobName}/`,
             orderBy: 'LogStreamName',
             nextToken,
@@ -72,7 +75,7 @@ export class TrainingLogReader {
     for (;;) {
       const token = tokens.get(stream);
       const page = await this.clients.logs.send(
-        new GetLogEventsCommand({ logGroupName: TRAINING_LOG_GROUP, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+        new GetLogEventsCommand({ logGroupName: this.logGroup, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
         { abortSignal: signal },
       );
       for (const event of page.events ?? []) {

@@ -28,8 +28,8 @@ export interface Limit {
   readonly option?: string;
 }
 
-const S3_URI = '(https|s3)://([^/]+)/?(.*)';
-const TAG_TEXT = '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)';
+export const S3_URI = '(https|s3)://([^/]+)/?(.*)';
+export const TAG_TEXT = '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)';
 /** Java's `.`, as SageMaker matches it: any character but a line break, so a value of several lines is refused. */
 const ANY_LINE = '.*';
 
@@ -83,13 +83,7 @@ export interface RequestProblems {
  * left to the job file's schema, which checks only its form.
  */
 export function checkTrainingJobRequest(request: CreateTrainingJobRequest, instanceTypes?: ReadonlySet<string>): RequestProblems {
-  const errors: FileProblem[] = [];
-  for (const limit of CREATE_TRAINING_JOB_LIMITS) {
-    for (const { where, value, names } of valuesAt(request, limit.path)) {
-      const problem = violation(limit, value);
-      if (problem) errors.push(problemAt(jobFileKey(limit.key, names), `${where} ${problem}`, limit.option));
-    }
-  }
+  const errors: FileProblem[] = checkLimits(request, CREATE_TRAINING_JOB_LIMITS);
   const stopping = request.StoppingCondition;
   const instanceType = request.ResourceConfig?.InstanceType;
   if (instanceType !== undefined && instanceTypes && !instanceTypes.has(instanceType)) {
@@ -140,6 +134,18 @@ export function checkTrainingJobRequest(request: CreateTrainingJobRequest, insta
     }
   }
   return { errors, warnings };
+}
+
+/** Every value of a request that breaks one of `limits`, each at the job file's key that sets it (the endpoint requests use it too). */
+export function checkLimits(request: unknown, limits: readonly Limit[]): FileProblem[] {
+  const errors: FileProblem[] = [];
+  for (const limit of limits) {
+    for (const { where, value, names } of valuesAt(request, limit.path)) {
+      const problem = violation(limit, value);
+      if (problem) errors.push(problemAt(jobFileKey(limit.key, names), `${where} ${problem}`, limit.option));
+    }
+  }
+  return errors;
 }
 
 /** "`tags.team`: Tags[0].Value …": the key to edit first, then the field SageMaker would name. */

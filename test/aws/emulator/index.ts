@@ -20,6 +20,16 @@ export {
 } from './models';
 export { validateInput, validateValue, issuesError, type ValidationIssue } from './modelValidator';
 export { javaPattern, translateJavaPattern, UntranslatablePatternError } from './javaRegex';
+export {
+  HostingService,
+  type EndpointInfo,
+  type EndpointRunner,
+  type EndpointRunnerContext,
+  type EndpointState,
+  type EndpointStatus,
+  type RunningEndpoint,
+} from './hosting';
+export { dockerEndpointRunner, scriptedEndpointRunner, type ScriptedEndpointOptions } from './endpointRunners';
 export { TRAINING_LOG_GROUP, type TrainingJobState, type StatusTransition } from './sagemaker';
 export type { RegistryInfo } from './ecr';
 export type { CreateTrainingJobRequest, RunnerContext, RunnerResult, SecondaryStatus, TrainingJobInfo, TrainingJobStatus, TrainingRunner } from './training';

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 /** The services the emulator answers, by the name in a SigV4 credential scope. */
-export type ServiceName = 'sagemaker' | 'ecr' | 'logs' | 's3' | 'sts';
+export type ServiceName = 'sagemaker' | 'sagemaker-runtime' | 'ecr' | 'logs' | 's3' | 'sts';
 
-export const SERVICES: readonly ServiceName[] = ['sagemaker', 'ecr', 'logs', 's3', 'sts'];
+export const SERVICES: readonly ServiceName[] = ['sagemaker', 'sagemaker-runtime', 'ecr', 'logs', 's3', 'sts'];
 
 /** A reference to a shape, as a structure member, list member or map key/value. */
 export interface MemberRef {

@@ -14,6 +14,9 @@ import { scriptedRunner } from './runners';
 import { s3Protocol } from './s3';
 import { S3Store } from './s3Store';
 import { SageMakerService, type TrainingJobState } from './sagemaker';
+import { HostingService, type EndpointRunner, type EndpointState } from './hosting';
+import { scriptedEndpointRunner } from './endpointRunners';
+import { INVOCATIONS_PATH, runtimeProtocol } from './runtime';
 import { stsProtocol } from './sts';
 import type { TrainingRunner } from './training';
 
@@ -32,6 +35,10 @@ export interface EmulatorOptions {
   readonly transitionDelayMs?: number;
   /** The official models; default findAwsModels(). */
   readonly models?: AwsModels;
+  /** Runs each endpoint's container; default scriptedEndpointRunner(). */
+  readonly endpointRunner?: EndpointRunner;
+  /** How long a container may take to answer /ping with 200 (default: the variant's ContainerStartupHealthCheckTimeoutInSeconds, else 600 s). */
+  readonly endpointHealthCheckMs?: number;
 }
 
 /** An error the next matching calls get instead of their answer. */
@@ -84,6 +91,8 @@ export class AwsEmulator {
   readonly s3 = new S3Store();
   readonly logs: LogStore;
   readonly sagemaker: SageMakerService;
+  /** SageMaker hosting: models, endpoint configurations, endpoints. */
+  readonly hosting: HostingService;
   readonly ecr: EcrService;
   /** The emulator's temporary folder (the jobs' folders), removed by close(). */
   readonly tempDir: string;
@@ -118,8 +127,20 @@ export class AwsEmulator {
       registry: options.registry,
       transitionDelayMs: options.transitionDelayMs ?? 10,
     });
+    this.hosting = new HostingService({
+      region: this.region,
+      accountId: this.accountId,
+      s3: this.s3,
+      logs: this.logs,
+      root: this.tempDir,
+      runner: options.endpointRunner ?? scriptedEndpointRunner(),
+      registry: options.registry,
+      transitionDelayMs: options.transitionDelayMs ?? 10,
+      healthCheckMs: options.endpointHealthCheckMs,
+    });
     this.protocols = {
-      sagemaker: jsonProtocol('sagemaker', model('sagemaker'), this.sagemaker.handlers()),
+      sagemaker: jsonProtocol('sagemaker', model('sagemaker'), { ...this.sagemaker.handlers(), ...this.hosting.handlers() }),
+      'sagemaker-runtime': runtimeProtocol(model('sagemaker-runtime'), this.hosting, { region: this.region, accountId: this.accountId }),
       ecr: jsonProtocol('ecr', model('ecr'), this.ecr.handlers()),
       logs: jsonProtocol('logs', model('logs'), this.logs.handlers()),
       s3: s3Protocol(model('s3'), this.s3, this.region),
@@ -158,6 +179,7 @@ export class AwsEmulator {
     return {
       AWS_ENDPOINT_URL: endpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: endpoint,
+      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint,
       AWS_ENDPOINT_URL_ECR: endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint,
@@ -194,6 +216,17 @@ export class AwsEmulator {
     return this.sagemaker.job(name);
   }
 
+  sageMakerEndpoint(name: string): EndpointState {
+    return this.hosting.endpoint(name);
+  }
+
+  /** Resolves once the endpoint's latest create, update or delete has settled. */
+  async waitForEndpoint(name: string): Promise<EndpointState> {
+    const state = this.hosting.endpoint(name);
+    await state.settled;
+    return state;
+  }
+
   /** Resolves once the job has ended (its artifacts uploaded, its folders removed). */
   async waitForJob(name: string): Promise<TrainingJobState> {
     const job = this.sagemaker.job(name);
@@ -205,6 +238,7 @@ export class AwsEmulator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.sagemaker.close();
+      await this.hosting.close();
       await new Promise<void>((resolve) => {
         this.server.close(() => resolve());
         this.server.closeAllConnections();
@@ -250,6 +284,8 @@ export class AwsEmulator {
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') return this.byTarget.get(target.slice(0, target.lastIndexOf('.'))) ?? this.protocols.sagemaker;
     const service = request.auth?.service;
+    // SageMaker Runtime signs as "sagemaker" too: its one REST path tells it apart.
+    if (service === 'sagemaker' && INVOCATIONS_PATH.test(request.url.pathname)) return this.protocols['sagemaker-runtime'];
     if (service === 'sagemaker' || service === 'ecr' || service === 'logs' || service === 'sts') return this.protocols[service];
     if (!request.auth && request.url.pathname.startsWith('/v2/')) return undefined;
     const form = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');

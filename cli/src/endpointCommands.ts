@@ -1,0 +1,210 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as readline from 'node:readline/promises';
+import type { Io } from './io';
+import { isCancellation, JOB_FILE_NAME, SmctError, loadAws, loadTrainingJob, type AwsClients, type TrainingJob } from '../../core/src';
+
+const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
+  --region REGION      AWS region (default: the job file's, AWS_REGION, then the profile's)`;
+
+export const DEPLOY_USAGE = `Usage: smct deploy [--job FILE] [--from-job NAME] [--no-wait] [--role ARN] [--profile NAME] [--region REGION]
+
+Puts the job file's serving image and model behind a SageMaker real-time (or serverless) endpoint,
+named by serving.endpointName. A local image is pushed to ECR; the model is serving.model (an
+s3:// URI, or a local model.tar.gz that is uploaded to the job's S3 output path). An existing
+endpoint is updated: it serves the old model until the new one is InService.
+  --from-job NAME      serve the model of this Completed training job instead of serving.model
+  --no-wait            return once the endpoint is being created; do not follow it to InService
+  --role ARN           the execution role (default: the job file's roleArn)
+  --poll-interval S    seconds between status and log reads while following (default 15)
+${AWS_OPTIONS_HELP}
+Exit codes: 0 InService (with --no-wait: requested), 1 Failed or refused by AWS, 2 usage or job
+file problems, 130 Ctrl-C (the deployment goes on in SageMaker).
+`;
+
+export const ENDPOINTS_USAGE = `Usage: smct endpoints [--max N] [--name-contains TEXT] [--json] [--profile NAME] [--region REGION]
+
+Lists the SageMaker endpoints, most recent first, and how they are billed.
+${AWS_OPTIONS_HELP}
+`;
+
+export const DELETE_USAGE = `Usage: smct delete ENDPOINT [--yes] [--profile NAME] [--region REGION]
+
+Deletes an endpoint, then its endpoint configuration, then its model: billing of its instances
+stops. Asks first on a terminal; elsewhere --yes is required.
+  --yes                delete without asking
+${AWS_OPTIONS_HELP}
+`;
+
+const AWS_FLAGS = { profile: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+async function clientsFor(values: { profile?: string; region?: string }, job?: TrainingJob): Promise<AwsClients> {
+  const aws = loadAws();
+  const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job?.region ?? jobFileRegion() });
+  return new aws.AwsClients(target);
+}
+
+/** Commands given no job file still take the region of the one in this folder. */
+function jobFileRegion(): string | undefined {
+  if (!fs.existsSync(JOB_FILE_NAME)) return undefined;
+  try {
+    return loadTrainingJob(JOB_FILE_NAME).region;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function deployCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      ...AWS_FLAGS,
+      job: { type: 'string', default: JOB_FILE_NAME },
+      'from-job': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      role: { type: 'string' },
+      'poll-interval': { type: 'string' },
+    },
+  });
+  if (values.help) return usage(io, DEPLOY_USAGE);
+  const pollSeconds = pollInterval(values['poll-interval']);
+  const job = loadTrainingJob(values.job);
+  const clients = await clientsFor(values, job);
+  const aws = loadAws();
+  try {
+    const deployed = await aws.deployEndpoint(clients, job, {
+      roleArn: values.role,
+      fromJob: values['from-job'],
+      signal: io.signal,
+      onStep: (_step, message) => io.err(`${message}\n`),
+      onOutput: (line) => io.err(`  ${line}\n`),
+      onWarning: (message) => io.err(`smct: warning: ${message}\n`),
+    });
+    io.out(`${deployed.updated ? 'Updating' : 'Creating'} endpoint ${deployed.endpointName}\n${deployed.endpointArn}\n`);
+    io.err(`${aws.endpointCostNote(deployed.serverless)}\n`);
+    if (values['no-wait']) {
+      io.err(`It takes minutes to be InService: smct endpoints --region ${deployed.region} shows its status.\n`);
+      return 0;
+    }
+    await follow(clients, deployed, pollSeconds, io);
+    io.out(`Endpoint ${deployed.endpointName} is InService.\n`);
+    if (deployed.previousConfig) {
+      // The update is live: what it replaced serves nothing now and would only be left behind.
+      const outcome = { deleted: [] as string[], notes: [] as string[] };
+      await aws.deleteConfigAndModels(clients, deployed.previousConfig, outcome, io.signal);
+      for (const piece of outcome.deleted) io.err(`Deleted the replaced ${piece}\n`);
+    }
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function follow(
+  clients: AwsClients,
+  deployed: { endpointName: string; updated: boolean; resourceName: string },
+  pollSeconds: number,
+  io: Io,
+): Promise<void> {
+  const aws = loadAws();
+  try {
+    await aws.followEndpoint(clients, deployed.endpointName, {
+      intervalMs: pollSeconds * 1000,
+      expectConfig: deployed.updated ? deployed.resourceName : undefined,
+      signal: io.signal,
+      onStatus: (status) => io.err(`${new Date().toISOString()} ${status}\n`),
+      onLog: (line) => io.out(`${line.text}\n`),
+    });
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    throw new SmctError(
+      'CANCELLED',
+      `stopped following ${deployed.endpointName}; the deployment goes on in SageMaker (and is billed once InService). See it: smct endpoints; delete it: smct delete ${deployed.endpointName}`,
+    );
+  }
+}
+
+export async function endpointsCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...AWS_FLAGS, max: { type: 'string' }, 'name-contains': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (values.help) return usage(io, ENDPOINTS_USAGE);
+  const max = values.max === undefined ? 50 : Number(values.max);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new SmctError('USAGE', '--max must be a whole number from 1 to 1000.');
+  const clients = await clientsFor(values);
+  try {
+    const aws = loadAws();
+    const endpoints = await aws.listEndpoints(clients, { max, nameContains: values['name-contains'], signal: io.signal });
+    if (values.json) {
+      io.out(`${JSON.stringify(endpoints, null, 2)}\n`);
+      return 0;
+    }
+    if (endpoints.length === 0) io.err(`No endpoints in ${clients.target.region}.\n`);
+    const width = Math.max(4, ...endpoints.map((endpoint) => (endpoint.EndpointName ?? '').length));
+    for (const endpoint of endpoints) {
+      io.out(`${(endpoint.EndpointName ?? '').padEnd(width)}  ${(endpoint.EndpointStatus ?? '').padEnd(10)}  ${endpoint.CreationTime?.toISOString() ?? ''}\n`);
+    }
+    if (endpoints.length > 0) io.err(`${aws.endpointCostNote()}\n`);
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function deleteCommand(argv: readonly string[], io: Io, terminal: Terminal = processTerminal()): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...AWS_FLAGS, yes: { type: 'boolean', short: 'y' } } });
+  if (values.help) return usage(io, DELETE_USAGE);
+  if (positionals.length !== 1) throw new SmctError('USAGE', 'smct delete takes one endpoint name (smct endpoints lists them).');
+  const name = positionals[0];
+  if (!values.yes) {
+    if (!terminal.interactive) {
+      throw new SmctError('USAGE', `smct delete asks before deleting endpoint ${name}, and there is no terminal to ask on: pass --yes.`);
+    }
+    if (!(await terminal.confirm(`Delete endpoint ${name}, its configuration and its model? [y/N] `))) {
+      io.err('Nothing deleted.\n');
+      return 1;
+    }
+  }
+  const clients = await clientsFor(values);
+  try {
+    const outcome = await loadAws().deleteEndpoint(clients, name, io.signal);
+    for (const piece of outcome.deleted) io.out(`Deleted ${piece}\n`);
+    for (const note of outcome.notes) io.err(`${note}\n`);
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** Where `smct delete` asks. */
+export interface Terminal {
+  readonly interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+function processTerminal(): Terminal {
+  return {
+    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    async confirm(question) {
+      const asker = readline.createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await asker.question(question)).trim());
+      } finally {
+        asker.close();
+      }
+    },
+  };
+}
+
+function pollInterval(value: string | undefined): number {
+  if (value === undefined) return 15;
+  const seconds = Number(value);
+  if (!(seconds >= 0.05 && seconds <= 300)) throw new SmctError('USAGE', '--poll-interval must be a number of seconds from 0.05 to 300.');
+  return seconds;
+}
+
+function usage(io: Io, text: string): number {
+  io.out(text);
+  return 0;
+}
