@@ -1,9 +1,11 @@
 // smct's commands, once: the usage text, the dispatch and the unknown-command message all come from here.
 import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
 import { checkCommand } from './check';
+import { invokeCommand, modelsCommand } from './invokeCommand';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
 import type { Io } from './io';
+import { transformCommand } from './transformCommand';
 import { SmctError } from '../../core/src';
 
 /** What a command ends with: an exit code, or 'server' for `smct lsp --stdio`, which hands the process to the language server. */
@@ -44,6 +46,19 @@ export const COMMANDS: readonly Command[] = [
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },
   { name: 'stop', synopsis: 'JOB', summary: 'stop a training job', run: stopCommand },
   { name: 'jobs', synopsis: '', summary: 'list recent training jobs', run: jobsCommand },
+  {
+    name: 'invoke',
+    synopsis: '[--local | --url URL | ENDPOINT]',
+    summary: 'send one request to a model, local or on SageMaker, and print its answer',
+    run: invokeCommand,
+  },
+  { name: 'models', synopsis: '--local list|load|unload', summary: "list, load or unload a local multi-model container's models", run: modelsCommand },
+  {
+    name: 'transform',
+    synopsis: '--local',
+    summary: "run the job's batch transform on the local Docker engine, as SageMaker would",
+    run: (argv, io) => transformCommand(argv, io),
+  },
   {
     name: 'lsp',
     synopsis: '--stdio',
