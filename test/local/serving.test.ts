@@ -3,6 +3,7 @@
 // start function of the test's own (startLocalEndpoint belongs to other work).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { transformCommand } from '../../cli/src/transformCommand';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,12 +13,14 @@ import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { isSmctError } from '../../core/src/errors';
 import { recordIOEncode } from '../../core/src/local/channels/recordIO';
 import { invokeLocal } from '../../core/src/serving/invokeLocal';
+import { httpExchange } from '../../core/src/serving/localHttp';
 import type { LocalEndpoint, LocalEndpointOptions } from '../../core/src/serving/localEndpoint';
 import { isModelLoaded, listModels, loadModel, unloadModel } from '../../core/src/serving/multiModelApi';
 import { tfRecordEncode } from '../../core/src/serving/transform/records';
 import { runLocalTransform } from '../../core/src/serving/transform/localTransform';
 import { tempProject } from '../helpers/tempDir';
 import { pythonBaseMissing } from './dockerFixtures';
+import { SMCT } from '../helpers/smctProcess';
 
 const missing = pythonBaseMissing();
 const OWN = `smct-test-serving-${randomBytes(4).toString('hex')}`;
@@ -67,7 +70,7 @@ async function startFixture(environment: Record<string, string>, mounts: Record<
 
 async function pings(url: string): Promise<boolean> {
   try {
-    return (await fetch(`${url}/ping`)).status === 200;
+    return (await httpExchange(url, { method: 'GET', path: '/ping', timeoutMs: 2_000 })).status === 200;
   } catch {
     return false;
   }
@@ -215,5 +218,37 @@ describe('serving over HTTP against the fixture container', { skip: missing ?? f
       await assert.rejects(runLocalTransform(job, { startEndpoint }), /big\.csv: record 1 is 1048587 bytes, more than MaxPayloadInMB \(1 MB/);
       assert.deepEqual(ownContainers(), []);
     });
+    test('smct transform --local prints the parameters, each file and a summary', async () => {
+      const job = transformJob({ 'a.csv': 'one\ntwo\n', 'b.csv': 'three\n' }, { splitType: 'Line', batchStrategy: 'SingleRecord' });
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await transformCommand(['--local', '--job', job.file], { out: (text) => out.push(text), err: (text) => err.push(text) }, { startEndpoint });
+      assert.equal(code, 0, err.join(''));
+      const printed = out.join('');
+      assert.match(printed, /^MaxConcurrentTransforms=1, MaxPayloadInMB=6, BatchStrategy=SINGLE_RECORD\n/);
+      assert.match(printed, /^a\.csv: 2 records in 2 requests -> .*out\/a\.csv\.out$/m);
+      assert.match(printed, /^b\.csv: 1 records in 1 requests -> .*out\/b\.csv\.out$/m);
+      assert.match(printed, /^Transform completed: 2 files, 3 records, 3 requests, 0 failures, \d+\.\d s\.$/m);
+    });
+  });
+
+  test('smct invoke as a program: --body FILE and standard input, the answer on stdout and its status on stderr', async (t) => {
+    const model = tempProject({ 'prefix.txt': 'cli:' });
+    const container = await startFixture({}, { [model]: '/opt/ml/model' });
+    t.after(() => container.stop());
+    const project = tempProject({ 'body.txt': 'from a file' });
+    const smct = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [SMCT, 'invoke', '--url', container.url, ...args], { cwd: project, input, encoding: 'utf8' });
+    const fromFile = smct(['--body', 'body.txt', '--content-type', 'text/plain']);
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    assert.equal(fromFile.stdout, 'cli:FROM A FILE');
+    assert.match(fromFile.stderr, /^200, text\/plain, 15 bytes, \d+ ms\n$/);
+    const fromStdin = smct([], 'piped in');
+    assert.equal(fromStdin.status, 0, fromStdin.stderr);
+    assert.equal(fromStdin.stdout, 'cli:PIPED IN');
+    const failing = smct([], 'FAIL');
+    assert.equal(failing.status, 1);
+    assert.equal(failing.stdout, '');
+    assert.match(failing.stderr, /smct: ModelError: Received server error \(500\) from primary with message "cannot score this record"/);
   });
 });
