@@ -6,6 +6,14 @@ import { run } from '../../../cli/src/smct';
 import type { Io } from '../../../cli/src/io';
 import { tempProject } from '../../helpers/tempDir';
 import { fakeContainer } from '../serving/fakeContainer';
+import type { AwsTarget } from '../../../core/src/aws/awsTarget';
+import type { InvocationRequest, InvocationResponse } from '../../../core/src/serving/invocation';
+
+/** The module the AWS half's invokeEndpoint is read from, patched for one test (its export is a plain property). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- patched on purpose: the AWS call is another work's
+const invokeModule = require('../../../core/src/aws/invokeEndpoint') as {
+  invokeEndpoint: (target: AwsTarget, name: string, request: InvocationRequest) => Promise<InvocationResponse>;
+};
 
 interface Collected extends Io {
   readonly stdout: Buffer[];
@@ -109,5 +117,38 @@ describe('smct invoke and smct models (in process, against a stand-in container)
     const missing = await models('unload', 'a');
     assert.equal(missing.code, 1);
     assert.match(missing.err, /model a is not loaded at .* \(404\)/);
+  });
+
+  test('an endpoint name goes to InvokeEndpoint with the resolved target; without one, serving.endpointName', async (t) => {
+    const calls: [AwsTarget, string, InvocationRequest][] = [];
+    const original = invokeModule.invokeEndpoint;
+    invokeModule.invokeEndpoint = async (target, name, request) => {
+      calls.push([target, name, request]);
+      return { status: 200, contentType: 'text/plain', body: Buffer.from('remote'), milliseconds: 7, invokedVariant: 'AllTraffic' };
+    };
+    t.after(() => (invokeModule.invokeEndpoint = original));
+    const io = collector('payload');
+    const code = await run(['invoke', 'my-endpoint', '--region', 'eu-west-1', '--target-model', 'a.tar.gz', '--accept', 'text/plain'], io);
+    assert.equal(code, 0, io.stderr.join(''));
+    assert.equal(Buffer.concat(io.stdout).toString(), 'remote');
+    assert.equal(io.stderr.join(''), '200, text/plain, 6 bytes, 7 ms, variant AllTraffic\n');
+    assert.equal(calls[0][0].region, 'eu-west-1');
+    assert.equal(calls[0][1], 'my-endpoint');
+    assert.deepEqual(
+      { ...calls[0][2], body: calls[0][2].body.toString() },
+      {
+        body: 'payload',
+        contentType: undefined,
+        accept: 'text/plain',
+        customAttributes: undefined,
+        targetModel: 'a.tar.gz',
+      },
+    );
+    const project = tempProject({
+      'sagemaker-job.json': JSON.stringify({ image: 'x:1', baseJobName: 'my-job', region: 'us-west-2', serving: { endpointName: 'from-file' } }),
+    });
+    const second = collector('again');
+    assert.equal(await run(['invoke', '--job', path.join(project, 'sagemaker-job.json')], second), 0, second.stderr.join(''));
+    assert.deepEqual([calls[1][0].region, calls[1][1]], ['us-west-2', 'from-file']);
   });
 });
