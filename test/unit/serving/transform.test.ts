@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { TransformSpec } from '../../../core/src/job/servingSection';
-import { isSmctError } from '../../../core/src/errors';
+import { isCancellation, isSmctError } from '../../../core/src/errors';
+import { loadTrainingJob } from '../../../core/src/job/trainingJob';
+import { runLocalTransform } from '../../../core/src/serving/transform/localTransform';
 import { transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
 import { tempProject } from '../../helpers/tempDir';
 import { echo, fakeContainer, type SeenRequest } from './fakeContainer';
@@ -164,5 +166,49 @@ describe('transformWithEndpoint', () => {
     );
     assert.equal(result.files[0].relative, 'in.csv');
     assert.equal(fs.readFileSync(path.join(project, 'out/in.csv.out'), 'utf8'), 'S1\nS2\n');
+  });
+
+  test('a request past its timeout fails the job naming file and records', async (t) => {
+    const container = await fakeContainer((request) => (request.path === '/execution-parameters' ? { status: 404 } : 'never'));
+    t.after(() => container.close());
+    const project = tempProject({ 'in.csv': 'a\nb\n' });
+    await assert.rejects(
+      transformWithEndpoint(spec(path.join(project, 'in.csv'), { batchStrategy: 'MultiRecord' }), container.url, { requestTimeoutMs: 100 }),
+      (error) =>
+        isSmctError(error, 'TRANSFORM_FAILED') &&
+        error.message ===
+          'in.csv: records 1-2 of 2: no answer within 0.1 s, the limit of one request (ModelClientConfig.InvocationsTimeoutInSeconds); no output was written for in.csv.',
+    );
+    assert.equal(fs.existsSync(path.join(project, 'out')), false);
+  });
+
+  test('an abort (Ctrl-C) ends the requests in flight and writes nothing; runLocalTransform stops its endpoint', async (t) => {
+    const container = await fakeContainer((request) => (request.path === '/execution-parameters' ? { status: 404 } : 'never'));
+    t.after(() => container.close());
+    const project = tempProject({ 'in.csv': 'a\n', 'model/prefix.txt': '' });
+    fs.writeFileSync(
+      path.join(project, 'sagemaker-job.json'),
+      JSON.stringify({ image: 'x:1', serving: { model: 'model', transform: { input: 'in.csv', output: 'out' } } }),
+    );
+    const job = loadTrainingJob(path.join(project, 'sagemaker-job.json'));
+    const abort = new AbortController();
+    let stopped = 0;
+    const running = runLocalTransform(job, {
+      signal: abort.signal,
+      startEndpoint: async () => ({
+        url: container.url,
+        containerName: 'x',
+        image: 'x:1',
+        multiModel: false,
+        stop: async () => void (stopped += 1),
+        ended: new Promise(() => undefined),
+      }),
+    });
+    const deadline = Date.now() + 10_000;
+    while (!container.seen.some((request) => request.path === '/invocations') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    await assert.rejects(running, (error) => isCancellation(error));
+    assert.equal(stopped, 1);
+    assert.equal(fs.existsSync(path.join(project, 'out')), false);
   });
 });

@@ -10,7 +10,7 @@ import type { InputChannel } from '../../job/trainingJob';
 import { prepareChannel } from '../../local/channels/prepareChannel';
 import type { CacheProgress } from '../../local/channels/objectCache';
 import type { S3Reader } from '../../local/channels/types';
-import { SmctError } from '../../errors';
+import { SmctError, isSmctError } from '../../errors';
 import { BATCH_STRATEGY_VALUES } from '../hostingContract';
 import { httpExchange } from '../localHttp';
 import { makeBatches, type Batch } from './batches';
@@ -218,13 +218,18 @@ class TransformRun {
     if (this.spec.contentType) headers['Content-Type'] = this.spec.contentType;
     if (this.spec.accept) headers['Accept'] = this.spec.accept;
     const body = 'stream' in task.batch ? fs.createReadStream(task.batch.stream) : task.batch.body;
+    const timeoutMs = this.options.requestTimeoutMs ?? TRANSFORM_REQUEST_TIMEOUT_MS;
     const answer = await httpExchange(this.url, {
       method: 'POST',
       path: '/invocations',
       body,
       headers,
-      timeoutMs: this.options.requestTimeoutMs ?? TRANSFORM_REQUEST_TIMEOUT_MS,
+      timeoutMs,
+      timeoutMessage: `${where(task)}: no answer within ${timeoutMs / 1000} s, the limit of one request (ModelClientConfig.InvocationsTimeoutInSeconds); no output was written for ${task.file.input.relative}.`,
       signal: this.abort.signal,
+    }).catch((error: unknown) => {
+      // The endpoint's failures (no answer, a dropped connection) are the transform's.
+      throw isSmctError(error, 'ENDPOINT_FAILED') ? new SmctError('TRANSFORM_FAILED', error.message) : error;
     });
     if (answer.status < 200 || answer.status >= 300) throw requestFailed(task, answer.status, answer.body);
     task.file.answers[task.index] = answer.body;
@@ -263,12 +268,17 @@ function withNewline(answer: Buffer): Buffer {
  * the reason are one message.
  */
 function requestFailed(task: Task, status: number, body: Buffer): SmctError {
-  const { firstRecord, records } = task.batch;
-  const range = records === 1 ? `record ${firstRecord}` : `records ${firstRecord}-${firstRecord + records - 1}`;
   const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
   const shown = text.length > 300 ? `${text.slice(0, 300)}…` : text;
   return new SmctError(
     'TRANSFORM_FAILED',
-    `${task.file.input.relative}: ${range} of ${task.file.totalRecords}: ClientError: ${status}${shown ? ` "${shown}"` : ''} (SageMaker fails the job with "ClientError: See job logs for more information"); no output was written for ${task.file.input.relative}.`,
+    `${where(task)}: ClientError: ${status}${shown ? ` "${shown}"` : ''} (SageMaker fails the job with "ClientError: See job logs for more information"); no output was written for ${task.file.input.relative}.`,
   );
+}
+
+/** "a.csv: records 3-5 of 10": the file and the records of one request. */
+function where(task: Task): string {
+  const { firstRecord, records } = task.batch;
+  const range = records === 1 ? `record ${firstRecord}` : `records ${firstRecord}-${firstRecord + records - 1}`;
+  return `${task.file.input.relative}: ${range} of ${task.file.totalRecords}`;
 }
