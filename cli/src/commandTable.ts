@@ -2,10 +2,12 @@
 import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
 import { checkCommand } from './check';
 import { deleteCommand, deployCommand, endpointsCommand } from './endpointCommands';
+import { invokeCommand, modelsCommand } from './invokeCommand';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
 import { serveCommand } from './serveCommand';
 import type { Io } from './io';
+import { transformCommand } from './transformCommand';
 import { SmctError } from '../../core/src';
 
 /** What a command ends with: an exit code, or 'server' for `smct lsp --stdio`, which hands the process to the language server. */
@@ -42,6 +44,19 @@ export const COMMANDS: readonly Command[] = [
   { name: 'check', synopsis: 'IMAGE', summary: 'check a built image for what makes SageMaker fail to start it', run: checkCommand },
   { name: 'train', synopsis: '--local', summary: 'run the training job on the local Docker engine, as SageMaker would', run: trainCommand },
   { name: 'serve', synopsis: '--local', summary: 'serve the model on the local Docker engine, as SageMaker hosting would', run: serveCommand },
+  {
+    name: 'invoke',
+    synopsis: '[--local | --url URL | ENDPOINT]',
+    summary: 'send one request to a model, local or on SageMaker, and print its answer',
+    run: invokeCommand,
+  },
+  { name: 'models', synopsis: '--local list|load|unload', summary: "list, load or unload a local multi-model container's models", run: modelsCommand },
+  {
+    name: 'transform',
+    synopsis: '--local',
+    summary: "run the job's batch transform on the local Docker engine, as SageMaker would",
+    run: (argv, io) => transformCommand(argv, io),
+  },
   { name: 'push', synopsis: '', summary: "push the job's image to Amazon ECR", run: pushCommand },
   { name: 'submit', synopsis: '', summary: 'build, check, push and send the training job to SageMaker (--wait follows it)', run: submitCommand },
   { name: 'logs', synopsis: 'JOB', summary: "print a training job's logs (--follow until it ends)", run: logsCommand },

@@ -63,6 +63,12 @@ export async function main(): Promise<void> {
   const outcome = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    outBytes: (data) => process.stdout.write(data),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
     signal: abort.signal,
   });
   if (outcome === 'server') {

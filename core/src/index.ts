@@ -72,3 +72,30 @@ export {
 } from './serving/localEndpoint';
 export type { ModelSource, ServingSpec } from './job/servingSection';
 export { latestLocalModel, prepareModel, extractBounded, type PreparedModel, type PrepareModelOptions } from './serving/modelSource';
+
+export { httpExchange, noEndpoint, type HttpAnswer, type HttpExchange } from './serving/localHttp';
+export { forwardedHeaders, invokeLocal, modelErrorMessage, timeoutMessage, type InvokeLocalOptions } from './serving/invokeLocal';
+export { checkPayloadSize, type InvocationRequest, type InvocationResponse } from './serving/invocation';
+export {
+  invokeModel,
+  isModelLoaded,
+  listModels,
+  loadModel,
+  modelNameOf,
+  modelUrlOf,
+  unloadModel,
+  type LoadedModel,
+  type ModelApiOptions,
+} from './serving/multiModelApi';
+export { crc32c, maskedCrc32c, splitRecords, tfRecordEncode } from './serving/transform/records';
+export { BYTES_PER_MB, makeBatches, type Batch } from './serving/transform/batches';
+export { DEFAULT_TRANSFORM_PARAMETERS, effectiveParameters, readExecutionParameters, type TransformParameters } from './serving/transform/executionParameters';
+export {
+  TRANSFORM_REQUEST_TIMEOUT_MS,
+  parametersLine,
+  transformWithEndpoint,
+  type TransformOptions,
+  type TransformResult,
+  type TransformedFile,
+} from './serving/transform/transformWithEndpoint';
+export { batchEnvironment, runLocalTransform, transformSpecOf, type LocalTransformOptions } from './serving/transform/localTransform';
