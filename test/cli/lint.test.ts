@@ -105,7 +105,7 @@ const badInputs: [string, string[], RegExp][] = [
     /^smct: --format must be one of text, json, sarif, checkstyle, gitlab, codeclimate, github \(got "xml"\)\.\n$/,
   ],
   ['no file', ['lint'], /^smct: smct lint needs at least one Dockerfile/],
-  ['an unknown command', ['deploy'], /^smct: unknown command "deploy"/],
+  ['an unknown command', ['dploy'], /^smct: unknown command "dploy"/],
   [
     'an invalid config file',
     ['lint', 'badconfig/Dockerfile'],
