@@ -74,7 +74,7 @@ export class LocalServing implements vscode.Disposable {
     try {
       return this.track(job, await this.start(job, controller));
     } catch (error) {
-      await this.showError(error);
+      this.showError(error);
       return undefined;
     } finally {
       this.starting.delete(job.file);
@@ -91,6 +91,8 @@ export class LocalServing implements vscode.Disposable {
         token.onCancellationRequested(() => controller.abort());
         return this.engine.startLocalEndpoint(job, {
           signal: controller.signal,
+          // Several job files may keep serving.port's default (8080): a second one takes a free port.
+          port: this.endpoints().some((info) => info.port === job.serving.port) ? 0 : undefined,
           aws: awsSettings(),
           onStatus: (status) => {
             this.output.appendLine(`${status} - ${PHASES[status]}`);
@@ -182,7 +184,7 @@ export class LocalServing implements vscode.Disposable {
       this.output.appendLine(`POST ${entry.info.url}/invocations (${request.contentType}, ${request.body.length} bytes): ${response.status}`);
       return await showInvocation(entry.info.name, response, { title: 'Show Logs', open: () => this.output.show() });
     } catch (error) {
-      await this.showError(error);
+      this.showError(error);
       return undefined;
     }
   }
@@ -197,7 +199,7 @@ export class LocalServing implements vscode.Disposable {
       this.output.appendLine(`Stopped ${entry.info.name}`);
       return true;
     } catch (error) {
-      await this.showError(error);
+      this.showError(error);
       return false;
     } finally {
       this.forget(entry);
@@ -232,19 +234,19 @@ export class LocalServing implements vscode.Disposable {
     return picked?.entry;
   }
 
-  private async showError(error: unknown): Promise<void> {
+  /** Says what went wrong; never awaits the notification, so that a command's caller gets its result at once. */
+  private showError(error: unknown): void {
+    const showLogs = (choice: string | undefined) => choice && this.output.show();
     // A start that failed as SageMaker would fail it: its one line, and the logs that say why.
     if (isSmctError(error, 'SERVE_FAILED')) {
-      const choice = await vscode.window.showErrorMessage(error.message, 'Show Logs');
-      if (choice) this.output.show();
+      void vscode.window.showErrorMessage(error.message, 'Show Logs').then(showLogs);
     } else if (isSmctError(error, 'CANCELLED') || (error as Error)?.name === 'AbortError') {
       this.output.appendLine('Cancelled.');
     } else if (isSmctError(error)) {
-      await vscode.window.showErrorMessage(error.message);
+      void vscode.window.showErrorMessage(error.message);
     } else {
       this.output.appendLine(String((error as Error)?.stack ?? error));
-      const choice = await vscode.window.showErrorMessage((error as Error)?.message ?? String(error), 'Show Logs');
-      if (choice) this.output.show();
+      void vscode.window.showErrorMessage((error as Error)?.message ?? String(error), 'Show Logs').then(showLogs);
     }
   }
 
