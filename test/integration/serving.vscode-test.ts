@@ -54,6 +54,8 @@ class FakeEngine implements ServingEngine {
   readonly requests: InvocationRequest[] = [];
   readonly stops: (number | undefined)[] = [];
   startFailure?: Error;
+  /** Starts wait until they are cancelled (a container that takes its time to answer /ping). */
+  hold = false;
   answer: InvocationResponse = { status: 200, contentType: 'application/json', body: Buffer.from('{"y": [2]}'), milliseconds: 7 };
   private readonly ends: ((end: { exitCode: number; lastLines: readonly string[] }) => void)[] = [];
 
@@ -62,6 +64,11 @@ class FakeEngine implements ServingEngine {
     for (const status of ['Starting', 'Waiting', 'InService'] as const) options.onStatus?.(status);
     options.onLog?.('listening on 8080');
     if (this.startFailure) throw this.startFailure;
+    if (this.hold) {
+      await new Promise((_resolve, reject) =>
+        options.signal?.addEventListener('abort', () => reject(new SmctError('CANCELLED', 'The local endpoint was not started: cancelled.'))),
+      );
+    }
     let end: (value: { exitCode: number; lastLines: readonly string[] }) => void = () => undefined;
     const ended = new Promise<{ exitCode: number; lastLines: readonly string[] }>((resolve) => (end = resolve));
     this.ends.push(end);
@@ -193,6 +200,26 @@ suite('Serving from VS Code', () => {
       assert.equal(serving.endpoints().length, 2);
       await serving.stopAll();
       assert.deepEqual(engine.stops, [0, 0]);
+      assert.deepEqual(serving.endpoints(), []);
+    });
+
+    test('closing the window cancels a start under way and waits for it; a Stop under way is not repeated', async () => {
+      const slow = writeServingJob(`fake-slow-${randomBytes(3).toString('hex')}`, {});
+      engine.hold = true;
+      const starting = serving.serve(slow);
+      await waitFor(
+        'the start to begin',
+        () => engine.starts.length,
+        (count) => count === 1,
+      );
+      await serving.stopAll();
+      assert.ok(engine.starts[0].options.signal?.aborted, 'the start was cancelled');
+      assert.equal(await starting, undefined);
+      engine.hold = false;
+      const job = writeServingJob(`fake-${randomBytes(3).toString('hex')}`, {});
+      await serving.serve(job);
+      await Promise.all([serving.stop(job), serving.stopAll()]);
+      assert.equal(engine.stops.length, 1, 'stopped once, by whichever asked first');
       assert.deepEqual(serving.endpoints(), []);
     });
 

@@ -31,8 +31,8 @@ interface Served {
   readonly endpoint: LocalEndpoint;
   readonly item: vscode.StatusBarItem;
   readonly info: LocalEndpointInfo;
-  /** Set when we stop it, so that its end is not reported as a crash. */
-  stopping: boolean;
+  /** Set when we stop it (so that its end is not reported as a crash), and shared by whoever stops it too. */
+  stopped?: Promise<void>;
 }
 
 /** What the command arguments name: a job file's Uri (CodeLens, explorer, status bar), its path, or nothing. */
@@ -46,7 +46,8 @@ type EndpointArgument = vscode.Uri | string | undefined;
 export class LocalServing implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('SageMaker Local Endpoints');
   private readonly served = new Map<string, Served>();
-  private readonly starting = new Map<string, AbortController>();
+  /** Starts under way, by job file: how to cancel each, and when it has settled. */
+  private readonly starting = new Map<string, { readonly controller: AbortController; readonly settled: Promise<unknown> }>();
 
   constructor(private readonly engine: ServingEngine) {}
 
@@ -70,14 +71,27 @@ export class LocalServing implements vscode.Disposable {
       return undefined;
     }
     const controller = new AbortController();
-    this.starting.set(job.file, controller);
+    const serving = this.startAndTrack(job, controller);
+    this.starting.set(job.file, { controller, settled: serving });
     try {
-      return this.track(job, await this.start(job, controller));
+      return await serving;
+    } finally {
+      this.starting.delete(job.file);
+    }
+  }
+
+  private async startAndTrack(job: TrainingJob, controller: AbortController): Promise<LocalEndpointInfo | undefined> {
+    try {
+      const endpoint = await this.start(job, controller);
+      // The window closed while the container came up: it goes at once.
+      if (controller.signal.aborted) {
+        await endpoint.stop(0);
+        return undefined;
+      }
+      return this.track(job, endpoint);
     } catch (error) {
       this.showError(error);
       return undefined;
-    } finally {
-      this.starting.delete(job.file);
     }
   }
 
@@ -115,7 +129,7 @@ export class LocalServing implements vscode.Disposable {
     item.command = { title: 'Local Endpoint Actions', command: 'sagemakerContainerTools.localEndpointActions', arguments: [vscode.Uri.file(job.file)] };
     item.show();
     const info = { jobFile: job.file, name, url: endpoint.url, port, containerName: endpoint.containerName, image: endpoint.image, statusText: item.text };
-    const entry: Served = { job, endpoint, item, info, stopping: false };
+    const entry: Served = { job, endpoint, item, info };
     this.served.set(path.resolve(job.file), entry);
     this.updateContext();
     this.output.appendLine(`InService - ${name} answers on ${endpoint.url} (POST /invocations)`);
@@ -126,7 +140,7 @@ export class LocalServing implements vscode.Disposable {
 
   private ended(entry: Served, exitCode: number, lastLines: readonly string[]): void {
     this.forget(entry);
-    if (entry.stopping) return;
+    if (entry.stopped) return;
     const last = lastLines.length > 0 ? `: ${lastLines[lastLines.length - 1]}` : '';
     this.output.appendLine(`${entry.info.name} ended with exit code ${exitCode}`);
     void vscode.window
@@ -193,25 +207,27 @@ export class LocalServing implements vscode.Disposable {
   async stop(target?: EndpointArgument): Promise<boolean> {
     const entry = await this.pick(target, 'Stop which local endpoint?');
     if (!entry) return false;
-    entry.stopping = true;
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${entry.info.name}` }, () => entry.endpoint.stop());
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${entry.info.name}` }, () => this.halt(entry));
       this.output.appendLine(`Stopped ${entry.info.name}`);
       return true;
     } catch (error) {
       this.showError(error);
       return false;
-    } finally {
-      this.forget(entry);
     }
+  }
+
+  /** Stops an endpoint once, whoever asks (Stop, then closing the window): `graceSeconds` as LocalEndpoint.stop takes it. */
+  private halt(entry: Served, graceSeconds?: number): Promise<void> {
+    entry.stopped ??= entry.endpoint.stop(graceSeconds).finally(() => this.forget(entry));
+    return entry.stopped;
   }
 
   /** Closing the window: starts are cancelled, endpoints stopped at once, and this waits until their containers are gone. */
   async stopAll(): Promise<void> {
-    for (const controller of this.starting.values()) controller.abort();
-    const entries = [...this.served.values()];
-    for (const entry of entries) entry.stopping = true;
-    await Promise.allSettled(entries.map((entry) => entry.endpoint.stop(0).finally(() => this.forget(entry))));
+    const starts = [...this.starting.values()];
+    for (const start of starts) start.controller.abort();
+    await Promise.allSettled([...starts.map((start) => start.settled), ...[...this.served.values()].map((entry) => this.halt(entry, 0))]);
   }
 
   /** The endpoint an argument names; without one, the only one or a pick. */
