@@ -6,9 +6,20 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SmctError } from '../../core/src';
+import { AwsSession } from '../../client/src/aws/awsSession';
+import { EndpointCommands, EndpointsProvider, type EndpointsTreeView } from '../../client/src/serving/endpointsView';
 import { LocalServing } from '../../client/src/serving/localServing';
 import type { InvocationOutcome } from '../../client/src/serving/invocationUi';
-import type { InvocationRequest, InvocationResponse, LocalEndpoint, LocalEndpointOptions, ServingEngine } from '../../client/src/serving/servingTypes';
+import type {
+  DeletedEndpoint,
+  EndpointRow,
+  EndpointsBackend,
+  InvocationRequest,
+  InvocationResponse,
+  LocalEndpoint,
+  LocalEndpointOptions,
+  ServingEngine,
+} from '../../client/src/serving/servingTypes';
 import { pythonBaseMissing } from '../local/dockerFixtures';
 import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
@@ -291,6 +302,83 @@ suite('Serving from VS Code', () => {
     });
   });
 
+  suite('the Endpoints view with a stand-in backend', () => {
+    let session: AwsSession;
+    let backend: FakeBackend;
+    let view: EndpointsProvider;
+    let commands: EndpointCommands;
+
+    suiteSetup(function () {
+      // The view asks the session for clients first; the harness's emulator gives it a region and credentials.
+      if (!CONTROL) this.skip();
+    });
+
+    setup(() => {
+      session = new AwsSession();
+      backend = new FakeBackend();
+      view = new EndpointsProvider(session, backend, () => visibleView());
+      commands = new EndpointCommands(session, view, backend);
+    });
+
+    teardown(() => {
+      view.dispose();
+      session.dispose();
+    });
+
+    test('each endpoint shows its status icon, capacity and tooltip; a failed one its reason; the list is read again while one is changing', async () => {
+      backend.rows = [
+        { name: 'line', status: 'InService', instance: { type: 'ml.m5.large', count: 1 } },
+        { name: 'line-canary', status: 'Failed', failureReason: 'The primary container did not pass the ping health check.' },
+        { name: 'line-next', status: 'Creating', serverless: { memorySizeInMB: 2048, maxConcurrency: 5 } },
+      ];
+      await view.getChildren();
+      const items = view.endpoints.map((node) => view.getTreeItem(node));
+      assert.deepEqual(
+        items.map((item) => [item.label, (item.iconPath as vscode.ThemeIcon).id, item.contextValue]),
+        [
+          ['line', 'pass', 'endpoint.InService'],
+          ['line-canary', 'error', 'endpoint.Failed'],
+          ['line-next', 'loading~spin', 'endpoint.Creating'],
+        ],
+      );
+      assert.equal(items[0].description, 'InService · ml.m5.large × 1');
+      assert.match(String(items[1].tooltip), /\nFailure reason: The primary container did not pass the ping health check\./);
+      assert.ok(view.autoRefreshing, 'Creating: read again');
+      backend.rows = [{ name: 'line', status: 'InService' }];
+      view.refresh();
+      await view.getChildren();
+      assert.equal(view.autoRefreshing, false, 'nothing changing: no timer');
+    });
+
+    test("a listing that fails is the view's one message, with Refresh as its command", async () => {
+      backend.listFailure = new SmctError('USAGE', 'Listing endpoints is not available yet.');
+      await view.getChildren();
+      assert.equal(view.endpoints.length, 0);
+      assert.equal(view.message?.label, 'Listing endpoints is not available yet.');
+      assert.equal(view.message?.command?.command, 'sagemakerContainerTools.refreshEndpoints');
+    });
+
+    test('Invoke sends the active file to the endpoint; Delete (confirmed) deletes it and reads the list again; Copy Name names it', async () => {
+      backend.rows = [{ name: 'line', status: 'InService' }];
+      await view.getChildren();
+      const [node] = view.endpoints;
+      const job = writeServingJob(`endpoint-${randomBytes(3).toString('hex')}`, {});
+      await openPayload(job, 'request.json');
+      const outcome = await commands.invoke(node);
+      assert.equal(outcome?.status, 200);
+      assert.deepEqual(
+        backend.invoked.map(([name, request]) => [name, request.contentType, request.body.toString()]),
+        [['line', 'application/json', '{"x": [1]}\n']],
+      );
+      const lists = backend.lists;
+      assert.deepEqual(await commands.delete(node, { confirm: false }), { endpoint: 'line', endpointConfig: 'line', models: ['line'] });
+      assert.deepEqual(backend.deleted, ['line']);
+      await view.getChildren();
+      assert.ok(backend.lists > lists, 'the list was read again after the deletion');
+      assert.equal(await commands.copyName(node), 'line');
+    });
+  });
+
   suite('the Endpoints view against the AWS emulator', () => {
     suiteSetup(function () {
       if (!CONTROL) this.skip();
@@ -323,6 +411,40 @@ suite('Serving from VS Code', () => {
     });
   });
 });
+
+/** A tree view that is always visible, so that the provider polls as it would on screen. */
+function visibleView(): EndpointsTreeView {
+  return { visible: true, description: undefined, onDidChangeVisibility: () => ({ dispose: () => undefined }), dispose: () => undefined };
+}
+
+/** A stand-in for the AWS half's endpoint calls. */
+class FakeBackend implements EndpointsBackend {
+  rows: EndpointRow[] = [];
+  listFailure?: Error;
+  lists = 0;
+  readonly deleted: string[] = [];
+  readonly invoked: [string, InvocationRequest][] = [];
+
+  async list(): Promise<EndpointRow[]> {
+    this.lists += 1;
+    if (this.listFailure) throw this.listFailure;
+    return this.rows;
+  }
+
+  async delete(_clients: unknown, name: string): Promise<DeletedEndpoint> {
+    this.deleted.push(name);
+    return { endpoint: name, endpointConfig: name, models: [name] };
+  }
+
+  async invoke(_clients: unknown, name: string, request: InvocationRequest): Promise<InvocationResponse> {
+    this.invoked.push([name, request]);
+    return { status: 200, contentType: 'application/json', body: Buffer.from('{"y": 1}'), milliseconds: 5 };
+  }
+
+  logsUrl(region: string, name: string): string {
+    return `https://example.invalid/${region}/${name}`;
+  }
+}
 
 /** Creates a model, an endpoint configuration and an endpoint in the emulator, as a deployment would. */
 async function createEndpoint(name: string): Promise<void> {

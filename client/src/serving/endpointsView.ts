@@ -29,6 +29,13 @@ export class EndpointNode {
 
 export type EndpointsNode = EndpointNode | MessageNode;
 
+/** What the provider uses of its tree view (a stand-in in the tests, where the contributed view is the extension's). */
+export type EndpointsTreeView = Pick<vscode.TreeView<EndpointsNode>, 'visible' | 'onDidChangeVisibility' | 'description' | 'dispose'>;
+
+function contributedView(provider: vscode.TreeDataProvider<EndpointsNode>): EndpointsTreeView {
+  return vscode.window.createTreeView(ENDPOINTS_VIEW, { treeDataProvider: provider, showCollapseAll: false });
+}
+
 /**
  * The "Endpoints" view beside "Training Jobs": the SageMaker endpoints of the current profile and
  * region with their status. Listing (and so loading the SDK) happens only when the view is shown.
@@ -36,7 +43,7 @@ export type EndpointsNode = EndpointNode | MessageNode;
 export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EndpointsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: vscode.TreeView<EndpointsNode>;
+  private readonly view: EndpointsTreeView;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer?: NodeJS.Timeout;
   private nodes: EndpointsNode[] = [];
@@ -45,8 +52,9 @@ export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>
   constructor(
     private readonly session: AwsSession,
     private readonly backend: EndpointsBackend,
+    createView: (provider: EndpointsProvider) => EndpointsTreeView = contributedView,
   ) {
-    this.view = vscode.window.createTreeView(ENDPOINTS_VIEW, { treeDataProvider: this, showCollapseAll: false });
+    this.view = createView(this);
     this.subscriptions.push(
       this.changed,
       this.view,
