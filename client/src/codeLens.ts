@@ -5,7 +5,7 @@ import { JOB_FILE_NAME } from '../../core/src';
 /**
  * "Build Image" and "Run Training Job Locally" above a job file, and above a Dockerfile that has
  * a job file next to it; "Run with a Spot Interruption" too when the job is a spot job;
- * "Submit to SageMaker" above the job file.
+ * "Submit to SageMaker" and "Serve Locally" above the job file.
  */
 export class JobCodeLensProvider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -36,6 +36,7 @@ export class JobCodeLensProvider implements vscode.CodeLensProvider {
     if (jobFile === document.uri) {
       lenses.push(
         new vscode.CodeLens(top, { title: '$(cloud-upload) Submit to SageMaker', command: 'sagemakerContainerTools.submitTrainingJob', arguments: [jobFile] }),
+        new vscode.CodeLens(top, { title: '$(radio-tower) Serve Locally', command: 'sagemakerContainerTools.serveLocally', arguments: [jobFile] }),
       );
     }
     return lenses;

@@ -8,6 +8,9 @@ import { selectProfile, selectRegion } from './aws/profilePicker';
 import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
+import { endpointsBackend, servingEngine } from './serving/engineAdapter';
+import { EndpointCommands, EndpointsProvider, type EndpointArgument } from './serving/endpointsView';
+import { LocalServing } from './serving/localServing';
 
 /** What activate() returns: the local jobs and the AWS parts, for the integration tests. */
 export interface SageMakerExtensionApi {
@@ -18,11 +21,14 @@ export interface SageMakerExtensionApi {
     readonly watcher: JobWatcher;
     readonly commands: CloudCommands;
   };
+  readonly serving: { readonly local: LocalServing; readonly endpoints: EndpointsProvider; readonly endpointCommands: EndpointCommands };
 }
 
 let client: LanguageClient | undefined;
 
 let localJobs: LocalJobs | undefined;
+
+let localServing: LocalServing | undefined;
 
 /**
  * Starts the SageMaker language server for Dockerfiles and registers the commands. The analysis
@@ -54,11 +60,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
   const watcher = new JobWatcher(session, context.workspaceState);
   const trainingJobs = new TrainingJobsProvider(session);
   const cloud = new CloudCommands(session, watcher, trainingJobs, jobs);
+  const serving = (localServing = new LocalServing(servingEngine()));
+  const backend = endpointsBackend();
+  const endpoints = new EndpointsProvider(session, backend);
+  const endpointCommands = new EndpointCommands(session, endpoints, backend);
   const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(`sagemakerContainerTools.${id}`, run);
   context.subscriptions.push(
     jobs,
     watcher,
     trainingJobs,
+    serving,
+    endpoints,
     session,
     watcher.onDidEnd(() => trainingJobs.refresh()),
     // After `aws sso login`, jobs whose following stopped for expired credentials are followed again.
@@ -76,6 +88,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     command('copyTrainingJobArn', (job?: JobArgument) => cloud.copyArn(job)),
     command('openTrainingJobInConsole', (job?: JobArgument) => cloud.openInConsole(job)),
     command('downloadModelArtifact', (job?: JobArgument) => cloud.download(job)),
+    command('serveLocally', (uri?: vscode.Uri) => serving.serve(uri)),
+    command('stopLocalEndpoint', (uri?: vscode.Uri) => serving.stop(uri)),
+    command('invokeLocalEndpoint', (uri?: vscode.Uri) => serving.invoke(uri)),
+    command('localEndpointActions', (uri?: vscode.Uri) => serving.actions(uri)),
+    command('refreshEndpoints', () => endpoints.refresh()),
+    command('invokeEndpoint', (endpoint?: EndpointArgument) => endpointCommands.invoke(endpoint)),
+    command('deleteEndpoint', (endpoint?: EndpointArgument, options?: unknown) => endpointCommands.delete(endpoint, options)),
+    command('openEndpointLogs', (endpoint?: EndpointArgument) => endpointCommands.openLogs(endpoint)),
+    command('copyEndpointName', (endpoint?: EndpointArgument) => endpointCommands.copyName(endpoint)),
     vscode.commands.registerCommand('sagemakerContainerTools.showServerOutput', () => client?.outputChannel.show()),
     vscode.commands.registerCommand('sagemakerContainerTools.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('sagemakerContainerTools.buildImage', (uri?: vscode.Uri) => jobs.build(uri)),
@@ -105,12 +126,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       }),
     );
   }
-  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud } };
+  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud }, serving: { local: serving, endpoints, endpointCommands } };
 }
 
 export async function deactivate(): Promise<void> {
-  // Closing the window kills local jobs and waits until their containers, network and folders are removed.
-  await localJobs?.killAll();
+  // Closing the window kills local jobs and local endpoints, and waits until their containers, network and folders are removed.
+  await Promise.all([localJobs?.killAll(), localServing?.stopAll()]);
   await client?.stop();
   client = undefined;
 }

@@ -171,36 +171,8 @@ export class TrainingJobsProvider implements vscode.TreeDataProvider<TrainingJob
       return jobs.map((summary) => new JobNode(summary, { name: summary.TrainingJobName ?? '', region: target.region, profile: target.profile }));
     } catch (error) {
       this.session.noteError(error, clients?.target);
-      return [this.problemNode(error)];
+      return [problemNode(this.session, error, 'training jobs', 'sagemakerContainerTools.refreshTrainingJobs')];
     }
-  }
-
-  private problemNode(error: unknown): MessageNode {
-    const message = (error as Error)?.message ?? String(error);
-    const warning = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    if (isCredentialsProblem(error)) {
-      if (error.fix?.startsWith('aws sso login')) {
-        return new MessageNode('AWS credentials expired', `Click to run ${error.fix}`, message, warning, {
-          title: 'Log In with AWS SSO',
-          command: 'sagemakerContainerTools.awsSsoLogin',
-        });
-      }
-      return new MessageNode('No AWS credentials', 'Click to select a profile', message, warning, {
-        title: 'Select AWS Profile',
-        command: 'sagemakerContainerTools.selectAwsProfile',
-      });
-    }
-    if (isSmctError(error, 'REGION_MISSING')) {
-      return new MessageNode('No AWS region: select one', 'Click to select a region', message, warning, {
-        title: 'Select AWS Region',
-        command: 'sagemakerContainerTools.selectAwsRegion',
-      });
-    }
-    if (!isExplained(error)) this.session.output.appendLine(`Listing training jobs: ${(error as Error)?.stack ?? message}`);
-    return new MessageNode(message, 'Click to retry', message, new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')), {
-      title: 'Refresh',
-      command: 'sagemakerContainerTools.refreshTrainingJobs',
-    });
   }
 
   private schedule(): void {
@@ -221,6 +193,38 @@ export class TrainingJobsProvider implements vscode.TreeDataProvider<TrainingJob
     this.stopTimer();
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }
+}
+
+/**
+ * The one item a view shows when its list cannot be read: what to do, as its command (log in,
+ * select a profile or region, or retry with `refreshCommand`). `what` names the list ("endpoints").
+ */
+export function problemNode(session: AwsSession, error: unknown, what: string, refreshCommand: string): MessageNode {
+  const message = (error as Error)?.message ?? String(error);
+  const warning = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  if (isCredentialsProblem(error)) {
+    if (error.fix?.startsWith('aws sso login')) {
+      return new MessageNode('AWS credentials expired', `Click to run ${error.fix}`, message, warning, {
+        title: 'Log In with AWS SSO',
+        command: 'sagemakerContainerTools.awsSsoLogin',
+      });
+    }
+    return new MessageNode('No AWS credentials', 'Click to select a profile', message, warning, {
+      title: 'Select AWS Profile',
+      command: 'sagemakerContainerTools.selectAwsProfile',
+    });
+  }
+  if (isSmctError(error, 'REGION_MISSING')) {
+    return new MessageNode('No AWS region: select one', 'Click to select a region', message, warning, {
+      title: 'Select AWS Region',
+      command: 'sagemakerContainerTools.selectAwsRegion',
+    });
+  }
+  if (!isExplained(error)) session.output.appendLine(`Listing ${what}: ${(error as Error)?.stack ?? message}`);
+  return new MessageNode(message, 'Click to retry', message, new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')), {
+    title: 'Refresh',
+    command: refreshCommand,
+  });
 }
 
 export function statusIcon(status: string): vscode.ThemeIcon {

@@ -1,0 +1,262 @@
+import * as vscode from 'vscode';
+import type { AwsClients } from '../../../core/src';
+import type { AwsSession } from '../aws/awsSession';
+import { trusted } from '../commands/localJobs';
+import { MessageNode, problemNode, relativeTime } from '../aws/trainingJobsView';
+import { CHANGING_STATUSES, deletionMessage, deletionQuestion, endpointDescription, endpointStatusIcon, endpointTooltip } from './endpointStatus';
+import { activeFileRequest, showInvocation, type InvocationOutcome } from './invocationUi';
+import type { DeletedEndpoint, EndpointRow, EndpointsBackend } from './servingTypes';
+
+export const ENDPOINTS_VIEW = 'sagemakerContainerTools.endpoints';
+const REFRESH_COMMAND = 'sagemakerContainerTools.refreshEndpoints';
+/** While an endpoint is being created, updated or deleted (minutes), the list is read again this often. */
+export const ENDPOINTS_REFRESH_MS = 15_000;
+
+/** Where an endpoint is: the commands act there. */
+export interface EndpointRef {
+  readonly name: string;
+  readonly region: string;
+  readonly profile?: string;
+}
+
+/** An endpoint of the list, with the target it was listed with. */
+export class EndpointNode {
+  constructor(
+    readonly row: EndpointRow,
+    readonly ref: EndpointRef,
+  ) {}
+}
+
+export type EndpointsNode = EndpointNode | MessageNode;
+
+/** What the provider uses of its tree view (a stand-in in the tests, where the contributed view is the extension's). */
+export type EndpointsTreeView = Pick<vscode.TreeView<EndpointsNode>, 'visible' | 'onDidChangeVisibility' | 'description' | 'dispose'>;
+
+function contributedView(provider: vscode.TreeDataProvider<EndpointsNode>): EndpointsTreeView {
+  return vscode.window.createTreeView(ENDPOINTS_VIEW, { treeDataProvider: provider, showCollapseAll: false });
+}
+
+/**
+ * The "Endpoints" view beside "Training Jobs": the SageMaker endpoints of the current profile and
+ * region with their status. Listing (and so loading the SDK) happens only when the view is shown.
+ */
+export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<EndpointsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: EndpointsTreeView;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer?: NodeJS.Timeout;
+  private nodes: EndpointsNode[] = [];
+  private loading?: Promise<EndpointsNode[]>;
+
+  constructor(
+    private readonly session: AwsSession,
+    private readonly backend: EndpointsBackend,
+    createView: (provider: EndpointsProvider) => EndpointsTreeView = contributedView,
+  ) {
+    this.view = createView(this);
+    this.subscriptions.push(
+      this.changed,
+      this.view,
+      this.view.onDidChangeVisibility((event) => (event.visible ? this.refresh() : this.stopTimer())),
+      session.onDidChange(() => this.refresh()),
+    );
+  }
+
+  refresh(): void {
+    this.stopTimer();
+    this.loading = undefined;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: EndpointsNode): vscode.TreeItem {
+    if (node instanceof MessageNode) {
+      const item = new vscode.TreeItem(node.label);
+      item.description = node.description;
+      item.tooltip = node.tooltip;
+      item.iconPath = node.icon;
+      item.command = node.command;
+      item.contextValue = 'message';
+      return item;
+    }
+    const { row, ref } = node;
+    const item = new vscode.TreeItem(row.name);
+    item.id = `${ref.profile ?? ''}/${ref.region}/${row.name}`;
+    const icon = endpointStatusIcon(row.status);
+    item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+    item.description = `${endpointDescription(row)}${row.creationTime ? ` · ${relativeTime(row.creationTime)}` : ''}`;
+    item.tooltip = endpointTooltip(row, ref.region);
+    item.contextValue = `endpoint.${row.status}`;
+    item.accessibilityInformation = { label: `Endpoint ${row.name}, ${row.status}` };
+    return item;
+  }
+
+  async getChildren(node?: EndpointsNode): Promise<EndpointsNode[]> {
+    if (node) return [];
+    if (!this.loading) {
+      const loading = this.load().finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
+    }
+    this.nodes = await this.loading;
+    this.schedule();
+    return this.nodes;
+  }
+
+  /** The endpoints listed last. */
+  get endpoints(): readonly EndpointNode[] {
+    return this.nodes.filter((node): node is EndpointNode => node instanceof EndpointNode);
+  }
+
+  /** The message shown instead of endpoints, if any. */
+  get message(): MessageNode | undefined {
+    return this.nodes.find((node): node is MessageNode => node instanceof MessageNode);
+  }
+
+  /** True while a refresh is scheduled (the view is visible and an endpoint is changing). */
+  get autoRefreshing(): boolean {
+    return this.timer !== undefined;
+  }
+
+  private async load(): Promise<EndpointsNode[]> {
+    if (!vscode.workspace.isTrusted) {
+      return [
+        new MessageNode(
+          'Trust this workspace to list endpoints',
+          'Restricted Mode',
+          'The AWS commands are disabled in Restricted Mode: they act as your AWS identity and may run programs (credential_process).',
+          new vscode.ThemeIcon('shield'),
+          { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+        ),
+      ];
+    }
+    let clients: AwsClients | undefined;
+    try {
+      clients = await this.session.clientsForSettings();
+      const { target } = clients;
+      const rows = await this.backend.list(clients);
+      this.session.noteSuccess(target);
+      this.view.description = `${this.session.identityLabel(target)} · ${target.region}`;
+      if (rows.length === 0) {
+        return [
+          new MessageNode(
+            `No endpoints in ${target.region}`,
+            'Select another region',
+            `No SageMaker endpoints in ${target.region} for ${target.profile ? `profile ${target.profile}` : 'the default credentials'}.`,
+            new vscode.ThemeIcon('info'),
+            { title: 'Select AWS Region', command: 'sagemakerContainerTools.selectAwsRegion' },
+          ),
+        ];
+      }
+      return rows.map((row) => new EndpointNode(row, { name: row.name, region: target.region, profile: target.profile }));
+    } catch (error) {
+      this.session.noteError(error, clients?.target);
+      return [problemNode(this.session, error, 'endpoints', REFRESH_COMMAND)];
+    }
+  }
+
+  private schedule(): void {
+    this.stopTimer();
+    if (!this.view.visible || !this.endpoints.some((node) => CHANGING_STATUSES.has(node.row.status))) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.changed.fire(undefined);
+    }, ENDPOINTS_REFRESH_MS);
+  }
+
+  private stopTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.stopTimer();
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+  }
+}
+
+/** What an endpoint command is given: a node of the view, a ref (the tests), or nothing (then it asks among those listed). */
+export type EndpointArgument = EndpointNode | EndpointRef | undefined;
+
+/** The view's actions: Invoke with Active File, Delete, Open Logs, Copy Name. */
+export class EndpointCommands {
+  constructor(
+    private readonly session: AwsSession,
+    private readonly view: EndpointsProvider,
+    private readonly backend: EndpointsBackend,
+  ) {}
+
+  async invoke(argument?: EndpointArgument): Promise<InvocationOutcome | undefined> {
+    if (!trusted('Invoking endpoints')) return undefined;
+    const ref = await this.pick(argument, 'Send the active file to which endpoint?');
+    if (!ref) return undefined;
+    const request = await activeFileRequest();
+    if (!request) return undefined;
+    try {
+      const clients = await this.session.clientsFor(ref);
+      const response = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Invoking ${ref.name}` }, () =>
+        this.backend.invoke(clients, ref.name, request),
+      );
+      return await showInvocation(ref.name, response, { title: 'Open Logs', open: () => this.openLogs(ref) });
+    } catch (error) {
+      void this.session.reportError(error, `Invoking ${ref.name}`, ref);
+      return undefined;
+    }
+  }
+
+  /**
+   * Deletes after a modal confirmation, skipped only with `{ confirm: false }` (the tests): a
+   * context menu passes the view's selection there, which must not skip it.
+   */
+  async delete(argument?: EndpointArgument, options?: unknown): Promise<DeletedEndpoint | undefined> {
+    if (!trusted('Deleting endpoints')) return undefined;
+    const ref = await this.pick(argument, 'Delete which endpoint?');
+    if (!ref) return undefined;
+    if ((options as { confirm?: unknown } | undefined)?.confirm !== false) {
+      const question = deletionQuestion(ref.name, ref.region);
+      const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, 'Delete');
+      if (choice !== 'Delete') return undefined;
+    }
+    try {
+      const deleted = await this.backend.delete(await this.session.clientsFor(ref), ref.name);
+      this.view.refresh();
+      void vscode.window.showInformationMessage(deletionMessage(deleted));
+      return deleted;
+    } catch (error) {
+      void this.session.reportError(error, `Deleting ${ref.name}`, ref);
+      return undefined;
+    }
+  }
+
+  async openLogs(argument?: EndpointArgument): Promise<string | undefined> {
+    const ref = await this.pick(argument, 'Open the logs of which endpoint?');
+    if (!ref) return undefined;
+    const url = this.backend.logsUrl(ref.region, ref.name);
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    return url;
+  }
+
+  async copyName(argument?: EndpointArgument): Promise<string | undefined> {
+    const ref = await this.pick(argument, 'Copy the name of which endpoint?');
+    if (!ref) return undefined;
+    await vscode.env.clipboard.writeText(ref.name);
+    vscode.window.setStatusBarMessage(`Copied ${ref.name}`, 4000);
+    return ref.name;
+  }
+
+  private async pick(argument: EndpointArgument, question: string): Promise<EndpointRef | undefined> {
+    if (argument instanceof EndpointNode) return argument.ref;
+    if (argument) return argument;
+    const listed = this.view.endpoints;
+    if (listed.length === 0) {
+      void vscode.window.showErrorMessage('No endpoint is listed: open the Endpoints view of the SageMaker sidebar, or refresh it.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      listed.map((node) => ({ label: node.row.name, description: node.row.status, ref: node.ref })),
+      { placeHolder: question },
+    );
+    return picked?.ref;
+  }
+}
