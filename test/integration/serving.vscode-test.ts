@@ -272,7 +272,6 @@ suite('Serving from VS Code', () => {
       return spawnSync('docker', ['ps', '--all', '--quiet', '--filter', `ancestor=${tag}`], { encoding: 'utf8' }).stdout.trim();
     }
 
-    // needs the merged engine
     test('"Serve Model Locally" serves the fixture image, "Invoke Local Endpoint with Active File" echoes the open file through the model, "Stop" leaves nothing', async () => {
       const port = await freePort();
       const job = writeServingJob(`served-${randomBytes(3).toString('hex')}`, { image: tag, port, startupHealthCheckTimeoutSeconds: 60 }, tag);
@@ -290,7 +289,6 @@ suite('Serving from VS Code', () => {
       assert.equal(containersOfImage(), '', 'no container of the image is left');
     });
 
-    // needs the merged engine
     test('a container that crashes before it listens fails to start, and leaves nothing', async () => {
       const job = writeServingJob(
         `never-${randomBytes(3).toString('hex')}`,
@@ -371,7 +369,7 @@ suite('Serving from VS Code', () => {
         [['line', 'application/json', '{"x": [1]}\n']],
       );
       const lists = backend.lists;
-      assert.deepEqual(await commands.delete(node, { confirm: false }), { endpoint: 'line', endpointConfig: 'line', models: ['line'] });
+      assert.deepEqual(await commands.delete(node, { confirm: false }), { deleted: ['endpoint line', 'endpoint configuration line', 'model line'], notes: [] });
       assert.deepEqual(backend.deleted, ['line']);
       await view.getChildren();
       assert.ok(backend.lists > lists, 'the list was read again after the deletion');
@@ -384,7 +382,6 @@ suite('Serving from VS Code', () => {
       if (!CONTROL) this.skip();
     });
 
-    // needs the merged engine
     test('lists the endpoints of the region with their status, and Delete removes one', async () => {
       const api = (await vscode.extensions.getExtension<Api>(EXTENSION_ID)?.activate()) as Api;
       const name = `vscode-${randomBytes(3).toString('hex')}`;
@@ -400,8 +397,8 @@ suite('Serving from VS Code', () => {
       assert.match(String(item.tooltip), new RegExp(`^${name}: `));
       const url = await vscode.commands.executeCommand<string>('sagemakerContainerTools.copyEndpointName', node.ref);
       assert.equal(url, name);
-      const deleted = await vscode.commands.executeCommand<{ endpoint: string }>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
-      assert.equal(deleted?.endpoint, name);
+      const deleted = await vscode.commands.executeCommand<DeletedEndpoint>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
+      assert.equal(deleted?.deleted[0], `endpoint ${name}`);
       view.refresh();
       await waitFor(
         `${name} to be gone or deleting`,
@@ -433,7 +430,7 @@ class FakeBackend implements EndpointsBackend {
 
   async delete(_clients: unknown, name: string): Promise<DeletedEndpoint> {
     this.deleted.push(name);
-    return { endpoint: name, endpointConfig: name, models: [name] };
+    return { deleted: [`endpoint ${name}`, `endpoint configuration ${name}`, `model ${name}`], notes: [] };
   }
 
   async invoke(_clients: unknown, name: string, request: InvocationRequest): Promise<InvocationResponse> {

@@ -75,11 +75,8 @@ export function deletionQuestion(name: string, region: string): { readonly messa
   };
 }
 
-/** The message after a deletion, naming what was deleted. */
-export function deletionMessage(deleted: { readonly endpoint: string; readonly endpointConfig?: string; readonly models: readonly string[] }): string {
-  const parts = [`the endpoint ${deleted.endpoint}`];
-  if (deleted.endpointConfig) parts.push(`its endpoint configuration ${deleted.endpointConfig}`);
-  if (deleted.models.length > 0) parts.push(`${deleted.models.length === 1 ? 'its model' : 'its models'} ${deleted.models.join(', ')}`);
-  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
-  return `Deleted ${list}. Billing stops once SageMaker has removed the endpoint (it shows Deleting meanwhile).`;
+/** The message after a deletion, naming what was deleted and what was already gone, as smct delete prints them. */
+export function deletionMessage(outcome: { readonly deleted: readonly string[]; readonly notes: readonly string[] }): string {
+  const deleted = outcome.deleted.length > 0 ? `Deleted ${outcome.deleted.join(', ')}.` : 'Nothing was left to delete.';
+  return [deleted, ...outcome.notes, 'Billing stops once SageMaker has removed the endpoint (it shows Deleting meanwhile).'].join(' ');
 }

@@ -1,33 +1,29 @@
-// The one file that binds the serving UI to the engine. The local endpoint, the local invoker and
-// the AWS endpoint calls are written in parallel with this UI: until they are merged, what does
-// not exist yet throws "not available yet" (the lead rewires this file after the merge).
-import { SmctError, loadAws } from '../../../core/src';
+// The one file that binds the serving UI to the engine: local serving and invoking from core,
+// SageMaker's endpoints from the AWS half, loaded on first use.
+import { invokeLocal, loadAws, startLocalEndpoint } from '../../../core/src';
 import { endpointLogsUrl } from './endpointStatus';
-import type { EndpointsBackend, ServingEngine } from './servingTypes';
+import type { EndpointRow, EndpointsBackend, ServingEngine } from './servingTypes';
 
-function notAvailable(what: string): never {
-  throw new SmctError('USAGE', `${what} is not available yet in this build of SageMaker Container Tools.`);
-}
-
-/**
- * Local serving. Expects from core/src (its index): startLocalEndpoint(job, options) of
- * core/src/serving/localEndpoint.ts, and invokeLocal(url, request, { signal }).
- */
 export function servingEngine(): ServingEngine {
-  return {
-    startLocalEndpoint: async () => notAvailable('Serving a model locally'),
-    invokeLocal: async () => notAvailable('Invoking a local endpoint'),
-  };
+  return { startLocalEndpoint, invokeLocal };
 }
 
-/**
- * SageMaker endpoints through the AWS half (loadAws()): InvokeEndpoint is there; listing and
- * deleting endpoints are not yet.
- */
+/** SageMaker endpoints: ListEndpoints, and DescribeEndpoint for the failed ones, whose reason the view shows. */
 export function endpointsBackend(): EndpointsBackend {
   return {
-    list: async () => notAvailable('Listing endpoints'),
-    delete: async () => notAvailable('Deleting an endpoint'),
+    list: async (clients, signal) => {
+      const aws = loadAws();
+      const summaries = await aws.listEndpoints(clients, { signal });
+      return Promise.all(
+        summaries.map(async (summary): Promise<EndpointRow> => {
+          const row = { name: summary.EndpointName ?? '', status: summary.EndpointStatus ?? 'Unknown', creationTime: summary.CreationTime };
+          if (row.status !== 'Failed') return row;
+          const described = await aws.describeEndpoint(clients, row.name, signal).catch(() => undefined);
+          return { ...row, failureReason: described?.FailureReason };
+        }),
+      );
+    },
+    delete: (clients, name) => loadAws().deleteEndpoint(clients, name),
     invoke: (clients, name, request) => loadAws().invokeEndpoint(clients.target, name, request),
     logsUrl: endpointLogsUrl,
   };

@@ -61,11 +61,10 @@ export interface EndpointRow {
   readonly serverless?: { readonly memorySizeInMB: number; readonly maxConcurrency: number };
 }
 
-/** What a deletion removed, for the message after it. */
+/** What a deletion removed ("endpoint x", "endpoint configuration y", "model z", in order) and what was already gone: the engine's DeleteOutcome. */
 export interface DeletedEndpoint {
-  readonly endpoint: string;
-  readonly endpointConfig?: string;
-  readonly models: readonly string[];
+  readonly deleted: readonly string[];
+  readonly notes: readonly string[];
 }
 
 /** SageMaker endpoints, through the AWS half of the engine. */

@@ -89,8 +89,8 @@ test('the deletion question names the endpoint and its region, what goes with it
   assert.match(question.detail, /endpoint configuration and model/);
   assert.match(question.detail, /stops the billing/);
   assert.match(
-    deletionMessage({ endpoint: 'line', endpointConfig: 'line-config', models: ['line-model'] }),
-    /^Deleted the endpoint line, its endpoint configuration line-config and its model line-model\./,
+    deletionMessage({ deleted: ['endpoint line', 'endpoint configuration line-config', 'model line-model'], notes: [] }),
+    /^Deleted endpoint line, endpoint configuration line-config, model line-model\. Billing stops/,
   );
-  assert.match(deletionMessage({ endpoint: 'line', models: [] }), /^Deleted the endpoint line\./);
+  assert.match(deletionMessage({ deleted: [], notes: ['Endpoint line was already gone.'] }), /^Nothing was left to delete\. Endpoint line was already gone\./);
 });
