@@ -31,7 +31,7 @@ import { startAwsEmulator } from '../aws/emulator';
 import { AwsClients } from '../../core/src/aws/awsClients';
 import { s3Reader } from '../../core/src/aws/s3Reader';
 import { pipeThroughput } from './pipeThroughput';
-import { median } from './stats';
+import { elapsedMsAsync, median, sideBySideAsync } from './stats';
 import { hostMounts, writeHostFolder } from '../../core/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
@@ -201,34 +201,7 @@ function sideBySide(a: () => void, b: () => void, warmup: number, samples: numbe
   return times;
 }
 
-async function elapsedMsAsync(run: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** sideBySide for asynchronous work: one run at a time, the order swapped every sample. */
-async function sideBySideAsync(a: () => Promise<void>, b: () => Promise<void>, warmup: number, samples: number): Promise<{ a: number[]; b: number[] }> {
-  const times = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < warmup + samples; i++) {
-    let timeA: number;
-    let timeB: number;
-    if (i % 2 === 0) {
-      timeA = await elapsedMsAsync(a);
-      timeB = await elapsedMsAsync(b);
-    } else {
-      timeB = await elapsedMsAsync(b);
-      timeA = await elapsedMsAsync(a);
-    }
-    if (i >= warmup) {
-      times.a.push(timeA);
-      times.b.push(timeB);
-    }
-  }
-  return times;
-}
-
-interface Row {
+export interface Row {
   readonly name: string;
   readonly median: number;
   readonly baseline: number | undefined;
