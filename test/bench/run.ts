@@ -11,10 +11,13 @@
 //    first, which downloads every object (time, and bytes fetched);
 //  - Pipe mode: 200 MB read through a channel's FIFO against the same files read from their folder (pipeThroughput.ts);
 //  - `smct check` (checkImage) on the training example built on the local Python image against `docker create` + `docker rm`
-//    of the same image, the floor of its method (needs the image of scripts/setup-python-image.sh, else skipped).
+//    of the same image, the floor of its method (needs the image of scripts/setup-python-image.sh, else skipped);
+//  - serving (servingRows.ts, same local Python image): `smct serve --local` to InService against docker run + /ping polling,
+//    `smct invoke --url` against curl, invokeLocal against a bare node:http request, `smct transform --local` against a
+//    bare container and a request loop.
 // The two Docker rows need a running Docker engine (and busybox-static); without one they are skipped with the reason.
-// Run: npm run bench (builds first), or after a build: node out/test/bench/run.js. It prints a table and never fails on a
-// missed target; it exits non-zero only on an error.
+// Run: npm run bench (builds first), or after a build: node out/test/bench/run.js (add --only serving for those rows
+// alone). It prints a table and never fails on a missed target; it exits non-zero only on an error.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,7 +34,8 @@ import { startAwsEmulator } from '../aws/emulator';
 import { AwsClients } from '../../core/src/aws/awsClients';
 import { s3Reader } from '../../core/src/aws/s3Reader';
 import { pipeThroughput } from './pipeThroughput';
-import { median } from './stats';
+import { servingRows } from './servingRows';
+import { elapsedMsAsync, median, sideBySideAsync } from './stats';
 import { hostMounts, writeHostFolder } from '../../core/src/local/optMl';
 import { TestClient } from '../helpers/lspClient';
 import { BUSYBOX_DOCKERFILE, dockerBuild, dockerMissing, exampleCopy, pythonBaseMissing, trainingProject, writeJob } from '../local/dockerFixtures';
@@ -201,34 +205,7 @@ function sideBySide(a: () => void, b: () => void, warmup: number, samples: numbe
   return times;
 }
 
-async function elapsedMsAsync(run: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** sideBySide for asynchronous work: one run at a time, the order swapped every sample. */
-async function sideBySideAsync(a: () => Promise<void>, b: () => Promise<void>, warmup: number, samples: number): Promise<{ a: number[]; b: number[] }> {
-  const times = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < warmup + samples; i++) {
-    let timeA: number;
-    let timeB: number;
-    if (i % 2 === 0) {
-      timeA = await elapsedMsAsync(a);
-      timeB = await elapsedMsAsync(b);
-    } else {
-      timeB = await elapsedMsAsync(b);
-      timeA = await elapsedMsAsync(a);
-    }
-    if (i >= warmup) {
-      times.a.push(timeA);
-      times.b.push(timeB);
-    }
-  }
-  return times;
-}
-
-interface Row {
+export interface Row {
   readonly name: string;
   readonly median: number;
   readonly baseline: number | undefined;
@@ -525,8 +502,27 @@ function printTable(rows: readonly Row[]): void {
   for (const line of cells) console.log(format(line));
 }
 
+/** `--only serving`: the serving rows alone (a few minutes shorter than the whole table). */
+async function servingOnly(): Promise<void> {
+  const skipped = pythonBaseMissing();
+  if (skipped !== undefined) {
+    console.log(`serving rows skipped: ${skipped}`);
+    return;
+  }
+  const serving = await servingRows();
+  console.log(`smct speed benchmark, serving rows (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
+  printTable(serving.rows);
+  console.log('');
+  serving.notes.forEach((note) => console.log(note));
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(SMCT)) throw new Error(`${SMCT} not found`);
+  const only = process.argv.slice(2);
+  if (only.length > 0) {
+    if (only.join(' ') !== '--only serving') throw new Error(`unknown arguments ${only.join(' ')}: the only filter is --only serving`);
+    return servingOnly();
+  }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-bench-'));
   try {
     for (const [name, file] of Object.entries(TYPICAL_FILES)) {
@@ -553,6 +549,7 @@ async function main(): Promise<void> {
     const pipe = await pipeRow();
     const pythonSkipped = pythonBaseMissing();
     const imageCheck = pythonSkipped === undefined ? await imageCheckRow() : undefined;
+    const serving = pythonSkipped === undefined ? await servingRows() : undefined;
 
     console.log(`smct speed benchmark (Node ${process.version}, ${os.platform()} ${os.arch()}); medians, warm-up excluded\n`);
     printTable([
@@ -566,6 +563,7 @@ async function main(): Promise<void> {
       ...(s3Channel ? [s3Channel.row] : []),
       pipe.row,
       ...(imageCheck ? [imageCheck] : []),
+      ...(serving ? serving.rows : []),
     ]);
     console.log('');
     console.log(`samples: ${SAMPLES.typical} typical, ${SAMPLES.large} large, ${SAMPLES.keystrokes} keystrokes, ${SAMPLES.coldStarts} cold starts of each`);
@@ -573,7 +571,7 @@ async function main(): Promise<void> {
     console.log(`findings: typical ${counts(typicalRun)}, large ${counts(largeRun)}`);
     console.log(`cold start: smct lint ${cold.smct.toFixed(1)} ms, bare node ${cold.node.toFixed(1)} ms, difference ${(cold.smct - cold.node).toFixed(1)} ms`);
     if (dockerSkipped !== undefined) console.log(`smct train --local rows skipped: ${dockerSkipped}`);
-    if (pythonSkipped !== undefined) console.log(`smct check row skipped: ${pythonSkipped}`);
+    if (pythonSkipped !== undefined) console.log(`smct check and serving rows skipped: ${pythonSkipped}`);
     if (overhead) {
       const added = (overhead.ours - overhead.bare).toFixed(1);
       console.log(
@@ -587,6 +585,7 @@ async function main(): Promise<void> {
         `S3 channel: ${SAMPLES.s3Runs} pairs, each from an empty cache; bytes fetched: first run ${s3Channel.firstBytes}, second run ${s3Channel.secondBytes}`,
       );
     }
+    serving?.notes.forEach((note) => console.log(note));
     console.log(`Pipe mode: FIFO ${pipe.pipeMBps.toFixed(0)} MiB/s, folder ${pipe.folderMBps.toFixed(0)} MiB/s (readers in this process)`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
