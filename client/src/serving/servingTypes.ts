@@ -1,48 +1,12 @@
 // What the VS Code side of serving needs from the engine, as interfaces: the UI is written against
-// these, and engineAdapter.ts is the one place that binds them to core. The shapes repeat the
-// engine's contract (core/src/serving/localEndpoint.ts, core/src/serving/invocation.ts) so that the
-// real functions fit them as they are.
-import type { AwsClients, TrainingJob } from '../../../core/src';
+// these (tests give it stand-ins), and engineAdapter.ts is the one place that binds them to core.
+// The shapes are the engine's own.
+import type { AwsClients, InvocationRequest, InvocationResponse, LocalEndpoint, LocalEndpointOptions, TrainingJob } from '../../../core/src';
 
-/** One request to a model (the engine's InvocationRequest). */
-export interface InvocationRequest {
-  readonly body: Buffer;
-  readonly contentType?: string;
-  readonly accept?: string;
-  readonly customAttributes?: string;
-  readonly targetModel?: string;
-}
+export type { InvocationRequest, InvocationResponse, LocalEndpoint, LocalEndpointOptions };
 
-/** A model's answer (the engine's InvocationResponse). */
-export interface InvocationResponse {
-  readonly status: number;
-  readonly contentType?: string;
-  readonly body: Buffer;
-  readonly milliseconds: number;
-  readonly invokedVariant?: string;
-}
-
-export type LocalEndpointStatus = 'Downloading' | 'Starting' | 'Waiting' | 'InService';
-
-/** The options of startLocalEndpoint that VS Code sets. */
-export interface LocalEndpointOptions {
-  readonly onLog?: (line: string) => void;
-  readonly onStatus?: (status: LocalEndpointStatus) => void;
-  readonly onWarning?: (message: string) => void;
-  readonly signal?: AbortSignal;
-  readonly port?: number;
-  readonly aws?: { readonly profile?: string; readonly region?: string };
-}
-
-/** A serving container that answered GET /ping with 200 (the engine's LocalEndpoint). */
-export interface LocalEndpoint {
-  readonly url: string;
-  readonly containerName: string;
-  readonly image: string;
-  readonly multiModel: boolean;
-  stop(graceSeconds?: number): Promise<void>;
-  readonly ended: Promise<{ readonly exitCode: number; readonly lastLines: readonly string[] }>;
-}
+/** What startLocalEndpoint reports while it starts. */
+export type LocalEndpointStatus = Parameters<NonNullable<LocalEndpointOptions['onStatus']>>[0];
 
 /** Local serving: a container started from a job file, and requests sent to it. */
 export interface ServingEngine {
