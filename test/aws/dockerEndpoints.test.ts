@@ -76,8 +76,8 @@ describe('endpoints served by the real serving container, pulled from the regist
       .done;
 
   /** A project whose serving image is `servingImage` and whose model (prefix.txt) is a local model.tar.gz that deploy uploads. */
-  function project(endpointName: string, servingImage: string, environment: Record<string, string> = {}): string {
-    const folder = tempProject({ 'model/prefix.txt': 'linear-v1:' });
+  function project(endpointName: string, servingImage: string, environment: Record<string, string> = {}, prefix = 'linear-v1:'): string {
+    const folder = tempProject({ 'model/prefix.txt': prefix });
     tar.create({ gzip: true, file: path.join(folder, 'model.tar.gz'), cwd: path.join(folder, 'model'), sync: true }, ['prefix.txt']);
     fs.writeFileSync(
       path.join(folder, 'sagemaker-job.json'),
@@ -136,6 +136,41 @@ describe('endpoints served by the real serving container, pulled from the regist
       assert.ok(logLines(name).includes('GOT SIGTERM'), 'stopped with SIGTERM, as SageMaker stops it');
       assert.equal(imageHere(image), false, 'the image this endpoint pulled is removed with it');
       assert.deepEqual(emulator.invalidRequests(), []);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('deploying a new model updates the endpoint: the old container serves until the new one is InService, then goes', async () => {
+    const name = unique('update');
+    const c = clients();
+    try {
+      await deployEndpoint(c, loadTrainingJob(path.join(project(name, image), 'sagemaker-job.json')));
+      await followEndpoint(c, name, { intervalMs: 50 });
+      const [first] = jobContainers(`serve-${name}`, { running: true });
+      assert.ok(first);
+      // The new container listens only after 3 s: meanwhile the old one answers.
+      const slow = project(name, image, { SERVE_MODE: 'slow', SERVE_DELAY: '3' }, 'linear-v2:');
+      const second = await deployEndpoint(c, loadTrainingJob(path.join(slow, 'sagemaker-job.json')));
+      assert.equal(second.updated, true);
+      assert.equal(emulator.sageMakerEndpoint(name).status, 'Updating');
+      fs.writeFileSync(path.join(slow, 'body.txt'), 'x');
+      const during = await smct(['invoke', name, '--body', 'body.txt', '--content-type', 'text/plain'], slow);
+      // Only meaningful while the update is still under way (no assumption on how long it takes).
+      if (emulator.sageMakerEndpoint(name).status === 'Updating') assert.equal(during.stdout, 'linear-v1:X', during.stderr);
+      await followEndpoint(c, name, { intervalMs: 50, expectConfig: second.resourceName });
+      await emulator.waitForEndpoint(name);
+      const folder = project(name, image);
+      fs.writeFileSync(path.join(folder, 'body.txt'), 'x');
+      const invoked = await smct(['invoke', name, '--body', 'body.txt', '--content-type', 'text/plain'], folder);
+      assert.equal(invoked.stdout, 'linear-v2:X', invoked.stderr);
+      const running = jobContainers(`serve-${name}`, { running: true });
+      assert.equal(running.length, 1);
+      assert.ok(!running.includes(first), 'the old container is stopped once the new one serves');
+      assert.deepEqual(jobContainers(`serve-${name}`), running, 'and removed');
+      await smct(['delete', name, '--yes'], folder);
+      await emulator.waitForEndpoint(name).catch(() => undefined);
+      assert.deepEqual(jobContainers(`serve-${name}`), []);
     } finally {
       c.destroy();
     }
