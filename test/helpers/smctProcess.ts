@@ -50,3 +50,15 @@ export function smctSync(
   const result = spawnSync(process.execPath, [SMCT, ...args], { cwd, env, encoding: 'utf8' });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
+
+/** Resolves with the first match of `pattern` in what `read` returns, polling while the process runs. */
+export async function waitForOutput(read: () => string, pattern: RegExp, done: Promise<unknown>): Promise<RegExpExecArray> {
+  let finished = false;
+  void done.then(() => (finished = true));
+  for (;;) {
+    const match = pattern.exec(read());
+    if (match) return match;
+    if (finished) throw new Error(`the process ended without printing ${pattern}:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -17,6 +17,7 @@ const TAGS = {
   multi: `${BASE}-py-mme:latest`,
   busyboxBind: `${BASE}-bb-bind:latest`,
   noServe: `${BASE}-bb-noserve:latest`,
+  instantExit: `${BASE}-bb-exit:latest`,
 };
 
 /**
@@ -75,6 +76,8 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     const busybox = trainingProject(`${BUSYBOX_DOCKERFILE}COPY serve /usr/local/bin/serve\n`, { serve: { content: BUSYBOX_SERVE, mode: 0o755 } });
     build(busybox, TAGS.busyboxBind, ['com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true']);
     dockerBuild(trainingProject(BUSYBOX_DOCKERFILE), TAGS.noServe);
+    const exiting = `#!/bin/sh\necho "no weights in /opt/ml/model"\nexit 3\n`;
+    dockerBuild(trainingProject(`${BUSYBOX_DOCKERFILE}COPY serve /usr/local/bin/serve\n`, { serve: { content: exiting, mode: 0o755 } }), TAGS.instantExit);
     await modelArchive(project, 'v1:');
   });
 
@@ -158,6 +161,16 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     const error = await failure(startLocalEndpoint(job({ environment: { SERVE_MODE: 'crash' } }), { port: 0, startupHealthCheckSeconds: 60 }));
     assert.ok(isSmctError(error, 'SERVE_FAILED'), String(error));
     assert.match(error.message, /exited with code 3 before it answered\. Its last lines:\n[\s\S]*loading the model failed: no weights in \/opt\/ml\/model/);
+    assertNothingLeft();
+  });
+
+  test('a container that ends at once, before its port can be read: still the exit code and the last lines', async () => {
+    // The program ends within milliseconds of `docker start`: Docker unpublishes the ports of a container that ended.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await failure(startLocalEndpoint(job({}, TAGS.instantExit), { port: 0, startupHealthCheckSeconds: 60 }));
+      assert.ok(isSmctError(error, 'SERVE_FAILED'), String(error));
+      assert.match(error.message, /exited with code 3 before it answered\. Its last lines:\nno weights in \/opt\/ml\/model$/);
+    }
     assertNothingLeft();
   });
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cleanUpLeftovers } from '../../core/src/local/leftovers';
 import { BUSYBOX_DOCKERFILE, dockerMissing, leftovers, ownJobPrefix, trainingProject, writeJob } from './dockerFixtures';
-import { smctSync, startSmct } from '../helpers/smctProcess';
+import { smctSync, startSmct, waitForOutput as waitFor } from '../helpers/smctProcess';
 
 const BASE = ownJobPrefix('smct-test-serve-cli');
 const IMAGE = `${BASE}:latest`;
@@ -29,18 +29,6 @@ function status(url: string): Promise<number> {
       })
       .on('error', reject);
   });
-}
-
-/** Resolves with the first match of `pattern` in what `read` returns, polling while the process runs. */
-async function waitFor(read: () => string, pattern: RegExp, done: Promise<unknown>): Promise<RegExpExecArray> {
-  let finished = false;
-  void done.then(() => (finished = true));
-  for (;;) {
-    const match = pattern.exec(read());
-    if (match) return match;
-    if (finished) throw new Error(`the process ended without printing ${pattern}:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('smct serve --local as a child process', { skip: dockerMissing() ?? false }, () => {

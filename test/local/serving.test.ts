@@ -19,7 +19,7 @@ import { isModelLoaded, listModels, loadModel, unloadModel } from '../../core/sr
 import { tfRecordEncode } from '../../core/src/serving/transform/records';
 import { runLocalTransform } from '../../core/src/serving/transform/localTransform';
 import { tempProject } from '../helpers/tempDir';
-import { pythonBaseMissing } from './dockerFixtures';
+import { leftovers, pythonBaseMissing } from './dockerFixtures';
 import { SMCT } from '../helpers/smctProcess';
 
 const missing = pythonBaseMissing();
@@ -230,6 +230,43 @@ describe('serving over HTTP against the fixture container', { skip: missing ?? f
       assert.match(printed, /^b\.csv: 1 records in 1 requests -> .*out\/b\.csv\.out$/m);
       assert.match(printed, /^Transform completed: 2 files, 3 records, 3 requests, 0 failures, \d+\.\d s\.$/m);
     });
+  });
+
+  test('smct transform --local as a program, with the real startLocalEndpoint: the batch environment, every record answered, a failing record, nothing left', () => {
+    const base = `${OWN}-transform`;
+    const project = tempProject({ 'model/prefix.txt': 'real:', 'in/a.csv': 'one\ntwo\n', 'in/b.csv': 'three\n' });
+    const job = (transform: Record<string, unknown>): void =>
+      fs.writeFileSync(
+        path.join(project, 'sagemaker-job.json'),
+        JSON.stringify({
+          image: IMAGE,
+          baseJobName: base,
+          serving: { model: 'model', transform: { input: 'in', output: 'out', splitType: 'Line', ...transform } },
+        }),
+      );
+    job({ batchStrategy: 'SingleRecord', maxConcurrentTransforms: 2 });
+    const smct = () => spawnSync(process.execPath, [SMCT, 'transform', '--local'], { cwd: project, encoding: 'utf8' });
+    const run = smct();
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^MaxConcurrentTransforms=2, MaxPayloadInMB=6, BatchStrategy=SINGLE_RECORD\n/);
+    assert.match(run.stdout, /^Transform completed: 2 files, 3 records, 3 requests, 0 failures, \d+\.\d s\.$/m);
+    // The container's own lines: started as `serve` with the batch environment.
+    for (const line of ['ARGS serve', 'ENV SAGEMAKER_BATCH=true', 'ENV SAGEMAKER_BATCH_STRATEGY=SINGLE_RECORD', 'ENV SAGEMAKER_MAX_CONCURRENT_TRANSFORMS=2']) {
+      assert.ok(run.stderr.split('\n').includes(`[container] ${line}`), `${line} in:\n${run.stderr}`);
+    }
+    assert.equal(fs.readFileSync(path.join(project, 'out', 'a.csv.out'), 'utf8'), 'real:ONE\nreal:TWO\n');
+    assert.equal(fs.readFileSync(path.join(project, 'out', 'b.csv.out'), 'utf8'), 'real:THREE\n');
+    assert.deepEqual(leftovers(`serve-${base}`), { containers: '', networks: '', folders: [] });
+
+    // One request at a time: a.csv is done before b.csv fails.
+    job({ batchStrategy: 'SingleRecord' });
+    fs.writeFileSync(path.join(project, 'in', 'b.csv'), 'fine\nFAIL here\n');
+    fs.rmSync(path.join(project, 'out'), { recursive: true });
+    const failed = smct();
+    assert.equal(failed.status, 1, failed.stderr);
+    assert.match(failed.stderr, /^smct: b\.csv: record 2 of 2: ClientError: 500 "cannot score this record"/m);
+    assert.deepEqual(fs.readdirSync(path.join(project, 'out')), ['a.csv.out']);
+    assert.deepEqual(leftovers(`serve-${base}`), { containers: '', networks: '', folders: [] });
   });
 
   test('smct invoke as a program: --body FILE and standard input, the answer on stdout and its status on stderr', async (t) => {

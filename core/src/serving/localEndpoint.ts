@@ -196,7 +196,11 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
   let exited: { exitCode: number; lastLines: readonly string[] } | undefined;
   void ended.then((value) => (exited = value)).catch(() => undefined);
   try {
-    const hostPort = await publishedPort(container, plan.containerPort);
+    const hostPort = await publishedPort(container, plan.containerPort).catch(async (error: unknown) => {
+      // A container that ended at once has no published port left: why it ended is the news.
+      if (await isRunning(container)) throw error;
+      throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(await ended)}`);
+    });
     const url = `http://127.0.0.1:${hostPort}`;
     options.onStatus?.('Waiting');
     await waitForPing(url, plan, () => exited, ended);
@@ -315,6 +319,12 @@ async function publishedPort(container: string, containerPort: number): Promise<
     throw new SmctError('SERVE_FAILED', `Docker did not publish the container's port ${containerPort}: ${firstLine(result.stderr || result.stdout)}`);
   }
   return Number(match[1]);
+}
+
+/** Whether the container is running; false also when it is gone. */
+async function isRunning(container: string): Promise<boolean> {
+  const result = await docker(['container', 'inspect', '--format', '{{.State.Running}}', container]);
+  return result.code === 0 && result.stdout.trim() === 'true';
 }
 
 async function imageLabels(image: string): Promise<Record<string, string>> {

@@ -1,10 +1,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { servingSpec } from '../../../core/src/job/servingSection';
-import { startLocalEndpoint } from '../../../core/src/serving/localEndpoint';
+import { PING_FAILURE, startLocalEndpoint } from '../../../core/src/serving/localEndpoint';
+import type { TrainingJob } from '../../../core/src/job/trainingJob';
+import { isSmctError } from '../../../core/src/errors';
 import type { S3Reader } from '../../../core/src/local/channels/types';
-import type { EndpointInfo, EndpointRunner, EndpointRunnerContext, RunningEndpoint } from './hosting';
-import { localJob } from './runners';
+import { pingFailure, type EndpointInfo, type EndpointRunner, type EndpointRunnerContext, type RunningEndpoint } from './hosting';
+import { localJob, pullForRun } from './runners';
 
 export interface ScriptedEndpointOptions {
   /** False: /ping answers 500 for ever, so the endpoint fails its health check. Default true. */
@@ -52,46 +54,101 @@ export function scriptedEndpointRunner(options: ScriptedEndpointOptions = {}): E
   };
 }
 
+export interface DockerEndpointRunnerOptions {
+  /**
+   * Pull the model's Image from the registry first, as SageMaker hosting does (default true): an
+   * image that was never pushed fails the endpoint. False serves an image already on this machine.
+   */
+  readonly pull?: boolean;
+  /** The container's startup health-check window instead of the variant's (SageMaker's minimum is 60 s; tests shorten it). */
+  readonly startupHealthCheckSeconds?: number;
+  /** The grace period between SIGTERM and SIGKILL when the container stops (default 5 s; SageMaker's is 30 s). */
+  readonly stopGraceSeconds?: number;
+}
+
 /**
- * The serving image for real, through the project's local serving (startLocalEndpoint): the
- * model comes from the emulator's S3, the container's lines go to the endpoint's log group.
+ * SageMaker's FailureReason for an image it cannot pull, as the console showed it
+ * (aws/amazon-sagemaker-examples#275).
  */
-export function dockerEndpointRunner(): EndpointRunner {
+export const imagePullFailure = (variant: string): string =>
+  `Please make sure all images included in the model for the production variant ${variant} exist, and that the execution role used to create the model has permissions to access them`;
+
+/**
+ * The serving image for real, through the project's local serving (startLocalEndpoint): the image
+ * is pulled from the registry standing in for ECR as the training runner pulls it (and removed
+ * when the container stops, if this pull brought it), the model comes from the emulator's S3, the
+ * container's lines go to the endpoint's log group. A start that fails rejects with SageMaker's
+ * FailureReason; the engine's own explanation goes to the endpoint's log, where SageMaker's
+ * CloudWatch Logs would hold the container's.
+ */
+export function dockerEndpointRunner(options: DockerEndpointRunnerOptions = {}): EndpointRunner {
   return async (endpoint, context): Promise<RunningEndpoint> => {
-    const container = endpoint.model.PrimaryContainer;
-    const image = container?.Image ?? '';
-    const base = localJob(
-      {
-        name: endpoint.name,
-        arn: '',
-        region: endpoint.region,
-        accountId: endpoint.accountId,
-        hosts: ['algo-1'],
-        request: {
-          TrainingJobName: endpoint.name,
-          RoleArn: '',
-          OutputDataConfig: { S3OutputPath: 's3://unused/' },
-          AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
-        },
+    const image = endpoint.model.PrimaryContainer?.Image ?? '';
+    const variant = endpoint.variant.VariantName;
+    const pulled = options.pull === false ? undefined : await pullForRun(image, context.registry, context.signal);
+    if (pulled?.failure) {
+      context.log(pulled.failure);
+      await pulled.release();
+      throw new Error(imagePullFailure(variant));
+    }
+    try {
+      const local = await startLocalEndpoint(servingJob(endpoint, context), {
+        port: 0,
+        onLog: context.log,
+        signal: context.signal,
+        s3: () => emulatorS3(context),
+        startupHealthCheckSeconds: options.startupHealthCheckSeconds,
+      });
+      let stopped: Promise<void> | undefined;
+      const stop = (): Promise<void> => (stopped ??= local.stop(options.stopGraceSeconds ?? 5).finally(() => pulled?.release()));
+      return { url: local.url, stop };
+    } catch (error) {
+      await pulled?.release();
+      throw failureReason(error, variant, context);
+    }
+  };
+}
+
+/** The engine's start failure as SageMaker says it; the engine's own words go to the endpoint's log. */
+function failureReason(error: unknown, variant: string, context: EndpointRunnerContext): unknown {
+  if (!isSmctError(error, 'SERVE_FAILED') || !error.message.startsWith(PING_FAILURE)) return error;
+  for (const line of error.message.split('\n')) context.log(line);
+  return new Error(pingFailure(variant));
+}
+
+/** The CreateModel request as the job local serving starts. */
+function servingJob(endpoint: EndpointInfo, context: EndpointRunnerContext): TrainingJob {
+  const container = endpoint.model.PrimaryContainer;
+  const image = container?.Image ?? '';
+  const base = localJob(
+    {
+      name: endpoint.name,
+      arn: '',
+      region: endpoint.region,
+      accountId: endpoint.accountId,
+      hosts: ['algo-1'],
+      request: {
+        TrainingJobName: endpoint.name,
+        RoleArn: '',
+        OutputDataConfig: { S3OutputPath: 's3://unused/' },
+        AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
       },
-      { workDir: context.workDir, inputs: {} } as never,
-    );
-    const job = {
-      ...base,
-      serving: servingSpec(
-        {
-          image,
-          model: container?.ModelDataUrl,
-          mode: container?.Mode,
-          environment: { ...container?.Environment },
-          startupHealthCheckTimeoutSeconds: endpoint.variant.ContainerStartupHealthCheckTimeoutInSeconds,
-        },
-        context.workDir,
-        { image, baseJobName: endpoint.name },
-      ),
-    };
-    const local = await startLocalEndpoint(job, { port: 0, onLog: context.log, signal: context.signal, s3: () => emulatorS3(context) });
-    return { url: local.url, stop: () => local.stop(5) };
+    },
+    { workDir: context.workDir, inputs: {} } as never,
+  );
+  return {
+    ...base,
+    serving: servingSpec(
+      {
+        image,
+        model: container?.ModelDataUrl,
+        mode: container?.Mode,
+        environment: { ...container?.Environment },
+        startupHealthCheckTimeoutSeconds: endpoint.variant.ContainerStartupHealthCheckTimeoutInSeconds,
+      },
+      context.workDir,
+      { image, baseJobName: endpoint.name },
+    ),
   };
 }
 

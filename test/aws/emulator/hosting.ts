@@ -112,6 +112,10 @@ export interface HostingOptions {
 
 const PING_EVERY_MS = 20;
 
+/** SageMaker's FailureReason for a container that never answers /ping (aws/amazon-sagemaker-examples#210). */
+export const pingFailure = (variant: string): string =>
+  `The primary container for production variant ${variant} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`;
+
 const isOffset = (state: unknown): state is { offset: number } => typeof (state as { offset?: unknown } | null)?.offset === 'number';
 
 export class HostingService {
@@ -363,9 +367,7 @@ export class HostingService {
     const seconds = variant.ContainerStartupHealthCheckTimeoutInSeconds ?? 600;
     if (!(await this.healthy(running.url, this.options.healthCheckMs ?? seconds * 1000))) {
       await this.stopContainer(container);
-      throw new Error(
-        `The primary container for production variant ${variant.VariantName} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`,
-      );
+      throw new Error(pingFailure(variant.VariantName));
     }
     return container;
   }

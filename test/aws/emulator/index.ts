@@ -5,7 +5,16 @@
  * under test.
  */
 export { AwsEmulator, startAwsEmulator, type EmulatorOptions, type EmulatorRequest, type Fault } from './server';
-export { dockerRunner, scriptedRunner, pullImage, localJob, type DockerRunnerOptions, type ScriptedRunnerOptions } from './runners';
+export {
+  dockerRunner,
+  scriptedRunner,
+  pullImage,
+  pullForRun,
+  localJob,
+  type PulledImage,
+  type DockerRunnerOptions,
+  type ScriptedRunnerOptions,
+} from './runners';
 export {
   findAwsModels,
   loadModel,
@@ -22,6 +31,7 @@ export { validateInput, validateValue, issuesError, type ValidationIssue } from 
 export { javaPattern, translateJavaPattern, UntranslatablePatternError } from './javaRegex';
 export {
   HostingService,
+  pingFailure,
   type EndpointInfo,
   type EndpointRunner,
   type EndpointRunnerContext,
@@ -29,7 +39,13 @@ export {
   type EndpointStatus,
   type RunningEndpoint,
 } from './hosting';
-export { dockerEndpointRunner, scriptedEndpointRunner, type ScriptedEndpointOptions } from './endpointRunners';
+export {
+  dockerEndpointRunner,
+  imagePullFailure,
+  scriptedEndpointRunner,
+  type DockerEndpointRunnerOptions,
+  type ScriptedEndpointOptions,
+} from './endpointRunners';
 export { TRAINING_LOG_GROUP, type TrainingJobState, type StatusTransition } from './sagemaker';
 export type { RegistryInfo } from './ecr';
 export type { CreateTrainingJobRequest, RunnerContext, RunnerResult, SecondaryStatus, TrainingJobInfo, TrainingJobStatus, TrainingRunner } from './training';

@@ -86,18 +86,43 @@ export function dockerRunner(options: DockerRunnerOptions = {}): TrainingRunner 
     const image = job.request.AlgorithmSpecification?.TrainingImage;
     if (!image) return { status: 'Failed', failureReason: 'ClientError: The AWS emulator runs a TrainingImage; AlgorithmName is not supported.' };
     if (options.pull === false) return runImage(job, context, options);
-    // An image this job pulled goes again afterwards; one that was here already (a local tag the product pushed) stays.
-    const wasHere = await imageExists(image).catch(() => true);
+    const pulled = await pullForRun(image, context.registry, context.killSignal);
     try {
-      const failure = await pullImage(image, context.registry, context.killSignal).catch((error: Error) =>
-        context.killSignal.aborted ? 'stopped' : `InternalServerError: ${error.message}`,
-      );
-      if (failure === 'stopped') return { status: 'Stopped' };
-      if (failure) return { status: 'Failed', failureReason: failure };
+      if (pulled.failure && context.killSignal.aborted) return { status: 'Stopped' };
+      if (pulled.failure) return { status: 'Failed', failureReason: pulled.failure };
       return await runImage(job, context, options);
     } finally {
-      if (!wasHere) await docker(['rmi', image]).catch(() => undefined);
+      await pulled.release();
     }
+  };
+}
+
+/** An image pulled for one training job or endpoint container. */
+export interface PulledImage {
+  /** Why the image could not be pulled (a FailureReason in SageMaker training's words), or undefined once it is here. */
+  readonly failure?: string;
+  /** Removes the image again when this pull brought it; one that was here already (a local tag the product pushed) stays. */
+  release(): Promise<void>;
+}
+
+/**
+ * Pulls `image` from the registry standing in for ECR (pullImage) for one run, and says how to let
+ * go of it when the run is over: the training runner releases it when the job ends, the endpoint
+ * runner when the endpoint's container stops.
+ */
+export async function pullForRun(image: string, registry: RegistryInfo | undefined, signal?: AbortSignal): Promise<PulledImage> {
+  const wasHere = await imageExists(image).catch(() => true);
+  const failure = await pullImage(image, registry, signal).catch((error: Error) => `InternalServerError: ${error.message}`);
+  let released: Promise<void> | undefined;
+  return {
+    failure,
+    release: () =>
+      (released ??= wasHere
+        ? Promise.resolve()
+        : docker(['rmi', image]).then(
+            () => undefined,
+            () => undefined,
+          )),
   };
 }
 
