@@ -91,8 +91,10 @@ export async function deployCommand(argv: readonly string[], io: Io): Promise<nu
     if (deployed.previousConfig) {
       // The update is live: what it replaced serves nothing now and would only be left behind.
       const outcome = { deleted: [] as string[], notes: [] as string[] };
-      await aws.deleteConfigAndModels(clients, deployed.previousConfig, outcome, io.signal);
+      // Only what smct made: a configuration from elsewhere may be shared with other endpoints.
+      await aws.deleteConfigAndModels(clients, deployed.previousConfig, outcome, io.signal, deployed.endpointName);
       for (const piece of outcome.deleted) io.err(`Deleted the replaced ${piece}\n`);
+      for (const note of outcome.notes) io.err(`${note}\n`);
     }
     return 0;
   } finally {

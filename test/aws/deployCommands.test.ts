@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { startSmct, type SmctRun } from '../helpers/smctProcess';
 import { deleteCommand } from '../../cli/src/endpointCommands';
 import { tempProject } from '../helpers/tempDir';
@@ -105,6 +113,41 @@ describe('smct deploy, endpoints, delete', () => {
     assert.notEqual(emulator.sageMakerEndpoint(name).configName, oldConfig);
     assert.ok(!emulator.hosting.configNames().includes(oldConfig));
     assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+  });
+
+  test('an update leaves the replaced configuration and model when smct did not make them, and says so', async () => {
+    const name = `cli-sdk-${randomBytes(3).toString('hex')}`;
+    // As the SageMaker Python SDK names them: after the image, shared by whoever deployed it.
+    const shared = `server-${randomBytes(3).toString('hex')}-2026-01-01-00-00-00-000`;
+    const sagemaker = new SageMakerClient(emulator.clientConfig());
+    try {
+      await sagemaker.send(
+        new CreateModelCommand({
+          ModelName: shared,
+          PrimaryContainer: { Image: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/server:1`, ModelDataUrl: 's3://models/m/model.tar.gz' },
+          ExecutionRoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMaker`,
+        }),
+      );
+      await sagemaker.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: shared,
+          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: shared, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        }),
+      );
+      await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: shared }));
+      await emulator.waitForEndpoint(name);
+      const run = await smct(['deploy', '--poll-interval', '0.05'], project(name));
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /Deleted the replaced/);
+      assert.match(run.stderr, new RegExp(`Left endpoint configuration ${shared} and its models \\(${shared}\\): smct did not make them`));
+      assert.ok(emulator.hosting.configNames().includes(shared));
+      assert.ok(emulator.hosting.modelNames().includes(shared));
+      assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+      await sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: shared }));
+      await sagemaker.send(new DeleteModelCommand({ ModelName: shared }));
+    } finally {
+      sagemaker.destroy();
+    }
   });
 
   test('--from-job serves a completed training job’s artifact; --no-wait returns while it is Creating', async () => {

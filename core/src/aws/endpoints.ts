@@ -181,12 +181,17 @@ async function listModelNames(clients: AwsClients, nameContains: string, signal?
   return names;
 }
 
-/** A configuration and its models (what a deployment that was replaced leaves behind). */
+/**
+ * A configuration and its models (what a deployment that was replaced leaves behind). With
+ * `onlyMadeBySmctFor`, they are deleted only when smct's deployment of that endpoint made them
+ * (madeBySmct); otherwise a note names what was left and why.
+ */
 export async function deleteConfigAndModels(
   clients: AwsClients,
   configName: string,
   outcome: { deleted: string[]; notes: string[] },
   signal?: AbortSignal,
+  onlyMadeBySmctFor?: string,
 ): Promise<void> {
   let models: string[] = [];
   try {
@@ -195,6 +200,12 @@ export async function deleteConfigAndModels(
   } catch (error) {
     if (!isNotFound(error)) throw explainAwsError(error, 'DescribeEndpointConfig', clients.target);
     outcome.notes.push(`Endpoint configuration ${configName} was already gone (its models, if any, are left: smct cannot tell which they were).`);
+    return;
+  }
+  if (onlyMadeBySmctFor !== undefined && !madeBySmct(onlyMadeBySmctFor, configName, models)) {
+    outcome.notes.push(
+      `Left endpoint configuration ${configName} and its models (${[...new Set(models)].join(', ') || 'none'}): smct did not make them (its deployments name both ${smctResourcePrefix(onlyMadeBySmctFor)}<UTC stamp>), and other endpoints may use them. Delete them yourself once nothing does.`,
+    );
     return;
   }
   if (
