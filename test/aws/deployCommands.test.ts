@@ -150,6 +150,29 @@ describe('smct deploy, endpoints, delete', () => {
     }
   });
 
+  test('an update SageMaker rolls back fails deploy and deletes the configuration and model it made; the old ones keep serving', async () => {
+    const name = `cli-back-${randomBytes(3).toString('hex')}`;
+    const first = await smct(['deploy', '--poll-interval', '0.05'], project(name));
+    assert.equal(first.code, 0, first.stderr);
+    const oldConfig = emulator.sageMakerEndpoint(name).configName;
+    const run = await smct(['deploy', '--poll-interval', '0.05'], project(name, { environment: { NEVER_HEALTHY: '1' } }));
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /The update of endpoint .* failed and SageMaker kept serving/);
+    const newConfig = new RegExp(`Deleted the rolled-back endpoint configuration (${name}-\\S+)\\nDeleted the rolled-back model \\1\\n`).exec(run.stderr);
+    assert.ok(newConfig, run.stderr);
+    assert.notEqual(newConfig[1], oldConfig);
+    assert.deepEqual(
+      emulator.hosting.configNames().filter((config) => config.startsWith(`${name}-`)),
+      [oldConfig],
+    );
+    assert.deepEqual(
+      emulator.hosting.modelNames().filter((model) => model.startsWith(`${name}-`)),
+      [oldConfig],
+    );
+    assert.equal(emulator.sageMakerEndpoint(name).status, 'InService');
+    assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+  });
+
   test('--from-job serves a completed training job’s artifact; --no-wait returns while it is Creating', async () => {
     const jobName = `cli-trained-${randomBytes(3).toString('hex')}`;
     const name = `cli-job-${randomBytes(3).toString('hex')}`;

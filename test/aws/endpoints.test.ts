@@ -266,4 +266,41 @@ describe('endpoints against the AWS emulator', () => {
       c.destroy();
     }
   });
+  // Last in this file: the refused request is one the emulator records as invalid, which the tests above assert there are none of.
+  test('a deployment SageMaker refuses deletes the model it had made; an update refused leaves the endpoint serving as it was', async () => {
+    const name = unique('refused');
+    const c = clients();
+    try {
+      const warnings: string[] = [];
+      // An instance type of the right shape that SageMaker does not have: CreateEndpointConfig is refused.
+      const bad = loadTrainingJob(jobFile({ endpointName: name, instanceType: 'ml.nope.large' }));
+      await assert.rejects(deployEndpoint(c, bad, { onWarning: (message) => warnings.push(message) }), (error: unknown) => {
+        assert.ok(isSmctError(error, 'AWS_INVALID'), String(error));
+        assert.match(error.message, /CreateEndpointConfig/);
+        return true;
+      });
+      assert.deepEqual(warnings, []);
+      assert.ok(!emulator.hosting.modelNames().some((model) => model.startsWith(`${name}-`)), 'the model it made is deleted');
+      assert.ok(!emulator.hosting.configNames().some((config) => config.startsWith(`${name}-`)));
+      assert.equal(await findEndpoint(c, name), undefined);
+
+      const good = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })));
+      await followEndpoint(c, name, { intervalMs: 20 });
+      await assert.rejects(deployEndpoint(c, bad));
+      assert.deepEqual(
+        emulator.hosting.modelNames().filter((model) => model.startsWith(`${name}-`)),
+        [good.resourceName],
+      );
+      assert.deepEqual(
+        emulator.hosting.configNames().filter((config) => config.startsWith(`${name}-`)),
+        [good.resourceName],
+      );
+      const endpoint = await findEndpoint(c, name);
+      assert.equal(endpoint?.EndpointStatus, 'InService');
+      assert.equal(endpoint?.EndpointConfigName, good.resourceName);
+      await deleteEndpoint(c, name);
+    } finally {
+      c.destroy();
+    }
+  });
 });
