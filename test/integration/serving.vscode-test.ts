@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SmctError } from '../../core/src';
@@ -234,7 +235,7 @@ suite('Serving from VS Code', () => {
       assert.deepEqual(serving.endpoints(), []);
     });
 
-    test('a SERVE_FAILED start leaves no endpoint; a container that ends by itself is forgotten', async () => {
+    test('a SERVE_FAILED start leaves no endpoint; a container that ends by itself is forgotten and stopped (which removes it)', async () => {
       const job = writeServingJob(`fake-${randomBytes(3).toString('hex')}`, {});
       engine.startFailure = new SmctError('SERVE_FAILED', 'The container did not answer GET /ping within 240 s.');
       assert.equal(await serving.serve(job), undefined);
@@ -247,7 +248,12 @@ suite('Serving from VS Code', () => {
         () => serving.endpoints().length,
         (count) => count === 0,
       );
-      assert.deepEqual(engine.stops, [], 'a container that ended is not stopped again');
+      await waitFor(
+        'the crashed endpoint to be stopped',
+        () => engine.stops,
+        (stops) => stops.length > 0,
+      );
+      assert.deepEqual(engine.stops, [0], 'stopped once, at once: stopping is what removes its container and folders');
     });
   });
 
@@ -286,6 +292,24 @@ suite('Serving from VS Code', () => {
       assert.equal(outcome?.text, 'echo:A,B\n1,2\n');
       assert.equal(await vscode.commands.executeCommand('sagemakerContainerTools.stopLocalEndpoint', job), true);
       assert.deepEqual(api.serving.local.endpoints(), []);
+      assert.equal(containersOfImage(), '', 'no container of the image is left');
+    });
+
+    test('a container that ends by itself after InService leaves no container and no run folder', async () => {
+      const base = `ends-${randomBytes(3).toString('hex')}`;
+      const job = writeServingJob(base, { image: tag, port: await freePort(), startupHealthCheckTimeoutSeconds: 60 }, tag);
+      const served = await vscode.commands.executeCommand<{ containerName: string } | undefined>('sagemakerContainerTools.serveLocally', job);
+      assert.ok(served, 'the endpoint started');
+      const runFolders = (): string[] => fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith('smct-job-') && entry.includes(base));
+      assert.notDeepEqual(runFolders(), [], 'the run folder exists while it serves');
+      // The container dies as a crash would: not through the endpoint's stop.
+      assert.equal(spawnSync('docker', ['kill', served.containerName]).status, 0);
+      const containers = () =>
+        spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=smct.managed=true', '--filter', `name=${served.containerName}`], {
+          encoding: 'utf8',
+        }).stdout.trim();
+      await waitFor('the ended container to be removed', containers, (left) => left === '');
+      await waitFor('its run folder to be removed', runFolders, (left) => left.length === 0);
       assert.equal(containersOfImage(), '', 'no container of the image is left');
     });
 
