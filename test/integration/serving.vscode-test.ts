@@ -10,6 +10,7 @@ import { SmctError } from '../../core/src';
 import { AwsSession } from '../../client/src/aws/awsSession';
 import { EndpointCommands, EndpointsProvider, type EndpointsTreeView } from '../../client/src/serving/endpointsView';
 import { LocalServing } from '../../client/src/serving/localServing';
+import { endpointsBackend } from '../../client/src/serving/engineAdapter';
 import type { InvocationOutcome } from '../../client/src/serving/invocationUi';
 import type {
   DeletedEndpoint,
@@ -329,6 +330,7 @@ suite('Serving from VS Code', () => {
     let backend: FakeBackend;
     let view: EndpointsProvider;
     let commands: EndpointCommands;
+    let asked: string[];
 
     suiteSetup(function () {
       // The view asks the session for clients first; the harness's emulator gives it a region and credentials.
@@ -339,7 +341,8 @@ suite('Serving from VS Code', () => {
       session = new AwsSession();
       backend = new FakeBackend();
       view = new EndpointsProvider(session, backend, () => visibleView());
-      commands = new EndpointCommands(session, view, backend);
+      asked = [];
+      commands = new EndpointCommands(session, view, backend, { confirmDeletion: async (ref) => (asked.push(ref.name), true) });
     });
 
     teardown(() => {
@@ -393,7 +396,8 @@ suite('Serving from VS Code', () => {
         [['line', 'application/json', '{"x": [1]}\n']],
       );
       const lists = backend.lists;
-      assert.deepEqual(await commands.delete(node, { confirm: false }), { deleted: ['endpoint line', 'endpoint configuration line', 'model line'], notes: [] });
+      assert.deepEqual(await commands.delete(node), { deleted: ['endpoint line', 'endpoint configuration line', 'model line'], notes: [] });
+      assert.deepEqual(asked, ['line'], 'asked first');
       assert.deepEqual(backend.deleted, ['line']);
       await view.getChildren();
       assert.ok(backend.lists > lists, 'the list was read again after the deletion');
@@ -419,10 +423,29 @@ suite('Serving from VS Code', () => {
       const item = view.getTreeItem(node);
       assert.match(String(item.contextValue), /^endpoint\./);
       assert.match(String(item.tooltip), new RegExp(`^${name}: `));
-      const url = await vscode.commands.executeCommand<string>('sagemakerContainerTools.copyEndpointName', node.ref);
+      const url = await vscode.commands.executeCommand<string>('sagemakerContainerTools.copyEndpointName', node);
       assert.equal(url, name);
-      const deleted = await vscode.commands.executeCommand<DeletedEndpoint>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
-      assert.equal(deleted?.deleted[0], `endpoint ${name}`);
+      // A command link can pass only plain values: a name and region, and any options, delete nothing.
+      const linked = await vscode.commands.executeCommand<DeletedEndpoint>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
+      assert.equal(linked, undefined);
+      view.refresh();
+      await view.getChildren();
+      const status = view.endpoints.find((endpoint) => endpoint.row.name === name)?.row.status;
+      assert.ok(status !== undefined && status !== 'Deleting', `not deleted (${status})`);
+      // Deleting through the view's commands, with the confirmation answered by the test.
+      const session = new AwsSession();
+      const ownView = new EndpointsProvider(session, endpointsBackend(), () => visibleView());
+      try {
+        await ownView.getChildren();
+        const own = ownView.endpoints.find((endpoint) => endpoint.row.name === name);
+        assert.ok(own, `${name} is listed`);
+        const commands = new EndpointCommands(session, ownView, endpointsBackend(), { confirmDeletion: async () => true });
+        const deleted = await commands.delete(own);
+        assert.equal(deleted?.deleted[0], `endpoint ${name}`);
+      } finally {
+        ownView.dispose();
+        session.dispose();
+      }
       view.refresh();
       await waitFor(
         `${name} to be gone or deleting`,
