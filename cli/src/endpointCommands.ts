@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as readline from 'node:readline/promises';
 import type { Io } from './io';
-import { isCancellation, JOB_FILE_NAME, SmctError, loadAws, loadTrainingJob, type AwsClients, type TrainingJob } from '../../core/src';
+import { isCancellation, isSmctError, JOB_FILE_NAME, SmctError, loadAws, loadTrainingJob, type AwsClients, type TrainingJob } from '../../core/src';
 
 const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
   --region REGION      AWS region (default: the job file's, AWS_REGION, then the profile's)`;
@@ -91,8 +91,10 @@ export async function deployCommand(argv: readonly string[], io: Io): Promise<nu
     if (deployed.previousConfig) {
       // The update is live: what it replaced serves nothing now and would only be left behind.
       const outcome = { deleted: [] as string[], notes: [] as string[] };
-      await aws.deleteConfigAndModels(clients, deployed.previousConfig, outcome, io.signal);
+      // Only what smct made: a configuration from elsewhere may be shared with other endpoints.
+      await aws.deleteConfigAndModels(clients, deployed.previousConfig, outcome, io.signal, deployed.endpointName);
       for (const piece of outcome.deleted) io.err(`Deleted the replaced ${piece}\n`);
+      for (const note of outcome.notes) io.err(`${note}\n`);
     }
     return 0;
   } finally {
@@ -116,12 +118,20 @@ async function follow(
       onLog: (line) => io.out(`${line.text}\n`),
     });
   } catch (error) {
+    if (isSmctError(error, 'ENDPOINT_FAILED')) await discardRolledBack(clients, deployed, io);
     if (!isCancellation(error)) throw error;
     throw new SmctError(
       'CANCELLED',
       `stopped following ${deployed.endpointName}; the deployment goes on in SageMaker (and is billed once InService). See it: smct endpoints; delete it: smct delete ${deployed.endpointName}`,
     );
   }
+}
+
+/** A rolled-back update leaves its new configuration and model serving nothing: they go. */
+async function discardRolledBack(clients: AwsClients, deployed: { endpointName: string; updated: boolean; resourceName: string }, io: Io): Promise<void> {
+  const outcome = await loadAws().discardRolledBackUpdate(clients, deployed, io.signal);
+  for (const piece of outcome?.deleted ?? []) io.err(`Deleted the rolled-back ${piece}\n`);
+  for (const note of outcome?.notes ?? []) io.err(`${note}\n`);
 }
 
 export async function endpointsCommand(argv: readonly string[], io: Io): Promise<number> {

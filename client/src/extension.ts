@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     command('localEndpointActions', (uri?: vscode.Uri) => serving.actions(uri)),
     command('refreshEndpoints', () => endpoints.refresh()),
     command('invokeEndpoint', (endpoint?: EndpointArgument) => endpointCommands.invoke(endpoint)),
-    command('deleteEndpoint', (endpoint?: EndpointArgument, options?: unknown) => endpointCommands.delete(endpoint, options)),
+    command('deleteEndpoint', (endpoint?: EndpointArgument) => endpointCommands.delete(endpoint)),
     command('openEndpointLogs', (endpoint?: EndpointArgument) => endpointCommands.openLogs(endpoint)),
     command('copyEndpointName', (endpoint?: EndpointArgument) => endpointCommands.copyName(endpoint)),
     vscode.commands.registerCommand('sagemakerContainerTools.showServerOutput', () => client?.outputChannel.show()),

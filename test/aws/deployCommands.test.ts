@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { startSmct, type SmctRun } from '../helpers/smctProcess';
 import { deleteCommand } from '../../cli/src/endpointCommands';
 import { tempProject } from '../helpers/tempDir';
@@ -104,6 +112,64 @@ describe('smct deploy, endpoints, delete', () => {
     assert.match(second.stderr, new RegExp(`Deleted the replaced endpoint configuration ${oldConfig}\\nDeleted the replaced model ${oldConfig}\\n`));
     assert.notEqual(emulator.sageMakerEndpoint(name).configName, oldConfig);
     assert.ok(!emulator.hosting.configNames().includes(oldConfig));
+    assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+  });
+
+  test('an update leaves the replaced configuration and model when smct did not make them, and says so', async () => {
+    const name = `cli-sdk-${randomBytes(3).toString('hex')}`;
+    // As the SageMaker Python SDK names them: after the image, shared by whoever deployed it.
+    const shared = `server-${randomBytes(3).toString('hex')}-2026-01-01-00-00-00-000`;
+    const sagemaker = new SageMakerClient(emulator.clientConfig());
+    try {
+      await sagemaker.send(
+        new CreateModelCommand({
+          ModelName: shared,
+          PrimaryContainer: { Image: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/server:1`, ModelDataUrl: 's3://models/m/model.tar.gz' },
+          ExecutionRoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMaker`,
+        }),
+      );
+      await sagemaker.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: shared,
+          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: shared, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        }),
+      );
+      await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: shared }));
+      await emulator.waitForEndpoint(name);
+      const run = await smct(['deploy', '--poll-interval', '0.05'], project(name));
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /Deleted the replaced/);
+      assert.match(run.stderr, new RegExp(`Left endpoint configuration ${shared} and its models \\(${shared}\\): smct did not make them`));
+      assert.ok(emulator.hosting.configNames().includes(shared));
+      assert.ok(emulator.hosting.modelNames().includes(shared));
+      assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
+      await sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: shared }));
+      await sagemaker.send(new DeleteModelCommand({ ModelName: shared }));
+    } finally {
+      sagemaker.destroy();
+    }
+  });
+
+  test('an update SageMaker rolls back fails deploy and deletes the configuration and model it made; the old ones keep serving', async () => {
+    const name = `cli-back-${randomBytes(3).toString('hex')}`;
+    const first = await smct(['deploy', '--poll-interval', '0.05'], project(name));
+    assert.equal(first.code, 0, first.stderr);
+    const oldConfig = emulator.sageMakerEndpoint(name).configName;
+    const run = await smct(['deploy', '--poll-interval', '0.05'], project(name, { environment: { NEVER_HEALTHY: '1' } }));
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /The update of endpoint .* failed and SageMaker kept serving/);
+    const newConfig = new RegExp(`Deleted the rolled-back endpoint configuration (${name}-\\S+)\\nDeleted the rolled-back model \\1\\n`).exec(run.stderr);
+    assert.ok(newConfig, run.stderr);
+    assert.notEqual(newConfig[1], oldConfig);
+    assert.deepEqual(
+      emulator.hosting.configNames().filter((config) => config.startsWith(`${name}-`)),
+      [oldConfig],
+    );
+    assert.deepEqual(
+      emulator.hosting.modelNames().filter((model) => model.startsWith(`${name}-`)),
+      [oldConfig],
+    );
+    assert.equal(emulator.sageMakerEndpoint(name).status, 'InService');
     assert.equal((await smct(['delete', name, '--yes'], project(name))).code, 0);
   });
 

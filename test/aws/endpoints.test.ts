@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, DeleteEndpointCommand, DeleteEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../../core/src/aws/awsClients';
 import { deployEndpoint } from '../../core/src/aws/deploy';
 import { followEndpoint } from '../../core/src/aws/endpointFollower';
@@ -84,7 +84,7 @@ describe('endpoints against the AWS emulator', () => {
       const again = await deleteEndpoint(c, name);
       assert.deepEqual(again.deleted, []);
       assert.match(again.notes.join('\n'), /No endpoint .* in eu-west-1/);
-      assert.match(again.notes.join('\n'), /Endpoint configuration .* was already gone/);
+      assert.match(again.notes.join('\n'), /No endpoint configuration or model smct made for .* is left/);
       await assert.rejects(invokeEndpoint(target(), name, { body: Buffer.from('x') }), (error: unknown) => {
         assert.ok(isSmctError(error, 'AWS_INVALID'));
         assert.equal(error.message, `InvokeEndpoint was refused: Endpoint ${name} of account ${emulator.accountId} not found.`);
@@ -92,6 +92,42 @@ describe('endpoints against the AWS emulator', () => {
       });
       const invocations = emulator.requests.filter((request) => request.operation === 'InvokeEndpoint');
       assert.ok(invocations.length >= 3 && invocations.every((request) => request.service === 'sagemaker-runtime' && request.valid));
+      assert.deepEqual(emulator.invalidRequests(), []);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('delete run again after a half-done delete finds the configuration and model smct named <endpoint>-<stamp>, and only those', async () => {
+    const name = unique('half');
+    const c = clients();
+    try {
+      const deployed = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })));
+      await followEndpoint(c, name, { intervalMs: 20 });
+      // Another endpoint's pieces whose names start the same must stay.
+      const other = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: `${name}-blue` })));
+      await followEndpoint(c, `${name}-blue`, { intervalMs: 20 });
+      // The first delete stopped after the endpoint went.
+      await c.sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));
+      await emulator.waitForEndpoint(name).catch(() => undefined);
+      const outcome = await deleteEndpoint(c, name);
+      assert.deepEqual(outcome.deleted, [`endpoint configuration ${deployed.resourceName}`, `model ${deployed.resourceName}`]);
+      assert.match(outcome.notes.join('\n'), new RegExp(`No endpoint ${name} in eu-west-1`));
+      assert.ok(!emulator.hosting.configNames().includes(deployed.resourceName));
+      assert.ok(!emulator.hosting.modelNames().includes(deployed.resourceName));
+      assert.ok(emulator.hosting.configNames().includes(other.resourceName), 'another endpoint’s configuration stays');
+      assert.ok(emulator.hosting.modelNames().includes(other.resourceName), 'another endpoint’s model stays');
+
+      // A delete stopped after the configuration went leaves the model; the next run finds it too.
+      const second = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })));
+      await followEndpoint(c, name, { intervalMs: 20 });
+      await c.sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));
+      await emulator.waitForEndpoint(name).catch(() => undefined);
+      await c.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: second.resourceName }));
+      const rest = await deleteEndpoint(c, name);
+      assert.deepEqual(rest.deleted, [`model ${second.resourceName}`]);
+      assert.ok(emulator.hosting.modelNames().includes(other.resourceName));
+      await deleteEndpoint(c, `${name}-blue`);
       assert.deepEqual(emulator.invalidRequests(), []);
     } finally {
       c.destroy();
@@ -226,6 +262,43 @@ describe('endpoints against the AWS emulator', () => {
         return true;
       });
       assert.equal(emulator.requests.length, before);
+    } finally {
+      c.destroy();
+    }
+  });
+  // Last in this file: the refused request is one the emulator records as invalid, which the tests above assert there are none of.
+  test('a deployment SageMaker refuses deletes the model it had made; an update refused leaves the endpoint serving as it was', async () => {
+    const name = unique('refused');
+    const c = clients();
+    try {
+      const warnings: string[] = [];
+      // An instance type of the right shape that SageMaker does not have: CreateEndpointConfig is refused.
+      const bad = loadTrainingJob(jobFile({ endpointName: name, instanceType: 'ml.nope.large' }));
+      await assert.rejects(deployEndpoint(c, bad, { onWarning: (message) => warnings.push(message) }), (error: unknown) => {
+        assert.ok(isSmctError(error, 'AWS_INVALID'), String(error));
+        assert.match(error.message, /CreateEndpointConfig/);
+        return true;
+      });
+      assert.deepEqual(warnings, []);
+      assert.ok(!emulator.hosting.modelNames().some((model) => model.startsWith(`${name}-`)), 'the model it made is deleted');
+      assert.ok(!emulator.hosting.configNames().some((config) => config.startsWith(`${name}-`)));
+      assert.equal(await findEndpoint(c, name), undefined);
+
+      const good = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })));
+      await followEndpoint(c, name, { intervalMs: 20 });
+      await assert.rejects(deployEndpoint(c, bad));
+      assert.deepEqual(
+        emulator.hosting.modelNames().filter((model) => model.startsWith(`${name}-`)),
+        [good.resourceName],
+      );
+      assert.deepEqual(
+        emulator.hosting.configNames().filter((config) => config.startsWith(`${name}-`)),
+        [good.resourceName],
+      );
+      const endpoint = await findEndpoint(c, name);
+      assert.equal(endpoint?.EndpointStatus, 'InService');
+      assert.equal(endpoint?.EndpointConfigName, good.resourceName);
+      await deleteEndpoint(c, name);
     } finally {
       c.destroy();
     }

@@ -3,12 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SmctError } from '../../core/src';
 import { AwsSession } from '../../client/src/aws/awsSession';
 import { EndpointCommands, EndpointsProvider, type EndpointsTreeView } from '../../client/src/serving/endpointsView';
 import { LocalServing } from '../../client/src/serving/localServing';
+import { endpointsBackend } from '../../client/src/serving/engineAdapter';
 import type { InvocationOutcome } from '../../client/src/serving/invocationUi';
 import type {
   DeletedEndpoint,
@@ -234,7 +236,7 @@ suite('Serving from VS Code', () => {
       assert.deepEqual(serving.endpoints(), []);
     });
 
-    test('a SERVE_FAILED start leaves no endpoint; a container that ends by itself is forgotten', async () => {
+    test('a SERVE_FAILED start leaves no endpoint; a container that ends by itself is forgotten and stopped (which removes it)', async () => {
       const job = writeServingJob(`fake-${randomBytes(3).toString('hex')}`, {});
       engine.startFailure = new SmctError('SERVE_FAILED', 'The container did not answer GET /ping within 240 s.');
       assert.equal(await serving.serve(job), undefined);
@@ -247,7 +249,12 @@ suite('Serving from VS Code', () => {
         () => serving.endpoints().length,
         (count) => count === 0,
       );
-      assert.deepEqual(engine.stops, [], 'a container that ended is not stopped again');
+      await waitFor(
+        'the crashed endpoint to be stopped',
+        () => engine.stops,
+        (stops) => stops.length > 0,
+      );
+      assert.deepEqual(engine.stops, [0], 'stopped once, at once: stopping is what removes its container and folders');
     });
   });
 
@@ -289,6 +296,24 @@ suite('Serving from VS Code', () => {
       assert.equal(containersOfImage(), '', 'no container of the image is left');
     });
 
+    test('a container that ends by itself after InService leaves no container and no run folder', async () => {
+      const base = `ends-${randomBytes(3).toString('hex')}`;
+      const job = writeServingJob(base, { image: tag, port: await freePort(), startupHealthCheckTimeoutSeconds: 60 }, tag);
+      const served = await vscode.commands.executeCommand<{ containerName: string } | undefined>('sagemakerContainerTools.serveLocally', job);
+      assert.ok(served, 'the endpoint started');
+      const runFolders = (): string[] => fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith('smct-job-') && entry.includes(base));
+      assert.notDeepEqual(runFolders(), [], 'the run folder exists while it serves');
+      // The container dies as a crash would: not through the endpoint's stop.
+      assert.equal(spawnSync('docker', ['kill', served.containerName]).status, 0);
+      const containers = () =>
+        spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=smct.managed=true', '--filter', `name=${served.containerName}`], {
+          encoding: 'utf8',
+        }).stdout.trim();
+      await waitFor('the ended container to be removed', containers, (left) => left === '');
+      await waitFor('its run folder to be removed', runFolders, (left) => left.length === 0);
+      assert.equal(containersOfImage(), '', 'no container of the image is left');
+    });
+
     test('a container that crashes before it listens fails to start, and leaves nothing', async () => {
       const job = writeServingJob(
         `never-${randomBytes(3).toString('hex')}`,
@@ -305,6 +330,7 @@ suite('Serving from VS Code', () => {
     let backend: FakeBackend;
     let view: EndpointsProvider;
     let commands: EndpointCommands;
+    let asked: string[];
 
     suiteSetup(function () {
       // The view asks the session for clients first; the harness's emulator gives it a region and credentials.
@@ -315,7 +341,8 @@ suite('Serving from VS Code', () => {
       session = new AwsSession();
       backend = new FakeBackend();
       view = new EndpointsProvider(session, backend, () => visibleView());
-      commands = new EndpointCommands(session, view, backend);
+      asked = [];
+      commands = new EndpointCommands(session, view, backend, { confirmDeletion: async (ref) => (asked.push(ref.name), true) });
     });
 
     teardown(() => {
@@ -369,7 +396,8 @@ suite('Serving from VS Code', () => {
         [['line', 'application/json', '{"x": [1]}\n']],
       );
       const lists = backend.lists;
-      assert.deepEqual(await commands.delete(node, { confirm: false }), { deleted: ['endpoint line', 'endpoint configuration line', 'model line'], notes: [] });
+      assert.deepEqual(await commands.delete(node), { deleted: ['endpoint line', 'endpoint configuration line', 'model line'], notes: [] });
+      assert.deepEqual(asked, ['line'], 'asked first');
       assert.deepEqual(backend.deleted, ['line']);
       await view.getChildren();
       assert.ok(backend.lists > lists, 'the list was read again after the deletion');
@@ -395,10 +423,29 @@ suite('Serving from VS Code', () => {
       const item = view.getTreeItem(node);
       assert.match(String(item.contextValue), /^endpoint\./);
       assert.match(String(item.tooltip), new RegExp(`^${name}: `));
-      const url = await vscode.commands.executeCommand<string>('sagemakerContainerTools.copyEndpointName', node.ref);
+      const url = await vscode.commands.executeCommand<string>('sagemakerContainerTools.copyEndpointName', node);
       assert.equal(url, name);
-      const deleted = await vscode.commands.executeCommand<DeletedEndpoint>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
-      assert.equal(deleted?.deleted[0], `endpoint ${name}`);
+      // A command link can pass only plain values: a name and region, and any options, delete nothing.
+      const linked = await vscode.commands.executeCommand<DeletedEndpoint>('sagemakerContainerTools.deleteEndpoint', node.ref, { confirm: false });
+      assert.equal(linked, undefined);
+      view.refresh();
+      await view.getChildren();
+      const status = view.endpoints.find((endpoint) => endpoint.row.name === name)?.row.status;
+      assert.ok(status !== undefined && status !== 'Deleting', `not deleted (${status})`);
+      // Deleting through the view's commands, with the confirmation answered by the test.
+      const session = new AwsSession();
+      const ownView = new EndpointsProvider(session, endpointsBackend(), () => visibleView());
+      try {
+        await ownView.getChildren();
+        const own = ownView.endpoints.find((endpoint) => endpoint.row.name === name);
+        assert.ok(own, `${name} is listed`);
+        const commands = new EndpointCommands(session, ownView, endpointsBackend(), { confirmDeletion: async () => true });
+        const deleted = await commands.delete(own);
+        assert.equal(deleted?.deleted[0], `endpoint ${name}`);
+      } finally {
+        ownView.dispose();
+        session.dispose();
+      }
       view.refresh();
       await waitFor(
         `${name} to be gone or deleting`,

@@ -176,16 +176,30 @@ export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>
   }
 }
 
-/** What an endpoint command is given: a node of the view, a ref (the tests), or nothing (then it asks among those listed). */
-export type EndpointArgument = EndpointNode | EndpointRef | undefined;
+/**
+ * What an endpoint command is given: a node of the view, or nothing (then it asks among those
+ * listed). Anything else (a plain name and region, as a command link in a Markdown hover or a
+ * notification could pass) is refused: such a link must not reach Delete without the view.
+ */
+export type EndpointArgument = EndpointNode | undefined;
+
+export interface EndpointCommandsOptions {
+  /** Asks before an endpoint is deleted; by default a modal dialog. Tests pass their own answer here, never through a command argument. */
+  readonly confirmDeletion?: (ref: EndpointRef) => Promise<boolean>;
+}
 
 /** The view's actions: Invoke with Active File, Delete, Open Logs, Copy Name. */
 export class EndpointCommands {
+  private readonly confirmDeletion: (ref: EndpointRef) => Promise<boolean>;
+
   constructor(
     private readonly session: AwsSession,
     private readonly view: EndpointsProvider,
     private readonly backend: EndpointsBackend,
-  ) {}
+    options: EndpointCommandsOptions = {},
+  ) {
+    this.confirmDeletion = options.confirmDeletion ?? askBeforeDeleting;
+  }
 
   async invoke(argument?: EndpointArgument): Promise<InvocationOutcome | undefined> {
     if (!trusted('Invoking endpoints')) return undefined;
@@ -198,26 +212,19 @@ export class EndpointCommands {
       const response = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Invoking ${ref.name}` }, () =>
         this.backend.invoke(clients, ref.name, request),
       );
-      return await showInvocation(ref.name, response, { title: 'Open Logs', open: () => this.openLogs(ref) });
+      return await showInvocation(ref.name, response, { title: 'Open Logs', open: () => this.openLogsOf(ref) });
     } catch (error) {
       void this.session.reportError(error, `Invoking ${ref.name}`, ref);
       return undefined;
     }
   }
 
-  /**
-   * Deletes after a modal confirmation, skipped only with `{ confirm: false }` (the tests): a
-   * context menu passes the view's selection there, which must not skip it.
-   */
-  async delete(argument?: EndpointArgument, options?: unknown): Promise<DeletedEndpoint | undefined> {
+  /** Deletes after the confirmation (a modal dialog, whatever the command's arguments say). */
+  async delete(argument?: EndpointArgument): Promise<DeletedEndpoint | undefined> {
     if (!trusted('Deleting endpoints')) return undefined;
     const ref = await this.pick(argument, 'Delete which endpoint?');
     if (!ref) return undefined;
-    if ((options as { confirm?: unknown } | undefined)?.confirm !== false) {
-      const question = deletionQuestion(ref.name, ref.region);
-      const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, 'Delete');
-      if (choice !== 'Delete') return undefined;
-    }
+    if (!(await this.confirmDeletion(ref))) return undefined;
     try {
       const deleted = await this.backend.delete(await this.session.clientsFor(ref), ref.name);
       this.view.refresh();
@@ -231,7 +238,10 @@ export class EndpointCommands {
 
   async openLogs(argument?: EndpointArgument): Promise<string | undefined> {
     const ref = await this.pick(argument, 'Open the logs of which endpoint?');
-    if (!ref) return undefined;
+    return ref ? this.openLogsOf(ref) : undefined;
+  }
+
+  private async openLogsOf(ref: EndpointRef): Promise<string> {
     const url = this.backend.logsUrl(ref.region, ref.name);
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
     return url;
@@ -247,7 +257,10 @@ export class EndpointCommands {
 
   private async pick(argument: EndpointArgument, question: string): Promise<EndpointRef | undefined> {
     if (argument instanceof EndpointNode) return argument.ref;
-    if (argument) return argument;
+    if (argument !== undefined) {
+      void vscode.window.showErrorMessage('Endpoint commands act on an endpoint of the Endpoints view (SageMaker sidebar): run them from there.');
+      return undefined;
+    }
     const listed = this.view.endpoints;
     if (listed.length === 0) {
       void vscode.window.showErrorMessage('No endpoint is listed: open the Endpoints view of the SageMaker sidebar, or refresh it.');
@@ -259,4 +272,10 @@ export class EndpointCommands {
     );
     return picked?.ref;
   }
+}
+
+/** The modal question before an endpoint is deleted. */
+async function askBeforeDeleting(ref: EndpointRef): Promise<boolean> {
+  const question = deletionQuestion(ref.name, ref.region);
+  return (await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, 'Delete')) === 'Delete';
 }

@@ -133,14 +133,24 @@ export class LocalServing implements vscode.Disposable {
     this.served.set(path.resolve(job.file), entry);
     this.updateContext();
     this.output.appendLine(`InService - ${name} answers on ${endpoint.url} (POST /invocations)`);
-    void endpoint.ended.then(({ exitCode, lastLines }) => this.ended(entry, exitCode, lastLines));
+    void endpoint.ended
+      .then(
+        ({ exitCode, lastLines }) => this.ended(entry, exitCode, lastLines),
+        (error: unknown) => this.ended(entry, -1, [String((error as Error)?.message ?? error)]),
+      )
+      .catch((error: unknown) => this.output.appendLine(`Could not clean up after ${name}: ${String((error as Error)?.message ?? error)}`));
     void this.offerActions(entry, `${name} is serving on ${endpoint.url}.`);
     return info;
   }
 
-  private ended(entry: Served, exitCode: number, lastLines: readonly string[]): void {
+  private async ended(entry: Served, exitCode: number, lastLines: readonly string[]): Promise<void> {
+    const byItself = entry.stopped === undefined;
     this.forget(entry);
-    if (entry.stopped) return;
+    // A container that ended by itself is still there (it runs without --rm), as are its model
+    // and env-file folders; the leftover sweep skips them while this extension host lives. Stopping
+    // it removes them all (at once: it is not running).
+    await this.halt(entry, 0);
+    if (!byItself) return;
     const last = lastLines.length > 0 ? `: ${lastLines[lastLines.length - 1]}` : '';
     this.output.appendLine(`${entry.info.name} ended with exit code ${exitCode}`);
     void vscode.window

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  UpdateEndpointCommand,
+} from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { TrainingJob } from '../job/trainingJob';
@@ -14,7 +21,7 @@ import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError, required } from './awsErrors';
 import { pushImage } from './ecrPush';
 import { checkEndpointRequests, endpointRequests, endpointResourceName, updateEndpointRequest, type EndpointRequests } from './endpointRequest';
-import { findEndpoint } from './endpoints';
+import { deleteConfigAndModels, ENDPOINT_TRANSITIONAL, findEndpoint, isNotFound, type DeleteOutcome } from './endpoints';
 import { ecrRegistry, parseImageReference } from './imageReference';
 import { ensureBucket } from './inputUpload';
 import { defaultBucketName } from './placement';
@@ -85,21 +92,67 @@ export async function deployEndpoint(clients: AwsClients, job: TrainingJob, opti
   const requests = endpointRequests(job, { resourceName, image, modelDataUrl, roleArn });
   check(job, requests);
   step('model', `Creating model ${resourceName} (${image}, ${modelDataUrl})`);
-  await send(clients, 'CreateModel', () => clients.sagemaker.send(new CreateModelCommand(requests.model), { abortSignal: options.signal }));
-  await send(clients, 'CreateEndpointConfig', () => clients.sagemaker.send(new CreateEndpointConfigCommand(requests.config), { abortSignal: options.signal }));
-  const result = { endpointName: name, region: clients.target.region, resourceName, serverless: job.serving.serverless !== undefined, requests };
-  if (existing) {
-    step('update', `Updating endpoint ${name} from ${existing.EndpointConfigName} to ${resourceName}`);
-    const updated = await send(clients, 'UpdateEndpoint', () =>
-      clients.sagemaker.send(new UpdateEndpointCommand(updateEndpointRequest(requests)), { abortSignal: options.signal }),
+  // What this call made, undone in reverse order when a later step fails or is aborted, so that a
+  // failed deploy leaves nothing behind. The endpoint of an update is never among them.
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    await send(clients, 'CreateModel', () => clients.sagemaker.send(new CreateModelCommand(requests.model), { abortSignal: options.signal }));
+    undo.push(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: resourceName })));
+    await send(clients, 'CreateEndpointConfig', () =>
+      clients.sagemaker.send(new CreateEndpointConfigCommand(requests.config), { abortSignal: options.signal }),
     );
-    return { ...result, endpointArn: required(updated.EndpointArn, 'EndpointArn'), updated: true, previousConfig: existing.EndpointConfigName };
+    undo.push(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: resourceName })));
+    const result = { endpointName: name, region: clients.target.region, resourceName, serverless: job.serving.serverless !== undefined, requests };
+    if (existing) {
+      step('update', `Updating endpoint ${name} from ${existing.EndpointConfigName} to ${resourceName}`);
+      const updated = await send(clients, 'UpdateEndpoint', () =>
+        clients.sagemaker.send(new UpdateEndpointCommand(updateEndpointRequest(requests)), { abortSignal: options.signal }),
+      );
+      return { ...result, endpointArn: required(updated.EndpointArn, 'EndpointArn'), updated: true, previousConfig: existing.EndpointConfigName };
+    }
+    step('create', `Creating endpoint ${name}`);
+    const created = await send(clients, 'CreateEndpoint', () =>
+      clients.sagemaker.send(new CreateEndpointCommand(requests.endpoint), { abortSignal: options.signal }),
+    );
+    return { ...result, endpointArn: required(created.EndpointArn, 'EndpointArn'), updated: false };
+  } catch (error) {
+    await undoCreated(undo, resourceName, options);
+    throw error;
   }
-  step('create', `Creating endpoint ${name}`);
-  const created = await send(clients, 'CreateEndpoint', () =>
-    clients.sagemaker.send(new CreateEndpointCommand(requests.endpoint), { abortSignal: options.signal }),
-  );
-  return { ...result, endpointArn: required(created.EndpointArn, 'EndpointArn'), updated: false };
+}
+
+/**
+ * Deletes what a failed deployment made, newest first. It runs without the caller's signal (an
+ * abort is what brought it here); a piece it cannot delete is named in a warning, not thrown over
+ * the error that matters.
+ */
+async function undoCreated(undo: readonly (() => Promise<unknown>)[], resourceName: string, options: DeployOptions): Promise<void> {
+  for (const step of [...undo].reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      options.onWarning?.(`Could not delete ${resourceName} after the failed deployment (${(error as Error).message}): delete it yourself (smct delete).`);
+    }
+  }
+}
+
+/**
+ * After SageMaker rolled an update back to the configuration it served before, the new
+ * configuration and model serve nothing: they are deleted (what smct made for this deployment only).
+ */
+export async function discardRolledBackUpdate(
+  clients: AwsClients,
+  deployed: Pick<DeployedEndpoint, 'endpointName' | 'resourceName' | 'updated'>,
+  signal?: AbortSignal,
+): Promise<DeleteOutcome | undefined> {
+  if (!deployed.updated) return undefined;
+  const endpoint = await findEndpoint(clients, deployed.endpointName, signal);
+  const serving = endpoint?.EndpointConfigName;
+  if (!endpoint || ENDPOINT_TRANSITIONAL.has(endpoint.EndpointStatus ?? '') || serving === deployed.resourceName) return undefined;
+  const outcome = { deleted: [] as string[], notes: [] as string[] };
+  await deleteConfigAndModels(clients, deployed.resourceName, outcome, signal, deployed.endpointName);
+  return outcome;
 }
 
 /** SageMaker updates only an endpoint that is InService; one that failed must go first, one that is changing must settle. */

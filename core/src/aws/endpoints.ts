@@ -4,12 +4,15 @@ import {
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  ListEndpointConfigsCommand,
   ListEndpointsCommand,
+  ListModelsCommand,
   type DescribeEndpointOutput,
   type EndpointSummary,
 } from '@aws-sdk/client-sagemaker';
 import type { AwsClients } from './awsClients';
 import { awsCall, errorName, explainAwsError } from './awsErrors';
+import { endpointResourceName } from './endpointRequest';
 import { SmctError } from '../errors';
 
 /** Where AWS keeps SageMaker's prices; smct names no figure, which change by region and over time. */
@@ -88,33 +91,107 @@ export interface DeleteOutcome {
 }
 
 /**
+ * What `smct deploy` names a model and configuration for this endpoint: `<endpoint>-<UTC stamp>`
+ * (endpointResourceName), and nothing else. The stamp has a fixed shape, so a resource of another
+ * endpoint whose name merely starts the same (`<endpoint>-blue`) does not match.
+ */
+export function smctResourcePattern(endpointName: string): RegExp {
+  // The prefix holds only letters, digits and hyphens (endpointResourceName cleans it): no escaping.
+  return new RegExp(`^${smctResourcePrefix(endpointName)}\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{3}$`);
+}
+
+/** `<endpoint>-` as endpointResourceName writes it (cleaned and cut to fit 63 characters with the stamp). */
+function smctResourcePrefix(endpointName: string): string {
+  const sample = endpointResourceName(endpointName, new Date(0));
+  return sample.slice(0, sample.length - '1970-01-01-00-00-00-000'.length);
+}
+
+/**
+ * True when `smct deploy` made this configuration for this endpoint: its name is smct's
+ * `<endpoint>-<stamp>` and its one model bears the same name. A configuration made otherwise (by
+ * the SageMaker Python SDK, the console, or shared with other endpoints) is not smct's to delete.
+ */
+export function madeBySmct(endpointName: string, configName: string, models: readonly string[]): boolean {
+  return smctResourcePattern(endpointName).test(configName) && models.length > 0 && models.every((model) => model === configName);
+}
+
+/**
  * Deletes an endpoint, then its configuration, then the configuration's models: what `smct
  * deploy` made. A piece already gone is noted, not an error, so that a half-deleted endpoint can
- * be finished off by running the command again.
+ * be finished off by running the command again: with the endpoint gone, the configurations and
+ * models smct made for it (named `<endpoint>-<stamp>`) are found by name and deleted.
  */
 export async function deleteEndpoint(clients: AwsClients, name: string, signal?: AbortSignal): Promise<DeleteOutcome> {
   const deleted: string[] = [];
   const notes: string[] = [];
   const endpoint = await findEndpoint(clients, name, signal);
-  let configName = endpoint?.EndpointConfigName;
   if (!endpoint) {
-    notes.push(`No endpoint ${name} in ${clients.target.region}; looking for its configuration of the same name.`);
-    configName = name;
-  } else if (await gone(clients, 'DeleteEndpoint', () => clients.sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }), { abortSignal: signal }))) {
+    notes.push(
+      `No endpoint ${name} in ${clients.target.region}; looking for the configurations and models smct made for it (${smctResourcePrefix(name)}<UTC stamp>).`,
+    );
+    await deleteLeftovers(clients, name, { deleted, notes }, signal);
+    return { deleted, notes };
+  }
+  if (await gone(clients, 'DeleteEndpoint', () => clients.sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }), { abortSignal: signal }))) {
     notes.push(`Endpoint ${name} was already gone.`);
   } else {
     deleted.push(`endpoint ${name}`);
   }
-  if (configName) await deleteConfigAndModels(clients, configName, { deleted, notes }, signal);
+  if (endpoint.EndpointConfigName) await deleteConfigAndModels(clients, endpoint.EndpointConfigName, { deleted, notes }, signal);
   return { deleted, notes };
 }
 
-/** A configuration and its models (what a deployment that was replaced leaves behind). */
+/** The configurations, then the models, that smct made for an endpoint that is gone. */
+async function deleteLeftovers(clients: AwsClients, name: string, outcome: { deleted: string[]; notes: string[] }, signal?: AbortSignal): Promise<void> {
+  const pattern = smctResourcePattern(name);
+  const configs = (await listConfigNames(clients, smctResourcePrefix(name), signal)).filter((config) => pattern.test(config));
+  for (const config of configs) await deleteConfigAndModels(clients, config, outcome, signal);
+  const models = (await listModelNames(clients, smctResourcePrefix(name), signal)).filter((model) => pattern.test(model));
+  for (const model of models) {
+    if (!(await gone(clients, 'DeleteModel', () => clients.sagemaker.send(new DeleteModelCommand({ ModelName: model }), { abortSignal: signal })))) {
+      outcome.deleted.push(`model ${model}`);
+    }
+  }
+  if (configs.length === 0 && models.length === 0) outcome.notes.push(`No endpoint configuration or model smct made for ${name} is left.`);
+}
+
+async function listConfigNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall('ListEndpointConfigs', clients.target, () =>
+      clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: nameContains, MaxResults: 100, NextToken: nextToken }), { abortSignal: signal }),
+    );
+    names.push(...(page.EndpointConfigs ?? []).map((config) => config.EndpointConfigName ?? ''));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return names;
+}
+
+async function listModelNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall('ListModels', clients.target, () =>
+      clients.sagemaker.send(new ListModelsCommand({ NameContains: nameContains, MaxResults: 100, NextToken: nextToken }), { abortSignal: signal }),
+    );
+    names.push(...(page.Models ?? []).map((model) => model.ModelName ?? ''));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return names;
+}
+
+/**
+ * A configuration and its models (what a deployment that was replaced leaves behind). With
+ * `onlyMadeBySmctFor`, they are deleted only when smct's deployment of that endpoint made them
+ * (madeBySmct); otherwise a note names what was left and why.
+ */
 export async function deleteConfigAndModels(
   clients: AwsClients,
   configName: string,
   outcome: { deleted: string[]; notes: string[] },
   signal?: AbortSignal,
+  onlyMadeBySmctFor?: string,
 ): Promise<void> {
   let models: string[] = [];
   try {
@@ -123,6 +200,12 @@ export async function deleteConfigAndModels(
   } catch (error) {
     if (!isNotFound(error)) throw explainAwsError(error, 'DescribeEndpointConfig', clients.target);
     outcome.notes.push(`Endpoint configuration ${configName} was already gone (its models, if any, are left: smct cannot tell which they were).`);
+    return;
+  }
+  if (onlyMadeBySmctFor !== undefined && !madeBySmct(onlyMadeBySmctFor, configName, models)) {
+    outcome.notes.push(
+      `Left endpoint configuration ${configName} and its models (${[...new Set(models)].join(', ') || 'none'}): smct did not make them (its deployments name both ${smctResourcePrefix(onlyMadeBySmctFor)}<UTC stamp>), and other endpoints may use them. Delete them yourself once nothing does.`,
+    );
     return;
   }
   if (

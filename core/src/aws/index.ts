@@ -9,7 +9,7 @@ export { TRAINING_INSTANCE_TYPES } from './instanceTypes';
 export { followTrainingJob, FollowProgress, TERMINAL_STATUSES, type FollowOptions, type StatusUpdate } from './jobFollower';
 export { summarizeTrainingJob, statusLine, instanceCount } from './jobSummary';
 export { invokeEndpoint } from './invokeEndpoint';
-export { deployEndpoint, type DeployedEndpoint, type DeployOptions, type DeployStep } from './deploy';
+export { deployEndpoint, discardRolledBackUpdate, type DeployedEndpoint, type DeployOptions, type DeployStep } from './deploy';
 export {
   checkEndpointRequests,
   endpointRequests,

@@ -135,6 +135,7 @@ export class HostingService {
       CreateEndpointConfig: (input) => this.createConfig(input as unknown as EndpointConfigRequest),
       DescribeEndpointConfig: (input) => this.describeConfig(input.EndpointConfigName as string),
       DeleteEndpointConfig: (input) => this.deleteConfig(input.EndpointConfigName as string),
+      ListEndpointConfigs: (input) => this.listConfigs(input),
       CreateEndpoint: (input) => this.createEndpoint(input.EndpointName as string, input.EndpointConfigName as string),
       UpdateEndpoint: (input) => this.updateEndpoint(input.EndpointName as string, input.EndpointConfigName as string),
       DescribeEndpoint: (input) => this.describeEndpoint(this.endpoint(input.EndpointName as string)),
@@ -252,6 +253,24 @@ export class HostingService {
       EndpointConfigArn: arn,
       ProductionVariants: request.ProductionVariants,
       CreationTime: epochSeconds(created),
+    };
+  }
+
+  private listConfigs(input: Record<string, unknown>): unknown {
+    const contains = (input.NameContains as string | undefined)?.toLowerCase();
+    const configs = [...this.configs.values()].filter((config) => contains === undefined || config.request.EndpointConfigName.toLowerCase().includes(contains));
+    configs.sort((a, b) =>
+      input.SortBy === 'Name' ? compare(a.request.EndpointConfigName, b.request.EndpointConfigName) : a.created.getTime() - b.created.getTime(),
+    );
+    if (input.SortOrder !== 'Ascending') configs.reverse();
+    const { page, next } = this.page(configs, input);
+    return {
+      EndpointConfigs: page.map((config) => ({
+        EndpointConfigName: config.request.EndpointConfigName,
+        EndpointConfigArn: config.arn,
+        CreationTime: epochSeconds(config.created),
+      })),
+      NextToken: next,
     };
   }
 
