@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatCheckText } from './check';
 import { printFindings } from './jobCommands';
+import { AWS_FLAGS, AWS_OPTIONS_HELP, LIST_FLAGS, clientsFor, listMax, printUsage } from './awsOptions';
 import type { Io } from './io';
 import { transferPrinter } from './progress';
 import {
@@ -14,13 +14,9 @@ import {
   loadTrainingJob,
   sageMakerLimits,
   type AwsClients,
-  type AwsTarget,
   type LogLine,
   type TrainingJob,
 } from '../../core/src';
-
-const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
-  --region REGION      AWS region (default: the job file's, AWS_REGION, then the profile's)`;
 
 export const PUSH_USAGE = `Usage: smct push [--job FILE] [--image IMAGE] [--repository NAME] [--tag TAG] [--profile NAME] [--region REGION]
 
@@ -67,30 +63,12 @@ Lists the most recent training jobs.
 ${AWS_OPTIONS_HELP}
 `;
 
-const AWS_FLAGS = { profile: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-
-/** Clients for the profile and region asked for; commands given no job file still take the region of the one in this folder. */
-async function clientsFor(values: { profile?: string; region?: string }, job: TrainingJob | undefined = jobFileHere()): Promise<AwsClients> {
-  const aws = loadAws();
-  const target: AwsTarget = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job?.region });
-  return new aws.AwsClients(target);
-}
-
-function jobFileHere(): TrainingJob | undefined {
-  if (!fs.existsSync(JOB_FILE_NAME)) return undefined;
-  try {
-    return loadTrainingJob(JOB_FILE_NAME);
-  } catch {
-    return undefined;
-  }
-}
-
 export async function pushCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: { ...AWS_FLAGS, job: { type: 'string' }, image: { type: 'string' }, repository: { type: 'string' }, tag: { type: 'string' } },
   });
-  if (values.help) return usage(io, PUSH_USAGE);
+  if (values.help) return printUsage(io, PUSH_USAGE);
   const job = values.image && !values.job ? undefined : loadTrainingJob(values.job ?? JOB_FILE_NAME);
   const image = values.image ?? job?.image ?? '';
   const clients = await clientsFor(values, job);
@@ -125,7 +103,7 @@ export async function submitCommand(argv: readonly string[], io: Io): Promise<nu
       'poll-interval': { type: 'string' },
     },
   });
-  if (values.help) return usage(io, SUBMIT_USAGE);
+  if (values.help) return printUsage(io, SUBMIT_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
   if (values['dry-run']) return dryRun(values.job, values, io);
   // What SageMaker would refuse is reported with the file's other problems, all in one run.
@@ -162,7 +140,7 @@ export async function logsCommand(argv: readonly string[], io: Io): Promise<numb
     allowPositionals: true,
     options: { ...AWS_FLAGS, follow: { type: 'boolean', short: 'f' }, 'poll-interval': { type: 'string' } },
   });
-  if (values.help) return usage(io, LOGS_USAGE);
+  if (values.help) return printUsage(io, LOGS_USAGE);
   const name = jobArgument(positionals, 'logs');
   const pollSeconds = pollInterval(values['poll-interval']);
   const clients = await clientsFor(values);
@@ -182,7 +160,7 @@ export async function logsCommand(argv: readonly string[], io: Io): Promise<numb
 
 export async function stopCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: AWS_FLAGS });
-  if (values.help) return usage(io, STOP_USAGE);
+  if (values.help) return printUsage(io, STOP_USAGE);
   const name = jobArgument(positionals, 'stop');
   const clients = await clientsFor(values);
   try {
@@ -203,11 +181,10 @@ export async function stopCommand(argv: readonly string[], io: Io): Promise<numb
 export async function jobsCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...AWS_FLAGS, max: { type: 'string' }, 'name-contains': { type: 'string' }, json: { type: 'boolean' } },
+    options: LIST_FLAGS,
   });
-  if (values.help) return usage(io, JOBS_USAGE);
-  const max = values.max === undefined ? 20 : Number(values.max);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new SmctError('USAGE', '--max must be a whole number from 1 to 1000.');
+  if (values.help) return printUsage(io, JOBS_USAGE);
+  const max = listMax(values.max, 20);
   const clients = await clientsFor(values);
   try {
     const jobs = await loadAws().listTrainingJobs(clients, { max, nameContains: values['name-contains'], signal: io.signal });
@@ -299,9 +276,4 @@ function pollInterval(value: string | undefined): number {
   const seconds = Number(value);
   if (!(seconds >= 0.05 && seconds <= 300)) throw new SmctError('USAGE', '--poll-interval must be a number of seconds from 0.05 to 300.');
   return seconds;
-}
-
-function usage(io: Io, text: string): number {
-  io.out(text);
-  return 0;
 }

@@ -1,11 +1,8 @@
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as readline from 'node:readline/promises';
+import { AWS_FLAGS, AWS_OPTIONS_HELP, LIST_FLAGS, clientsFor, listMax, printUsage } from './awsOptions';
 import type { Io } from './io';
-import { isCancellation, isSmctError, JOB_FILE_NAME, SmctError, loadAws, loadTrainingJob, type AwsClients, type TrainingJob } from '../../core/src';
-
-const AWS_OPTIONS_HELP = `  --profile NAME       AWS profile (default: AWS_PROFILE, then "default")
-  --region REGION      AWS region (default: the job file's, AWS_REGION, then the profile's)`;
+import { isCancellation, isSmctError, JOB_FILE_NAME, SmctError, loadAws, loadTrainingJob, type AwsClients } from '../../core/src';
 
 export const DEPLOY_USAGE = `Usage: smct deploy [--job FILE] [--from-job NAME] [--no-wait] [--role ARN] [--profile NAME] [--region REGION]
 
@@ -36,24 +33,6 @@ stops. Asks first on a terminal; elsewhere --yes is required.
 ${AWS_OPTIONS_HELP}
 `;
 
-const AWS_FLAGS = { profile: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-
-async function clientsFor(values: { profile?: string; region?: string }, job?: TrainingJob): Promise<AwsClients> {
-  const aws = loadAws();
-  const target = await aws.resolveAwsTarget({ profile: values.profile, region: values.region, jobRegion: job?.region ?? jobFileRegion() });
-  return new aws.AwsClients(target);
-}
-
-/** Commands given no job file still take the region of the one in this folder. */
-function jobFileRegion(): string | undefined {
-  if (!fs.existsSync(JOB_FILE_NAME)) return undefined;
-  try {
-    return loadTrainingJob(JOB_FILE_NAME).region;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function deployCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
@@ -66,7 +45,7 @@ export async function deployCommand(argv: readonly string[], io: Io): Promise<nu
       'poll-interval': { type: 'string' },
     },
   });
-  if (values.help) return usage(io, DEPLOY_USAGE);
+  if (values.help) return printUsage(io, DEPLOY_USAGE);
   const pollSeconds = pollInterval(values['poll-interval']);
   const job = loadTrainingJob(values.job);
   const clients = await clientsFor(values, job);
@@ -137,11 +116,10 @@ async function discardRolledBack(clients: AwsClients, deployed: { endpointName: 
 export async function endpointsCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...AWS_FLAGS, max: { type: 'string' }, 'name-contains': { type: 'string' }, json: { type: 'boolean' } },
+    options: LIST_FLAGS,
   });
-  if (values.help) return usage(io, ENDPOINTS_USAGE);
-  const max = values.max === undefined ? 50 : Number(values.max);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new SmctError('USAGE', '--max must be a whole number from 1 to 1000.');
+  if (values.help) return printUsage(io, ENDPOINTS_USAGE);
+  const max = listMax(values.max, 50);
   const clients = await clientsFor(values);
   try {
     const aws = loadAws();
@@ -164,7 +142,7 @@ export async function endpointsCommand(argv: readonly string[], io: Io): Promise
 
 export async function deleteCommand(argv: readonly string[], io: Io, terminal: Terminal = processTerminal()): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...AWS_FLAGS, yes: { type: 'boolean', short: 'y' } } });
-  if (values.help) return usage(io, DELETE_USAGE);
+  if (values.help) return printUsage(io, DELETE_USAGE);
   if (positionals.length !== 1) throw new SmctError('USAGE', 'smct delete takes one endpoint name (smct endpoints lists them).');
   const name = positionals[0];
   if (!values.yes) {
@@ -212,9 +190,4 @@ function pollInterval(value: string | undefined): number {
   const seconds = Number(value);
   if (!(seconds >= 0.05 && seconds <= 300)) throw new SmctError('USAGE', '--poll-interval must be a number of seconds from 0.05 to 300.');
   return seconds;
-}
-
-function usage(io: Io, text: string): number {
-  io.out(text);
-  return 0;
 }
