@@ -10,6 +10,7 @@ import {
   JOB_FILE_NAME,
   SmctError,
   checkPayloadSize,
+  checkRequestHeaders,
   invokeLocal,
   listModels,
   loadAws,
@@ -98,6 +99,7 @@ interface Target {
 }
 
 async function send(request: InvocationRequest, target: Target, io: Io): Promise<InvocationResponse> {
+  checkRequestHeaders(request);
   if (target.url !== undefined) return invokeLocal(checkedUrl(target.url), request, { signal: io.signal });
   if (target.local) return invokeLocal(localUrl(loadTrainingJob(target.job ?? JOB_FILE_NAME)), request, { signal: io.signal });
   const job = target.name === undefined || target.job !== undefined ? loadTrainingJob(target.job ?? JOB_FILE_NAME) : jobFileHere();

@@ -75,7 +75,7 @@ export { latestLocalModel, prepareModel, extractBounded, type PreparedModel, typ
 
 export { httpExchange, noEndpoint, type HttpAnswer, type HttpExchange } from './serving/localHttp';
 export { forwardedHeaders, invokeLocal, modelErrorMessage, timeoutMessage, type InvokeLocalOptions } from './serving/invokeLocal';
-export { checkPayloadSize, type InvocationRequest, type InvocationResponse } from './serving/invocation';
+export { checkPayloadSize, checkRequestHeaders, type InvocationRequest, type InvocationResponse } from './serving/invocation';
 export {
   invokeModel,
   isModelLoaded,

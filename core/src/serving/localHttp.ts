@@ -45,16 +45,42 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
     else if (exchange.body) headers['Transfer-Encoding'] = 'chunked';
     else if (exchange.method === 'POST') headers['Content-Length'] = '0';
     let settled = false;
+    // Declared before fail() so that fail() never meets an uninitialised timer or request.
+    // eslint-disable-next-line prefer-const
+    let timer: NodeJS.Timeout | undefined;
+    let request: http.ClientRequest | undefined;
     const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       exchange.signal?.removeEventListener('abort', onAbort);
-      request.destroy();
+      request?.destroy();
       reject(error);
     };
+    const onAbort = (): void => fail(new SmctError('CANCELLED', 'cancelled.'));
+    try {
+      // http.request throws at once on a header value it cannot send (a line break, a character
+      // past U+00FF): made before the timer starts, so that nothing is left running after it.
+      request = http.request(target, { method: exchange.method, headers, agent: false }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => fail(answerBroken(baseUrl, error)));
+        response.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          exchange.signal?.removeEventListener('abort', onAbort);
+          const type = response.headers['content-type'];
+          resolve({ status: response.statusCode ?? 0, contentType: type, body: Buffer.concat(chunks), milliseconds: Date.now() - started });
+        });
+      });
+    } catch (error) {
+      if (exchange.body && !Buffer.isBuffer(exchange.body)) exchange.body.destroy();
+      reject(new SmctError('REQUEST_INVALID', `the request to ${baseUrl}${exchange.path} cannot be sent: ${(error as Error).message}.`));
+      return;
+    }
     // One timer for the whole exchange, as SageMaker counts the time to the end of the answer.
-    const timer = setTimeout(
+    timer = setTimeout(
       () =>
         fail(
           new SmctError(
@@ -64,21 +90,7 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
         ),
       exchange.timeoutMs,
     );
-    const onAbort = (): void => fail(new SmctError('CANCELLED', 'cancelled.'));
     exchange.signal?.addEventListener('abort', onAbort, { once: true });
-    const request = http.request(target, { method: exchange.method, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => fail(answerBroken(baseUrl, error)));
-      response.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        exchange.signal?.removeEventListener('abort', onAbort);
-        const type = response.headers['content-type'];
-        resolve({ status: response.statusCode ?? 0, contentType: type, body: Buffer.concat(chunks), milliseconds: Date.now() - started });
-      });
-    });
     request.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ECONNREFUSED' ? noEndpoint(baseUrl) : answerBroken(baseUrl, error)));
     if (Buffer.isBuffer(exchange.body)) request.end(exchange.body);
     else if (exchange.body) {
