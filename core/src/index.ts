@@ -87,7 +87,7 @@ export {
   type LoadedModel,
   type ModelApiOptions,
 } from './serving/multiModelApi';
-export { crc32c, maskedCrc32c, splitRecords, tfRecordEncode } from './serving/transform/records';
+export { crc32c, maskedCrc32c, recordPayload, splitRecords, tfRecordEncode } from './serving/transform/records';
 export { BYTES_PER_MB, makeBatches, type Batch } from './serving/transform/batches';
 export { DEFAULT_TRANSFORM_PARAMETERS, effectiveParameters, readExecutionParameters, type TransformParameters } from './serving/transform/executionParameters';
 export {

@@ -7,6 +7,9 @@ import { isCancellation, isSmctError } from '../../../core/src/errors';
 import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { runLocalTransform } from '../../../core/src/serving/transform/localTransform';
 import { transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
+import { recordIOEncode } from '../../../core/src/local/channels/recordIO';
+import { BYTES_PER_MB } from '../../../core/src/serving/transform/batches';
+import { tfRecordEncode } from '../../../core/src/serving/transform/records';
 import { tempProject } from '../../helpers/tempDir';
 import { echo, fakeContainer, type SeenRequest } from './fakeContainer';
 
@@ -210,5 +213,43 @@ describe('transformWithEndpoint', () => {
     await assert.rejects(running, (error) => isCancellation(error));
     assert.equal(stopped, 1);
     assert.equal(fs.existsSync(path.join(project, 'out')), false);
+  });
+
+  describe('binary splits: "padding is removed if the value of BatchStrategy is set to SingleRecord"', () => {
+    const formats = [
+      { splitType: 'RecordIO', encode: recordIOEncode },
+      { splitType: 'TFRecord', encode: tfRecordEncode },
+    ] as const;
+    for (const { splitType, encode } of formats) {
+      test(`${splitType}: SingleRecord sends each record's data alone, MultiRecord the records with their framing`, async (t) => {
+        const container = await fakeContainer(echo);
+        t.after(() => container.close());
+        const project = tempProject({});
+        const framed = [encode(Buffer.from('abc')), encode(Buffer.from('defgh'))];
+        fs.writeFileSync(path.join(project, 'in.bin'), Buffer.concat(framed));
+        await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, assembleWith: 'None' }), container.url);
+        assert.deepEqual(
+          invocations(container.seen).map((request) => request.body.toString('latin1')),
+          ['abc', 'defgh'],
+        );
+        fs.rmSync(path.join(project, 'out'), { recursive: true });
+        container.seen.length = 0;
+        await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, batchStrategy: 'MultiRecord', assembleWith: 'None' }), container.url);
+        assert.deepEqual(
+          invocations(container.seen).map((request) => request.body),
+          [Buffer.concat(framed)],
+        );
+      });
+
+      test(`${splitType}: MaxPayloadInMB is measured on the data portion, without the framing`, async (t) => {
+        const container = await fakeContainer(() => ({ status: 200, body: 'ok' }));
+        t.after(() => container.close());
+        const project = tempProject({});
+        fs.writeFileSync(path.join(project, 'in.bin'), encode(Buffer.alloc(BYTES_PER_MB, 'x')));
+        const result = await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, maxPayloadInMB: 1 }), container.url);
+        assert.equal(result.requests, 1);
+        assert.equal(invocations(container.seen)[0].body.length, BYTES_PER_MB);
+      });
+    }
   });
 });

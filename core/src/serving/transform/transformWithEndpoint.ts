@@ -15,7 +15,7 @@ import { BATCH_STRATEGY_VALUES } from '../hostingContract';
 import { httpExchange } from '../localHttp';
 import { makeBatches, type Batch } from './batches';
 import { effectiveParameters, readExecutionParameters, type TransformParameters } from './executionParameters';
-import { splitRecords } from './records';
+import { recordPayload, splitRecords } from './records';
 
 /**
  * How long one request may take. Batch transform's own limit is the job's
@@ -203,7 +203,9 @@ class TransformRun {
       }
       const data = await fs.promises.readFile(input.file);
       const records = splitRecords(data, this.spec.splitType, input.relative);
-      const batches = makeBatches(records, this.parameters.batchStrategy, this.parameters.maxPayloadInMB, input.relative);
+      const splitType = this.spec.splitType;
+      const payloadOf = (record: Buffer): Buffer => recordPayload(record, splitType);
+      const batches = makeBatches(records, this.parameters.batchStrategy, this.parameters.maxPayloadInMB, input.relative, payloadOf);
       const file: FileState = { input, totalRecords: records.length, answers: [], left: batches.length };
       if (batches.length === 0) {
         this.write(file);
