@@ -108,6 +108,41 @@ describe('transformWithEndpoint', () => {
     assert.equal(set.requests, 1);
   });
 
+  for (const [answer, named] of [
+    [{ MaxConcurrentTransforms: 1e9 }, 'MaxConcurrentTransforms 1000000000'],
+    [{ MaxConcurrentTransforms: 2.5 }, 'MaxConcurrentTransforms 2.5'],
+    [{ MaxPayloadInMB: 101 }, 'MaxPayloadInMB 101'],
+    [{ MaxPayloadInMB: '6' }, 'MaxPayloadInMB "6"'],
+  ] as const) {
+    test(`/execution-parameters answering ${JSON.stringify(answer)} fails the job before any request, naming the value`, async (t) => {
+      const container = await fakeContainer((request) =>
+        request.path === '/execution-parameters' ? { status: 200, body: JSON.stringify(answer), contentType: 'application/json' } : echo(request),
+      );
+      t.after(() => container.close());
+      const project = tempProject({ 'in.csv': 'a\n' });
+      await assert.rejects(
+        transformWithEndpoint(spec(path.join(project, 'in.csv')), container.url, { setInJobFile: [] }),
+        (error) => isSmctError(error, 'TRANSFORM_FAILED') && error.message.includes('/execution-parameters') && error.message.includes(named),
+      );
+      assert.equal(invocations(container.seen).length, 0);
+    });
+  }
+
+  test("the container's MaxPayloadInMB times the job's MaxConcurrentTransforms over 100 MB fails the job before any request", async (t) => {
+    const container = await fakeContainer((request) =>
+      request.path === '/execution-parameters' ? { status: 200, body: JSON.stringify({ MaxPayloadInMB: 50 }), contentType: 'application/json' } : echo(request),
+    );
+    t.after(() => container.close());
+    const project = tempProject({ 'in.csv': 'a\n' });
+    await assert.rejects(
+      transformWithEndpoint(spec(path.join(project, 'in.csv'), { maxConcurrentTransforms: 3 }), container.url, {
+        setInJobFile: ['maxConcurrentTransforms', 'batchStrategy'],
+      }),
+      (error) => isSmctError(error, 'TRANSFORM_FAILED') && /3 × 50 = 150 MB/.test(error.message),
+    );
+    assert.equal(invocations(container.seen).length, 0);
+  });
+
   test('a failed request fails the job naming file, records and the answer; that file gets no output, not even half of one', async (t) => {
     const container = await fakeContainer((request) =>
       request.body.includes('FAIL')

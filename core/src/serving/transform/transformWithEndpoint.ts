@@ -14,7 +14,7 @@ import { SmctError, isSmctError } from '../../errors';
 import { BATCH_STRATEGY_VALUES } from '../hostingContract';
 import { httpExchange } from '../localHttp';
 import { makeBatches, type Batch } from './batches';
-import { effectiveParameters, readExecutionParameters, type TransformParameters } from './executionParameters';
+import { checkTransformParameters, effectiveParameters, readExecutionParameters, type TransformParameters } from './executionParameters';
 import { recordPayload, splitRecords } from './records';
 
 /**
@@ -78,6 +78,7 @@ export async function transformWithEndpoint(spec: TransformSpec, url: string, op
     maxPayloadInMB: set.has('maxPayloadInMB') ? spec.maxPayloadInMB : undefined,
   };
   const parameters = effectiveParameters(fromJob, await readExecutionParameters(url, { signal: options.signal }));
+  checkTransformParameters(parameters);
   options.onParameters?.(parameters);
   const inputs = await inputFiles(spec, options);
   const run = new TransformRun(spec, url, parameters, options);
