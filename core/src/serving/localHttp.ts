@@ -24,7 +24,15 @@ export interface HttpExchange {
   /** The timeout's message; default: the container did not answer within the time. */
   readonly timeoutMessage?: string;
   readonly signal?: AbortSignal;
+  /** The most bytes of answer kept; more fails the exchange. Default MAX_ANSWER_BYTES. */
+  readonly maxAnswerBytes?: number;
 }
+
+/**
+ * The largest answer smct holds in memory for one invocation (the CLI and VS Code keep the whole
+ * body): generous, as SageMaker documents no limit on a real-time endpoint's response.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** The endpoint is not there: nothing listens on its port. */
 export function noEndpoint(url: string): SmctError {
@@ -63,7 +71,13 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
       // past U+00FF): made before the timer starts, so that nothing is left running after it.
       request = http.request(target, { method: exchange.method, headers, agent: false }, (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const cap = exchange.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > cap) fail(answerTooLarge(baseUrl, exchange, cap));
+          else chunks.push(chunk);
+        });
         response.on('error', (error) => fail(answerBroken(baseUrl, error)));
         response.on('end', () => {
           if (settled) return;
@@ -103,4 +117,11 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
 function answerBroken(url: string, error: NodeJS.ErrnoException): SmctError {
   // A container that closes the connection without an answer (it crashed, or its server died).
   return new SmctError('ENDPOINT_FAILED', `the container at ${url} closed the connection without an answer (${error.code ?? error.message}): see its log.`);
+}
+
+function answerTooLarge(url: string, exchange: HttpExchange, cap: number): SmctError {
+  return new SmctError(
+    'ENDPOINT_FAILED',
+    `the container at ${url} answered ${exchange.method} ${exchange.path} with more than ${cap / 1024 / 1024} MiB, the most smct keeps of one answer: make the answer smaller.`,
+  );
 }

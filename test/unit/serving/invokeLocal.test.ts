@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { isSmctError } from '../../../core/src/errors';
 import { MAX_PAYLOAD_BYTES } from '../../../core/src/serving/hostingContract';
 import { invokeLocal, modelErrorMessage } from '../../../core/src/serving/invokeLocal';
-import { httpExchange } from '../../../core/src/serving/localHttp';
+import { MAX_ANSWER_BYTES, httpExchange } from '../../../core/src/serving/localHttp';
 import { fakeContainer } from './fakeContainer';
 
 /** A port nothing listens on: taken from the system, then released. */
@@ -128,5 +128,18 @@ describe('invokeLocal', () => {
     t.after(() => container.close());
     await invokeLocal(container.url, { body: Buffer.from('x'), customAttributes: 'a'.repeat(1024) });
     assert.equal(container.seen[0].headers['x-amzn-sagemaker-custom-attributes'], 'a'.repeat(1024));
+  });
+
+  test('an answer over the cap fails with one line naming the cap; one at the cap is kept', async (t) => {
+    const container = await fakeContainer((request) => ({ status: 200, body: Buffer.alloc(Number(request.body.toString()), 'y') }));
+    t.after(() => container.close());
+    const exchange = (bytes: number): Promise<unknown> =>
+      httpExchange(container.url, { method: 'POST', path: '/invocations', body: Buffer.from(String(bytes)), timeoutMs: 60_000, maxAnswerBytes: 1024 * 1024 });
+    await assert.rejects(
+      exchange(1024 * 1024 + 1),
+      (error) => isSmctError(error, 'ENDPOINT_FAILED') && /more than 1 MiB, the most smct keeps of one answer/.test(error.message),
+    );
+    assert.equal(((await exchange(1024 * 1024)) as { body: Buffer }).body.length, 1024 * 1024);
+    assert.equal(MAX_ANSWER_BYTES, 64 * 1024 * 1024);
   });
 });

@@ -25,6 +25,9 @@ import { recordPayload, splitRecords } from './records';
  */
 export const TRANSFORM_REQUEST_TIMEOUT_MS = 600_000;
 
+/** The largest answer to one transform request smct keeps: 100 MiB, as large as SageMaker's largest request (MaxPayloadInMB 100). */
+export const MAX_TRANSFORM_ANSWER_BYTES = 100 * 1024 * 1024;
+
 export interface TransformOptions {
   /** Which of the spec's parameters the job file set; the others may come from /execution-parameters. Default: all of them. */
   readonly setInJobFile?: readonly (keyof TransformParameters)[];
@@ -230,6 +233,7 @@ class TransformRun {
       timeoutMs,
       timeoutMessage: `${where(task)}: no answer within ${timeoutMs / 1000} s, the limit of one request (ModelClientConfig.InvocationsTimeoutInSeconds); no output was written for ${task.file.input.relative}.`,
       signal: this.abort.signal,
+      maxAnswerBytes: MAX_TRANSFORM_ANSWER_BYTES,
     }).catch((error: unknown) => {
       // The endpoint's failures (no answer, a dropped connection) are the transform's.
       throw isSmctError(error, 'ENDPOINT_FAILED') ? new SmctError('TRANSFORM_FAILED', error.message) : error;
