@@ -6,7 +6,7 @@ import type { TransformSpec } from '../../../core/src/job/servingSection';
 import { isCancellation, isSmctError } from '../../../core/src/errors';
 import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { runLocalTransform } from '../../../core/src/serving/transform/localTransform';
-import { transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
+import { MAX_SPLIT_INPUT_BYTES, transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
 import { recordIOEncode } from '../../../core/src/local/channels/recordIO';
 import { BYTES_PER_MB } from '../../../core/src/serving/transform/batches';
 import { tfRecordEncode } from '../../../core/src/serving/transform/records';
@@ -286,5 +286,29 @@ describe('transformWithEndpoint', () => {
         assert.equal(invocations(container.seen)[0].body.length, BYTES_PER_MB);
       });
     }
+  });
+
+  test('an input file over the split bound is refused in one line naming it, before it is read', async (t) => {
+    const container = await fakeContainer(echo);
+    t.after(() => container.close());
+    const project = tempProject({});
+    // A sparse file: its size without its bytes on disk.
+    fs.writeFileSync(path.join(project, 'huge.csv'), '');
+    fs.truncateSync(path.join(project, 'huge.csv'), MAX_SPLIT_INPUT_BYTES + 1);
+    await assert.rejects(
+      transformWithEndpoint(spec(path.join(project, 'huge.csv')), container.url),
+      (error) => isSmctError(error, 'TRANSFORM_FAILED') && /^huge\.csv is \d+ bytes: .*at most 1 GiB \(SageMaker streams\)/.test(error.message),
+    );
+    assert.equal(invocations(container.seen).length, 0);
+  });
+
+  test('an input file the file system cannot read is a TRANSFORM_FAILED naming it', async (t) => {
+    const container = await fakeContainer(echo);
+    t.after(() => container.close());
+    const project = tempProject({ 'in/a.csv': 'a\n', 'in/b.csv': 'b\n' });
+    const second = path.join(project, 'in/b.csv');
+    // b.csv is listed, then goes away before it is read.
+    const run = transformWithEndpoint(spec(path.join(project, 'in')), container.url, { onFile: () => fs.rmSync(second) });
+    await assert.rejects(run, (error) => isSmctError(error, 'TRANSFORM_FAILED') && error.message.includes(`${second} (ENOENT)`));
   });
 });
