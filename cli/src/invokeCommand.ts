@@ -10,6 +10,7 @@ import {
   JOB_FILE_NAME,
   SmctError,
   checkPayloadSize,
+  checkRequestHeaders,
   invokeLocal,
   listModels,
   loadAws,
@@ -24,7 +25,8 @@ import {
 } from '../../core/src';
 
 export const INVOKE_USAGE = `Usage: smct invoke [--local | --url URL | ENDPOINT] [--body FILE | -] [--content-type TYPE]
-                    [--accept TYPE] [--custom-attributes TEXT] [--target-model NAME]
+                    [--accept TYPE] [--custom-attributes TEXT | --custom-attributes-file FILE]
+                    [--target-model NAME]
                     [--output FILE] [--job FILE] [--profile NAME] [--region REGION]
 
 Sends one request to a model, as InvokeEndpoint does, and prints the answer's body on stdout (or
@@ -35,7 +37,10 @@ into --output) and its status, content type, size and time on stderr.
   --body FILE             the request body; "-" or nothing: standard input
   --content-type TYPE     Content-Type (text/csv, application/json, …)
   --accept TYPE           Accept
-  --custom-attributes S   X-Amzn-SageMaker-Custom-Attributes
+  --custom-attributes S   X-Amzn-SageMaker-Custom-Attributes (seen by ps and shell history)
+  --custom-attributes-file FILE
+                          the same, read from FILE (one trailing line break dropped): for
+                          attributes that are secret, as SageMaker marks them sensitive
   --target-model NAME     a multi-model endpoint's model: NAME.tar.gz of the model folder (or prefix)
   --output FILE           write the body into FILE (whole, or not at all)
   --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
@@ -61,6 +66,7 @@ export async function invokeCommand(argv: readonly string[], io: Io): Promise<nu
       'content-type': { type: 'string' },
       accept: { type: 'string' },
       'custom-attributes': { type: 'string' },
+      'custom-attributes-file': { type: 'string' },
       'target-model': { type: 'string' },
       output: { type: 'string' },
       job: { type: 'string' },
@@ -81,7 +87,7 @@ export async function invokeCommand(argv: readonly string[], io: Io): Promise<nu
     body: await readBody(values.body ?? (bodyPositional.length > 0 ? '-' : undefined), io),
     contentType: values['content-type'],
     accept: values.accept,
-    customAttributes: values['custom-attributes'],
+    customAttributes: customAttributes(values['custom-attributes'], values['custom-attributes-file']),
     targetModel: values['target-model'],
   };
   const response = await send(request, { ...values, name: names[0] }, io);
@@ -98,6 +104,7 @@ interface Target {
 }
 
 async function send(request: InvocationRequest, target: Target, io: Io): Promise<InvocationResponse> {
+  checkRequestHeaders(request);
   if (target.url !== undefined) return invokeLocal(checkedUrl(target.url), request, { signal: io.signal });
   if (target.local) return invokeLocal(localUrl(loadTrainingJob(target.job ?? JOB_FILE_NAME)), request, { signal: io.signal });
   const job = target.name === undefined || target.job !== undefined ? loadTrainingJob(target.job ?? JOB_FILE_NAME) : jobFileHere();
@@ -121,6 +128,24 @@ function checkedUrl(url: string): string {
 
 function jobFileHere(): TrainingJob | undefined {
   return fs.existsSync(JOB_FILE_NAME) ? loadTrainingJob(JOB_FILE_NAME) : undefined;
+}
+
+/**
+ * CustomAttributes from the flag or from a file. The API model marks CustomAttributes sensitive
+ * (botocore sagemaker-runtime service-2.json, CustomAttributesHeader), and a flag's value shows in
+ * ps and in shell history: the file keeps it out of both.
+ */
+function customAttributes(text: string | undefined, file: string | undefined): string | undefined {
+  if (file === undefined) return text;
+  if (text !== undefined) throw new SmctError('USAGE', 'give --custom-attributes or --custom-attributes-file, not both.');
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new SmctError(
+      'FILE_UNREADABLE',
+      `cannot read --custom-attributes-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
+  }
 }
 
 async function readBody(source: string | undefined, io: Io): Promise<Buffer> {

@@ -75,7 +75,7 @@ export { latestLocalModel, prepareModel, extractBounded, type PreparedModel, typ
 
 export { httpExchange, noEndpoint, type HttpAnswer, type HttpExchange } from './serving/localHttp';
 export { forwardedHeaders, invokeLocal, modelErrorMessage, timeoutMessage, type InvokeLocalOptions } from './serving/invokeLocal';
-export { checkPayloadSize, type InvocationRequest, type InvocationResponse } from './serving/invocation';
+export { checkPayloadSize, checkRequestHeaders, type InvocationRequest, type InvocationResponse } from './serving/invocation';
 export {
   invokeModel,
   isModelLoaded,
@@ -87,7 +87,7 @@ export {
   type LoadedModel,
   type ModelApiOptions,
 } from './serving/multiModelApi';
-export { crc32c, maskedCrc32c, splitRecords, tfRecordEncode } from './serving/transform/records';
+export { crc32c, maskedCrc32c, recordPayload, splitRecords, tfRecordEncode } from './serving/transform/records';
 export { BYTES_PER_MB, makeBatches, type Batch } from './serving/transform/batches';
 export { DEFAULT_TRANSFORM_PARAMETERS, effectiveParameters, readExecutionParameters, type TransformParameters } from './serving/transform/executionParameters';
 export {

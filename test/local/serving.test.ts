@@ -183,12 +183,14 @@ describe('serving over HTTP against the fixture container', { skip: missing ?? f
       ['RecordIO', recordIOEncode],
       ['TFRecord', tfRecordEncode],
     ] as const) {
-      test(`${splitType}: SingleRecord sends each framed record, MultiRecord the framed records together`, async () => {
-        const records = [encode(Buffer.from('alpha')), encode(Buffer.from('beta record'))];
+      test(`${splitType}: SingleRecord sends each record's data without its framing, MultiRecord the framed records together`, async () => {
+        // TransformInput.SplitType: "padding is removed if the value of BatchStrategy is set to SingleRecord".
+        const data = [Buffer.from('alpha'), Buffer.from('beta record')];
+        const records = data.map(encode);
         const file = Buffer.concat(records);
         const single = transformJob({ 'r.bin': file }, { splitType, batchStrategy: 'SingleRecord' });
         assert.equal((await runLocalTransform(single, { startEndpoint })).requests, 2);
-        assert.deepEqual(output(single, 'r.bin'), Buffer.concat(records.flatMap((record) => [Buffer.from('p:'), upper(record)])));
+        assert.deepEqual(output(single, 'r.bin'), Buffer.concat(data.flatMap((record) => [Buffer.from('p:'), upper(record)])));
         const multi = transformJob({ 'r.bin': file }, { splitType, batchStrategy: 'MultiRecord' });
         assert.equal((await runLocalTransform(multi, { startEndpoint })).requests, 1);
         assert.deepEqual(output(multi, 'r.bin'), Buffer.concat([Buffer.from('p:'), upper(file)]));

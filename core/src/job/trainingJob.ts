@@ -4,6 +4,7 @@ import type { FileProblem, LocatedProblem } from '../config/fileProblems';
 import { SchemaFile } from '../config/jsonFile';
 import { SmctError } from '../errors';
 import { channelProblems } from './channelChecks';
+import { servingProblems } from './servingChecks';
 import { servingSpec, type ServingJson, type ServingSpec } from './servingSection';
 
 /** The job file's conventional name, next to the Dockerfile. */
@@ -126,8 +127,9 @@ export function loadTrainingJob(file: string, rule?: JobFileRule): TrainingJob {
 export function checkJobFileText(text: string, rule?: JobFileRule, file: string = JOB_FILE_NAME): LocatedProblem[] {
   const checked = jobFile.check(text);
   if ('syntaxError' in checked) return [checked.syntaxError];
-  // The channels' own rules always apply: a job that breaks them runs nowhere, locally or on SageMaker.
-  const ruled = ruleProblems((job) => [...channelProblems(job), ...(rule?.(job) ?? [])], jobFile.validPart(checked.value), file);
+  // The channels' and serving's own rules always apply: a job that breaks them runs nowhere, locally or on SageMaker.
+  const always = (job: TrainingJob): FileProblem[] => [...channelProblems(job), ...servingProblems(job)];
+  const ruled = ruleProblems((job) => [...always(job), ...(rule?.(job) ?? [])], jobFile.validPart(checked.value), file);
   return checked.text.locate([...checked.problems, ...ruled]);
 }
 

@@ -1,7 +1,7 @@
 // POST /invocations to a local serving container as InvokeEndpoint forwards a request to it: the
 // body and only the headers SageMaker passes on, within SageMaker's payload limit and 60 s.
 import { INVOCATION_TIMEOUT_MS } from './hostingContract';
-import { checkPayloadSize, type InvocationRequest, type InvocationResponse } from './invocation';
+import { checkPayloadSize, checkRequestHeaders, type InvocationRequest, type InvocationResponse } from './invocation';
 import { httpExchange } from './localHttp';
 import { invokeModel } from './multiModelApi';
 
@@ -31,6 +31,7 @@ export function forwardedHeaders(request: InvocationRequest): Record<string, str
 /** The container's answer, whatever its status (a 500 is a response, as InvokeEndpoint's ModelError carries it). */
 export async function invokeLocal(url: string, request: InvocationRequest, options: InvokeLocalOptions = {}): Promise<InvocationResponse> {
   checkPayloadSize(request.body.length, options.source ?? 'The request body', options.serverless);
+  checkRequestHeaders(request);
   if (request.targetModel !== undefined) return invokeModel(url, request.targetModel, request, options);
   const timeoutMs = options.timeoutMs ?? INVOCATION_TIMEOUT_MS;
   const answer = await httpExchange(url, {

@@ -24,7 +24,15 @@ export interface HttpExchange {
   /** The timeout's message; default: the container did not answer within the time. */
   readonly timeoutMessage?: string;
   readonly signal?: AbortSignal;
+  /** The most bytes of answer kept; more fails the exchange. Default MAX_ANSWER_BYTES. */
+  readonly maxAnswerBytes?: number;
 }
+
+/**
+ * The largest answer smct holds in memory for one invocation (the CLI and VS Code keep the whole
+ * body): generous, as SageMaker documents no limit on a real-time endpoint's response.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** The endpoint is not there: nothing listens on its port. */
 export function noEndpoint(url: string): SmctError {
@@ -45,16 +53,48 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
     else if (exchange.body) headers['Transfer-Encoding'] = 'chunked';
     else if (exchange.method === 'POST') headers['Content-Length'] = '0';
     let settled = false;
+    // Declared before fail() so that fail() never meets an uninitialised timer or request.
+    // eslint-disable-next-line prefer-const
+    let timer: NodeJS.Timeout | undefined;
+    let request: http.ClientRequest | undefined;
     const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       exchange.signal?.removeEventListener('abort', onAbort);
-      request.destroy();
+      request?.destroy();
       reject(error);
     };
+    const onAbort = (): void => fail(new SmctError('CANCELLED', 'cancelled.'));
+    try {
+      // http.request throws at once on a header value it cannot send (a line break, a character
+      // past U+00FF): made before the timer starts, so that nothing is left running after it.
+      request = http.request(target, { method: exchange.method, headers, agent: false }, (response) => {
+        const chunks: Buffer[] = [];
+        const cap = exchange.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > cap) fail(answerTooLarge(baseUrl, exchange, cap));
+          else chunks.push(chunk);
+        });
+        response.on('error', (error) => fail(answerBroken(baseUrl, error)));
+        response.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          exchange.signal?.removeEventListener('abort', onAbort);
+          const type = response.headers['content-type'];
+          resolve({ status: response.statusCode ?? 0, contentType: type, body: Buffer.concat(chunks), milliseconds: Date.now() - started });
+        });
+      });
+    } catch (error) {
+      if (exchange.body && !Buffer.isBuffer(exchange.body)) exchange.body.destroy();
+      reject(new SmctError('REQUEST_INVALID', `the request to ${baseUrl}${exchange.path} cannot be sent: ${(error as Error).message}.`));
+      return;
+    }
     // One timer for the whole exchange, as SageMaker counts the time to the end of the answer.
-    const timer = setTimeout(
+    timer = setTimeout(
       () =>
         fail(
           new SmctError(
@@ -64,21 +104,7 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
         ),
       exchange.timeoutMs,
     );
-    const onAbort = (): void => fail(new SmctError('CANCELLED', 'cancelled.'));
     exchange.signal?.addEventListener('abort', onAbort, { once: true });
-    const request = http.request(target, { method: exchange.method, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => fail(answerBroken(baseUrl, error)));
-      response.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        exchange.signal?.removeEventListener('abort', onAbort);
-        const type = response.headers['content-type'];
-        resolve({ status: response.statusCode ?? 0, contentType: type, body: Buffer.concat(chunks), milliseconds: Date.now() - started });
-      });
-    });
     request.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ECONNREFUSED' ? noEndpoint(baseUrl) : answerBroken(baseUrl, error)));
     if (Buffer.isBuffer(exchange.body)) request.end(exchange.body);
     else if (exchange.body) {
@@ -91,4 +117,11 @@ export function httpExchange(baseUrl: string, exchange: HttpExchange): Promise<H
 function answerBroken(url: string, error: NodeJS.ErrnoException): SmctError {
   // A container that closes the connection without an answer (it crashed, or its server died).
   return new SmctError('ENDPOINT_FAILED', `the container at ${url} closed the connection without an answer (${error.code ?? error.message}): see its log.`);
+}
+
+function answerTooLarge(url: string, exchange: HttpExchange, cap: number): SmctError {
+  return new SmctError(
+    'ENDPOINT_FAILED',
+    `the container at ${url} answered ${exchange.method} ${exchange.path} with more than ${cap / 1024 / 1024} MiB, the most smct keeps of one answer: make the answer smaller.`,
+  );
 }

@@ -42,9 +42,13 @@ export function modelUrlOf(name: string): string {
 
 /** POST /models: the container loads model `name` from its folder. A 409 (already loaded) and any other refusal are errors. */
 export async function loadModel(url: string, name: string, options: ModelApiOptions = {}): Promise<void> {
-  const answer = await exchange(url, 'POST', '/models', options, Buffer.from(JSON.stringify({ model_name: name, url: modelUrlOf(name) })));
+  const answer = await postModel(url, name, options);
   if (answer.status === 409) throw new SmctError('ENDPOINT_FAILED', `model ${name} is already loaded at ${url} (409).`);
   if (!ok(answer)) throw refused(url, `load model ${name}`, answer);
+}
+
+function postModel(url: string, name: string, options: ModelApiOptions): Promise<HttpAnswer> {
+  return exchange(url, 'POST', '/models', options, Buffer.from(JSON.stringify({ model_name: name, url: modelUrlOf(name) })));
 }
 
 /** DELETE /models/{name}; a model not loaded (404) is an error. */
@@ -83,12 +87,9 @@ export async function isModelLoaded(url: string, name: string, options: ModelApi
 export async function invokeModel(url: string, targetModel: string, request: InvocationRequest, options: ModelApiOptions = {}): Promise<InvocationResponse> {
   const name = modelNameOf(targetModel);
   if (!(await isModelLoaded(url, name, options))) {
-    try {
-      await loadModel(url, name, options);
-    } catch (error) {
-      // Loaded meanwhile by another request: what was wanted.
-      if (!(error instanceof SmctError && / \(409\)\.$/.test(error.message))) throw error;
-    }
+    const answer = await postModel(url, name, options);
+    // A 409 is a model loaded meanwhile by another request: what was wanted.
+    if (!ok(answer) && answer.status !== 409) throw refused(url, `load model ${name}`, answer);
   }
   const headers: Record<string, string> = { 'X-Amzn-SageMaker-Target-Model': targetModel };
   if (request.contentType) headers['Content-Type'] = request.contentType;

@@ -50,6 +50,20 @@ describe('smct invoke and smct models (in process, against a stand-in container)
     assert.equal(container.seen[0].headers['x-amzn-sagemaker-custom-attributes'], 'a=b');
   });
 
+  test('--custom-attributes-file sends the text of the file (less its line break) as the header; with the flag too is a usage error', async (t) => {
+    const container = await fakeContainer(() => ({ status: 200, body: 'ok' }));
+    t.after(() => container.close());
+    const project = tempProject({ 'body.csv': '1', 'attributes.txt': 'token=secret\n' });
+    const io = collector();
+    const args = ['invoke', '--url', container.url, '--body', path.join(project, 'body.csv'), '--custom-attributes-file', path.join(project, 'attributes.txt')];
+    assert.equal(await run(args, io), 0, io.stderr.join(''));
+    assert.equal(container.seen[0].headers['x-amzn-sagemaker-custom-attributes'], 'token=secret');
+    const both = collector();
+    assert.equal(await run([...args, '--custom-attributes', 'a=b'], both), 2);
+    assert.match(both.stderr.join(''), /--custom-attributes or --custom-attributes-file, not both/);
+    assert.equal(container.seen.length, 1);
+  });
+
   test('standard input is the default body, "-" too; --output writes the file', async (t) => {
     const container = await fakeContainer((request) => ({ status: 200, body: request.body.toString().toUpperCase() }));
     t.after(() => container.close());

@@ -29,4 +29,14 @@ describe("the job file's serving section", () => {
     assert.equal(problems.length, 1);
     assert.deepEqual(problems[0].path, ['serving', 'startupHealthCheckTimeoutSeconds']);
   });
+
+  it('reports MaxConcurrentTransforms × MaxPayloadInMB over 100 MB at maxConcurrentTransforms, and takes 100 exactly', () => {
+    const text = (transform: object): string => JSON.stringify({ image: 'i', serving: { transform: { input: 'in', ...transform } } });
+    const problems = checkJobFileText(text({ maxConcurrentTransforms: 20 }));
+    assert.equal(problems.length, 1);
+    assert.deepEqual(problems[0].path, ['serving', 'transform', 'maxConcurrentTransforms']);
+    assert.match(problems[0].message, /20 × 6 = 120 MB/);
+    assert.deepEqual(checkJobFileText(text({ maxConcurrentTransforms: 4, maxPayloadInMB: 25 })), []);
+    assert.deepEqual(checkJobFileText(text({ maxConcurrentTransforms: 1000, maxPayloadInMB: 0 })), []);
+  });
 });

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { isSmctError } from '../../../core/src/errors';
 import { MAX_PAYLOAD_BYTES } from '../../../core/src/serving/hostingContract';
 import { invokeLocal, modelErrorMessage } from '../../../core/src/serving/invokeLocal';
+import { MAX_ANSWER_BYTES, httpExchange } from '../../../core/src/serving/localHttp';
 import { fakeContainer } from './fakeContainer';
 
 /** A port nothing listens on: taken from the system, then released. */
@@ -86,5 +87,59 @@ describe('invokeLocal', () => {
     assert.equal(container.seen.length, 0);
     await invokeLocal(container.url, { body: Buffer.alloc(MAX_PAYLOAD_BYTES.realTime) });
     assert.equal(container.seen.length, 1);
+  });
+
+  test('a header value node:http cannot send is a one-line error, and leaves no timer behind', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    await assert.rejects(
+      httpExchange('http://127.0.0.1:9', {
+        method: 'POST',
+        path: '/invocations',
+        headers: { 'X-Amzn-SageMaker-Custom-Attributes': 'a\nb' },
+        timeoutMs: 60_000,
+      }),
+      (error) => isSmctError(error, 'REQUEST_INVALID') && /cannot be sent/.test(error.message) && !error.message.includes('\n'),
+    );
+    // A timer left running would later call destroy() on a request that was never made.
+    assert.equal(timers(), before);
+  });
+
+  for (const [field, value, flag] of [
+    ['customAttributes', 'line\nbreak', '--custom-attributes'],
+    ['customAttributes', 'para\u2028graph', '--custom-attributes'],
+    ['contentType', 'x'.repeat(1025), '--content-type'],
+    ['accept', 'caf\u00e9', '--accept'],
+    ['targetModel', ' model.tar.gz', '--target-model'],
+  ] as const) {
+    test(`${field} ${JSON.stringify(value.slice(0, 12))} is refused before anything is sent, naming ${flag}`, async (t) => {
+      const container = await fakeContainer(() => ({ status: 200 }));
+      t.after(() => container.close());
+      await assert.rejects(
+        invokeLocal(container.url, { body: Buffer.from('x'), [field]: value }),
+        (error) => isSmctError(error, 'REQUEST_INVALID') && error.message.includes(flag) && !error.message.includes('\n'),
+      );
+      assert.equal(container.seen.length, 0);
+    });
+  }
+
+  test('printable ASCII of 1024 characters is sent', async (t) => {
+    const container = await fakeContainer(() => ({ status: 200 }));
+    t.after(() => container.close());
+    await invokeLocal(container.url, { body: Buffer.from('x'), customAttributes: 'a'.repeat(1024) });
+    assert.equal(container.seen[0].headers['x-amzn-sagemaker-custom-attributes'], 'a'.repeat(1024));
+  });
+
+  test('an answer over the cap fails with one line naming the cap; one at the cap is kept', async (t) => {
+    const container = await fakeContainer((request) => ({ status: 200, body: Buffer.alloc(Number(request.body.toString()), 'y') }));
+    t.after(() => container.close());
+    const exchange = (bytes: number): Promise<unknown> =>
+      httpExchange(container.url, { method: 'POST', path: '/invocations', body: Buffer.from(String(bytes)), timeoutMs: 60_000, maxAnswerBytes: 1024 * 1024 });
+    await assert.rejects(
+      exchange(1024 * 1024 + 1),
+      (error) => isSmctError(error, 'ENDPOINT_FAILED') && /more than 1 MiB, the most smct keeps of one answer/.test(error.message),
+    );
+    assert.equal(((await exchange(1024 * 1024)) as { body: Buffer }).body.length, 1024 * 1024);
+    assert.equal(MAX_ANSWER_BYTES, 64 * 1024 * 1024);
   });
 });

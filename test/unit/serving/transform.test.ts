@@ -6,7 +6,10 @@ import type { TransformSpec } from '../../../core/src/job/servingSection';
 import { isCancellation, isSmctError } from '../../../core/src/errors';
 import { loadTrainingJob } from '../../../core/src/job/trainingJob';
 import { runLocalTransform } from '../../../core/src/serving/transform/localTransform';
-import { transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
+import { MAX_SPLIT_INPUT_BYTES, transformWithEndpoint } from '../../../core/src/serving/transform/transformWithEndpoint';
+import { recordIOEncode } from '../../../core/src/local/channels/recordIO';
+import { BYTES_PER_MB } from '../../../core/src/serving/transform/batches';
+import { tfRecordEncode } from '../../../core/src/serving/transform/records';
 import { tempProject } from '../../helpers/tempDir';
 import { echo, fakeContainer, type SeenRequest } from './fakeContainer';
 
@@ -103,6 +106,41 @@ describe('transformWithEndpoint', () => {
     const set = await transformWithEndpoint(spec(path.join(project, 'in.csv'), { batchStrategy: 'MultiRecord' }), container.url);
     assert.deepEqual(set.parameters, { maxConcurrentTransforms: 1, batchStrategy: 'MultiRecord', maxPayloadInMB: 6 });
     assert.equal(set.requests, 1);
+  });
+
+  for (const [answer, named] of [
+    [{ MaxConcurrentTransforms: 1e9 }, 'MaxConcurrentTransforms 1000000000'],
+    [{ MaxConcurrentTransforms: 2.5 }, 'MaxConcurrentTransforms 2.5'],
+    [{ MaxPayloadInMB: 101 }, 'MaxPayloadInMB 101'],
+    [{ MaxPayloadInMB: '6' }, 'MaxPayloadInMB "6"'],
+  ] as const) {
+    test(`/execution-parameters answering ${JSON.stringify(answer)} fails the job before any request, naming the value`, async (t) => {
+      const container = await fakeContainer((request) =>
+        request.path === '/execution-parameters' ? { status: 200, body: JSON.stringify(answer), contentType: 'application/json' } : echo(request),
+      );
+      t.after(() => container.close());
+      const project = tempProject({ 'in.csv': 'a\n' });
+      await assert.rejects(
+        transformWithEndpoint(spec(path.join(project, 'in.csv')), container.url, { setInJobFile: [] }),
+        (error) => isSmctError(error, 'TRANSFORM_FAILED') && error.message.includes('/execution-parameters') && error.message.includes(named),
+      );
+      assert.equal(invocations(container.seen).length, 0);
+    });
+  }
+
+  test("the container's MaxPayloadInMB times the job's MaxConcurrentTransforms over 100 MB fails the job before any request", async (t) => {
+    const container = await fakeContainer((request) =>
+      request.path === '/execution-parameters' ? { status: 200, body: JSON.stringify({ MaxPayloadInMB: 50 }), contentType: 'application/json' } : echo(request),
+    );
+    t.after(() => container.close());
+    const project = tempProject({ 'in.csv': 'a\n' });
+    await assert.rejects(
+      transformWithEndpoint(spec(path.join(project, 'in.csv'), { maxConcurrentTransforms: 3 }), container.url, {
+        setInJobFile: ['maxConcurrentTransforms', 'batchStrategy'],
+      }),
+      (error) => isSmctError(error, 'TRANSFORM_FAILED') && /3 × 50 = 150 MB/.test(error.message),
+    );
+    assert.equal(invocations(container.seen).length, 0);
   });
 
   test('a failed request fails the job naming file, records and the answer; that file gets no output, not even half of one', async (t) => {
@@ -210,5 +248,67 @@ describe('transformWithEndpoint', () => {
     await assert.rejects(running, (error) => isCancellation(error));
     assert.equal(stopped, 1);
     assert.equal(fs.existsSync(path.join(project, 'out')), false);
+  });
+
+  describe('binary splits: "padding is removed if the value of BatchStrategy is set to SingleRecord"', () => {
+    const formats = [
+      { splitType: 'RecordIO', encode: recordIOEncode },
+      { splitType: 'TFRecord', encode: tfRecordEncode },
+    ] as const;
+    for (const { splitType, encode } of formats) {
+      test(`${splitType}: SingleRecord sends each record's data alone, MultiRecord the records with their framing`, async (t) => {
+        const container = await fakeContainer(echo);
+        t.after(() => container.close());
+        const project = tempProject({});
+        const framed = [encode(Buffer.from('abc')), encode(Buffer.from('defgh'))];
+        fs.writeFileSync(path.join(project, 'in.bin'), Buffer.concat(framed));
+        await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, assembleWith: 'None' }), container.url);
+        assert.deepEqual(
+          invocations(container.seen).map((request) => request.body.toString('latin1')),
+          ['abc', 'defgh'],
+        );
+        fs.rmSync(path.join(project, 'out'), { recursive: true });
+        container.seen.length = 0;
+        await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, batchStrategy: 'MultiRecord', assembleWith: 'None' }), container.url);
+        assert.deepEqual(
+          invocations(container.seen).map((request) => request.body),
+          [Buffer.concat(framed)],
+        );
+      });
+
+      test(`${splitType}: MaxPayloadInMB is measured on the data portion, without the framing`, async (t) => {
+        const container = await fakeContainer(() => ({ status: 200, body: 'ok' }));
+        t.after(() => container.close());
+        const project = tempProject({});
+        fs.writeFileSync(path.join(project, 'in.bin'), encode(Buffer.alloc(BYTES_PER_MB, 'x')));
+        const result = await transformWithEndpoint(spec(path.join(project, 'in.bin'), { splitType, maxPayloadInMB: 1 }), container.url);
+        assert.equal(result.requests, 1);
+        assert.equal(invocations(container.seen)[0].body.length, BYTES_PER_MB);
+      });
+    }
+  });
+
+  test('an input file over the split bound is refused in one line naming it, before it is read', async (t) => {
+    const container = await fakeContainer(echo);
+    t.after(() => container.close());
+    const project = tempProject({});
+    // A sparse file: its size without its bytes on disk.
+    fs.writeFileSync(path.join(project, 'huge.csv'), '');
+    fs.truncateSync(path.join(project, 'huge.csv'), MAX_SPLIT_INPUT_BYTES + 1);
+    await assert.rejects(
+      transformWithEndpoint(spec(path.join(project, 'huge.csv')), container.url),
+      (error) => isSmctError(error, 'TRANSFORM_FAILED') && /^huge\.csv is \d+ bytes: .*at most 1 GiB \(SageMaker streams\)/.test(error.message),
+    );
+    assert.equal(invocations(container.seen).length, 0);
+  });
+
+  test('an input file the file system cannot read is a TRANSFORM_FAILED naming it', async (t) => {
+    const container = await fakeContainer(echo);
+    t.after(() => container.close());
+    const project = tempProject({ 'in/a.csv': 'a\n', 'in/b.csv': 'b\n' });
+    const second = path.join(project, 'in/b.csv');
+    // b.csv is listed, then goes away before it is read.
+    const run = transformWithEndpoint(spec(path.join(project, 'in')), container.url, { onFile: () => fs.rmSync(second) });
+    await assert.rejects(run, (error) => isSmctError(error, 'TRANSFORM_FAILED') && error.message.includes(`${second} (ENOENT)`));
   });
 });

@@ -16,20 +16,32 @@ export interface Batch {
   readonly body: Buffer;
 }
 
-/** The requests for one file's records. A record larger than the payload limit fails the file before anything is sent. */
-export function makeBatches(records: readonly Buffer[], strategy: BatchStrategy, maxPayloadInMB: number, source: string): Batch[] {
+/**
+ * The requests for one file's records. `payloadOf` gives a record's data portion (records.ts
+ * recordPayload; default the record itself): MaxPayloadInMB is measured on it, SingleRecord sends
+ * it alone, MultiRecord sends the records whole, framing and all. A record whose data is larger
+ * than the payload limit fails the file before anything is sent.
+ */
+export function makeBatches(
+  records: readonly Buffer[],
+  strategy: BatchStrategy,
+  maxPayloadInMB: number,
+  source: string,
+  payloadOf: (record: Buffer) => Buffer = (record) => record,
+): Batch[] {
   const limit = maxPayloadInMB * BYTES_PER_MB;
-  records.forEach((record, index) => {
-    if (record.length > limit) throw recordTooLarge(source, index + 1, record.length, maxPayloadInMB);
+  const sizes = records.map((record) => payloadOf(record).length);
+  sizes.forEach((size, index) => {
+    if (size > limit) throw recordTooLarge(source, index + 1, size, maxPayloadInMB);
   });
-  if (strategy === 'SingleRecord') return records.map((record, index) => ({ firstRecord: index + 1, records: 1, body: record }));
+  if (strategy === 'SingleRecord') return records.map((record, index) => ({ firstRecord: index + 1, records: 1, body: payloadOf(record) }));
   const batches: Batch[] = [];
   let start = 0;
   while (start < records.length) {
     let end = start;
     let size = 0;
-    while (end < records.length && size + records[end].length <= limit) size += records[end++].length;
-    batches.push({ firstRecord: start + 1, records: end - start, body: Buffer.concat(records.slice(start, end), size) });
+    while (end < records.length && size + sizes[end] <= limit) size += sizes[end++];
+    batches.push({ firstRecord: start + 1, records: end - start, body: Buffer.concat(records.slice(start, end)) });
     start = end;
   }
   return batches;

@@ -1,7 +1,11 @@
 // Batch transform's SplitType: how one input file becomes records
-// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformInput.html). A record
-// keeps its framing: a line its newline, a RecordIO or TFRecord record its header (and CRCs), so
-// that records put back together are the container's usual input format.
+// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformInput.html). splitRecords
+// keeps each record's framing: a line its newline, a RecordIO or TFRecord record its header (and
+// CRCs), so that records put back together (MultiRecord) are the container's usual input format.
+// recordPayload takes the framing off for SingleRecord, as TransformInput.SplitType says: "Some data
+// formats represent a record as a binary payload wrapped with extra padding bytes. When splitting
+// is applied to a binary data format, padding is removed if the value of BatchStrategy is set to
+// SingleRecord. Padding is not removed if the value of BatchStrategy is set to MultiRecord."
 import { RECORDIO_MAGIC } from '../../local/channels/recordIO';
 import type { SplitType } from '../../job/servingSection';
 import { SmctError } from '../../errors';
@@ -17,6 +21,25 @@ export function splitRecords(data: Buffer, splitType: SplitType, source: string)
       return recordIORecords(data, source);
     case 'TFRecord':
       return tfRecords(data, source);
+  }
+}
+
+/**
+ * The data portion of one record splitRecords returned, without its framing: a RecordIO record
+ * without its header and padding, a TFRecord record without its length and CRCs; a line or a
+ * whole file as it is. CreateTransformJob measures MaxPayloadInMB on it: "A payload is the data
+ * portion of a record (without metadata)"
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTransformJob.html).
+ */
+export function recordPayload(record: Buffer, splitType: SplitType): Buffer {
+  switch (splitType) {
+    case 'None':
+    case 'Line':
+      return record;
+    case 'RecordIO':
+      return record.subarray(8, 8 + (record.readUInt32LE(4) & 0x1fffffff));
+    case 'TFRecord':
+      return record.subarray(12, record.length - 4);
   }
 }
 

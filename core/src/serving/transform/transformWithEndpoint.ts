@@ -14,8 +14,8 @@ import { SmctError, isSmctError } from '../../errors';
 import { BATCH_STRATEGY_VALUES } from '../hostingContract';
 import { httpExchange } from '../localHttp';
 import { makeBatches, type Batch } from './batches';
-import { effectiveParameters, readExecutionParameters, type TransformParameters } from './executionParameters';
-import { splitRecords } from './records';
+import { checkTransformParameters, effectiveParameters, readExecutionParameters, type TransformParameters } from './executionParameters';
+import { recordPayload, splitRecords } from './records';
 
 /**
  * How long one request may take. Batch transform's own limit is the job's
@@ -24,6 +24,16 @@ import { splitRecords } from './records';
  * 600 s when not told.
  */
 export const TRANSFORM_REQUEST_TIMEOUT_MS = 600_000;
+
+/**
+ * The largest input file smct splits into records. SageMaker streams its input; smct reads a file
+ * whole to split it (Node's buffers stop at 2 GiB, and the batches take another copy), so a larger
+ * file is refused before it is read. MaxPayloadInMB 0 streams a file of any size in one request.
+ */
+export const MAX_SPLIT_INPUT_BYTES = 1024 * 1024 * 1024;
+
+/** The largest answer to one transform request smct keeps: 100 MiB, as large as SageMaker's largest request (MaxPayloadInMB 100). */
+export const MAX_TRANSFORM_ANSWER_BYTES = 100 * 1024 * 1024;
 
 export interface TransformOptions {
   /** Which of the spec's parameters the job file set; the others may come from /execution-parameters. Default: all of them. */
@@ -78,6 +88,7 @@ export async function transformWithEndpoint(spec: TransformSpec, url: string, op
     maxPayloadInMB: set.has('maxPayloadInMB') ? spec.maxPayloadInMB : undefined,
   };
   const parameters = effectiveParameters(fromJob, await readExecutionParameters(url, { signal: options.signal }));
+  checkTransformParameters(parameters);
   options.onParameters?.(parameters);
   const inputs = await inputFiles(spec, options);
   const run = new TransformRun(spec, url, parameters, options);
@@ -201,9 +212,11 @@ class TransformRun {
         yield { file, index: 0, batch: { firstRecord: 1, records: 1, stream: input.file } };
         continue;
       }
-      const data = await fs.promises.readFile(input.file);
+      const data = await readInput(input);
       const records = splitRecords(data, this.spec.splitType, input.relative);
-      const batches = makeBatches(records, this.parameters.batchStrategy, this.parameters.maxPayloadInMB, input.relative);
+      const splitType = this.spec.splitType;
+      const payloadOf = (record: Buffer): Buffer => recordPayload(record, splitType);
+      const batches = makeBatches(records, this.parameters.batchStrategy, this.parameters.maxPayloadInMB, input.relative, payloadOf);
       const file: FileState = { input, totalRecords: records.length, answers: [], left: batches.length };
       if (batches.length === 0) {
         this.write(file);
@@ -227,6 +240,7 @@ class TransformRun {
       timeoutMs,
       timeoutMessage: `${where(task)}: no answer within ${timeoutMs / 1000} s, the limit of one request (ModelClientConfig.InvocationsTimeoutInSeconds); no output was written for ${task.file.input.relative}.`,
       signal: this.abort.signal,
+      maxAnswerBytes: MAX_TRANSFORM_ANSWER_BYTES,
     }).catch((error: unknown) => {
       // The endpoint's failures (no answer, a dropped connection) are the transform's.
       throw isSmctError(error, 'ENDPOINT_FAILED') ? new SmctError('TRANSFORM_FAILED', error.message) : error;
@@ -253,6 +267,24 @@ class TransformRun {
     const done: TransformedFile = { relative: file.input.relative, output, records: file.totalRecords, requests: file.answers.length };
     this.done.push(done);
     this.options.onFile?.(done);
+  }
+}
+
+/** One input file whole, within MAX_SPLIT_INPUT_BYTES; what the file system refuses is a one-line TRANSFORM_FAILED naming the file. */
+async function readInput(input: InputFile): Promise<Buffer> {
+  try {
+    const stat = await fs.promises.stat(input.file);
+    if (stat.size > MAX_SPLIT_INPUT_BYTES) {
+      throw new SmctError(
+        'TRANSFORM_FAILED',
+        `${input.relative} is ${stat.size} bytes: smct reads a file whole to split it and takes at most ${MAX_SPLIT_INPUT_BYTES / 1024 ** 3} GiB (SageMaker streams): split the file into smaller ones, or set serving.transform.maxPayloadInMB to 0 to send each file whole, streamed.`,
+      );
+    }
+    return await fs.promises.readFile(input.file);
+  } catch (error) {
+    if (isSmctError(error)) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new SmctError('TRANSFORM_FAILED', `could not read the transform input ${input.file} (${reason}): check that it exists and is readable.`);
   }
 }
 
