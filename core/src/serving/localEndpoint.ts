@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainingJob } from '../job/trainingJob';
@@ -15,6 +14,7 @@ import { SmctError } from '../errors';
 import { CONTAINER_PORT, LABELS, PING_TIMEOUT_MS, SERVING_STOP_GRACE_SECONDS } from './hostingContract';
 import { listeningPorts } from './listeningPorts';
 import { prepareModel, type PreparedModel } from './modelSource';
+import { pingOnce } from './ping';
 
 export interface LocalEndpointOptions {
   /** Each line the container prints. */
@@ -239,7 +239,7 @@ async function waitForPing(
   let wrongPorts: number[] = [];
   for (;;) {
     if (plan.options.signal?.aborted) throw new SmctError('CANCELLED', 'Stopped before the endpoint was InService.');
-    const status = await ping(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
+    const status = await pingOnce(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())), plan.options.signal);
     if (status === 200) return;
     const gone = exited();
     if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(gone)}`);
@@ -280,19 +280,6 @@ function wrongPortMessage(expected: number, ports: readonly number[]): string {
 function exitDescription(gone: { exitCode: number; lastLines: readonly string[] }): string {
   const tail = gone.lastLines.length > 0 ? ` Its last lines:\n${gone.lastLines.join('\n')}` : ' It printed nothing.';
   return `The container exited with code ${gone.exitCode} before it answered.${tail}`;
-}
-
-/** GET /ping: the status code, or undefined when nothing answered within `timeoutMs`. */
-function ping(url: string, timeoutMs: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const request = http.get(`${url}/ping`, { timeout: timeoutMs, agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode));
-      response.on('error', () => resolve(undefined));
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(undefined));
-  });
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
