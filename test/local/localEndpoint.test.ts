@@ -256,6 +256,30 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     assertNothingLeft();
   });
 
+  test('a daemon that drops at docker start: DOCKER_UNAVAILABLE, nothing left', async () => {
+    // A docker on PATH that passes every command to the real one except start, which fails as a
+    // stopped daemon does.
+    const real = spawnSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim();
+    const bin = tempProject({
+      docker: [
+        '#!/bin/sh',
+        'if [ "$1" = start ]; then echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1; fi',
+        `exec ${real} "$@"`,
+        '',
+      ].join('\n'),
+    });
+    fs.chmodSync(path.join(bin, 'docker'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
+    try {
+      const error = await failure(startLocalEndpoint(job({}), { port: 0, startupHealthCheckSeconds: 10 }));
+      assert.ok(isSmctError(error, 'DOCKER_UNAVAILABLE'), String(error));
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    assertNothingLeft();
+  });
+
   test('aborting before InService: CANCELLED, nothing left', async () => {
     const abort = new AbortController();
     const options: LocalEndpointOptions = {

@@ -172,7 +172,11 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
       await removeContainer(container);
       plan.cleanUpFolders();
     })());
-  const started = await docker(['start', container]);
+  // A daemon that drops between create and start rejects: the container and folders go too.
+  const started = await docker(['start', container]).catch(async (error: unknown) => {
+    await removeAll();
+    throw error;
+  });
   if (started.code !== 0) {
     await removeAll();
     if (/port is already allocated|address already in use/i.test(started.stderr)) {
