@@ -70,8 +70,6 @@ export const LOCAL_SAFE_PORT_RANGE = '9082-9099';
 
 /** How many of the container's last log lines a failure quotes. */
 const LAST_LINES = 15;
-/** A container listening on other ports only, for this long, fails before the window ends: it will not change its mind. */
-const WRONG_PORT_FAIL_EARLY_MS = 10_000;
 /** Between two pings that were answered (or refused) at once. */
 const PING_INTERVAL_MS = 250;
 
@@ -229,7 +227,7 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
 
 /**
  * Pings every PING_INTERVAL_MS (each attempt given SageMaker's 2 s) until a 200, the container's
- * end, the window's end, an abort, or a container that listens only on other ports for a while.
+ * end, the window's end, or an abort.
  */
 async function waitForPing(
   url: string,
@@ -239,30 +237,19 @@ async function waitForPing(
 ): Promise<void> {
   const deadline = Date.now() + plan.windowSeconds * 1000;
   let lastAnswer: string | undefined;
-  let wrongPortSince: number | undefined;
-  let wrongPorts: number[] = [];
+  // Other ports alone never fail the start: a container may open a metrics port first and 8080
+  // after a long model load, which SageMaker accepts. They only explain a failure.
+  let wrongPort: string | undefined;
   for (;;) {
     if (plan.options.signal?.aborted) throw new SmctError('CANCELLED', 'Stopped before the endpoint was InService.');
     const status = await pingOnce(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())), plan.options.signal);
     if (status === 200) return;
     const gone = exited();
-    if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(gone)}`);
+    if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${wrongPort ? `${wrongPort}. ` : ''}${exitDescription(gone)}`);
     if (status !== undefined) lastAnswer = `GET /ping answered ${status}`;
     const ports = await listeningPorts(plan.container).catch(() => undefined);
-    if (ports && ports.length > 0 && !ports.includes(plan.containerPort)) {
-      wrongPortSince ??= Date.now();
-      wrongPorts = ports;
-    } else {
-      wrongPortSince = undefined;
-    }
-    const wrongFor = wrongPortSince === undefined ? undefined : Date.now() - wrongPortSince;
-    const wrongPort = wrongFor === undefined ? undefined : wrongPortMessage(plan.containerPort, wrongPorts);
-    if (wrongPort && wrongFor !== undefined && wrongFor >= WRONG_PORT_FAIL_EARLY_MS) {
-      throw new SmctError(
-        'SERVE_FAILED',
-        `${PING_FAILURE} ${wrongPort} (it has listened only there for ${WRONG_PORT_FAIL_EARLY_MS / 1000} s; not waiting for the rest of the window).`,
-      );
-    }
+    if (ports && ports.length > 0 && !ports.includes(plan.containerPort)) wrongPort = wrongPortMessage(plan.containerPort, ports);
+    else if (ports) wrongPort = undefined;
     if (Date.now() >= deadline) {
       const window = `the ${plan.windowSeconds} s startup health-check window`;
       const what = wrongPort
