@@ -58,6 +58,12 @@ function post(url: string, body: string): Promise<{ status: number; body: string
   });
 }
 
+function getStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (response) => resolve(response.statusCode ?? 0)).on('error', reject);
+  });
+}
+
 function assertNothingLeft(): void {
   const left = leftovers(`serve-${BASE}`);
   assert.deepEqual(left, { containers: '', networks: '', folders: [] });
@@ -169,7 +175,7 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     assertNothingLeft();
   });
 
-  test('accept-bind-to-port: the image is told SAGEMAKER_BIND_TO_PORT and honours it; one that ignores it fails', async () => {
+  test('accept-bind-to-port: the image is told SAGEMAKER_BIND_TO_PORT and honours it; one that ignores it is served on 8080 with a warning', async () => {
     const logs: string[] = [];
     const endpoint = await startLocalEndpoint(job({}, TAGS.bind), { port: 0, startupHealthCheckSeconds: 60, onLog: (line) => logs.push(line) });
     try {
@@ -179,8 +185,24 @@ describe('smct serve --local: the local endpoint on the real Docker engine', { s
     } finally {
       await endpoint.stop();
     }
-    const error = await failure(startLocalEndpoint(job({ image: TAGS.busyboxBind }, TAGS.busyboxBind), { port: 0, startupHealthCheckSeconds: 4 }));
-    assert.match(error.message, /listens on port 8080, not on 9081 \(the image declares com\.amazonaws\.sagemaker\.capabilities\.accept-bind-to-port=true/);
+    // Listening on 8080 anyway works on a single-container endpoint: served, with a warning.
+    const warnings: string[] = [];
+    const ignoring = await startLocalEndpoint(job({ image: TAGS.busyboxBind }, TAGS.busyboxBind), {
+      port: 0,
+      startupHealthCheckSeconds: 60,
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      assert.equal(await getStatus(`${ignoring.url}/ping`), 200);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(
+        warnings[0] ?? '',
+        /declares com\.amazonaws\.sagemaker\.capabilities\.accept-bind-to-port=true but ignores SAGEMAKER_BIND_TO_PORT=9081 and listens on 8080/,
+      );
+      assert.match(warnings[0] ?? '', /fails in an inference pipeline or a multi-container endpoint/);
+    } finally {
+      await ignoring.stop(5);
+    }
     assertNothingLeft();
   });
 

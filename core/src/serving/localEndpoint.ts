@@ -61,9 +61,10 @@ export const PING_FAILURE = 'The primary container for production variant AllTra
 
 /**
  * The port a bind-to-port image is told to listen on, and the range it may take more from: not
- * 8080, so that an image which declares the label and still listens on 8080 fails here as it
- * would behind SageMaker's multi-container endpoint. SageMaker does not document its values;
- * these are ours, and SAGEMAKER_SAFE_PORT_RANGE excludes the bound port.
+ * 8080, so that an image which declares the label and still listens on 8080 is noticed (SageMaker
+ * sets the variable for inference pipelines and multi-container endpoints, where such an image
+ * fails; a single-container endpoint uses 8080, so it is served with a warning). SageMaker does
+ * not document its values; these are ours, and SAGEMAKER_SAFE_PORT_RANGE excludes the bound port.
  */
 export const LOCAL_BIND_TO_PORT = 9081;
 export const LOCAL_SAFE_PORT_RANGE = '9082-9099';
@@ -128,7 +129,11 @@ export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpoin
     const envFile = writeEnvironmentFile(runFolder, environment);
     const args = [
       ...['create', '--name', container, ...ownerLabels(container, `serve-${job.baseJobName}`), '--env-file', envFile, ...model.mounts],
-      ...['-p', `127.0.0.1:${hostPort === 0 ? '' : hostPort}:${containerPort}`, image, 'serve'],
+      ...['-p', `127.0.0.1:${hostPort === 0 ? '' : hostPort}:${containerPort}`],
+      // 8080 too (on a free port) for a bind-to-port image that ignores the variable: it works on a
+      // single-container endpoint, so it is served here, with a warning.
+      ...(bindToPort ? ['-p', `127.0.0.1::${CONTAINER_PORT}`] : []),
+      ...[image, 'serve'],
     ];
     options.onStatus?.('Starting');
     const created = await docker(args);
@@ -138,7 +143,8 @@ export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpoin
     cleanUpFolders();
     throw error;
   }
-  return followStart({ job, options, image, container, containerPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
+  const fallbackPort = bindToPort ? CONTAINER_PORT : undefined;
+  return followStart({ job, options, image, container, containerPort, fallbackPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
 }
 
 interface StartPlan {
@@ -147,6 +153,8 @@ interface StartPlan {
   readonly image: string;
   readonly container: string;
   readonly containerPort: number;
+  /** 8080, also published for a bind-to-port image, which SageMaker's single-container endpoint serves there. */
+  readonly fallbackPort?: number;
   readonly multiModel: boolean;
   readonly windowSeconds: number;
   /** The port asked for on 127.0.0.1 (0: Docker picks one). */
@@ -198,10 +206,11 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
   let exited: { exitCode: number; lastLines: readonly string[] } | undefined;
   void ended.then((value) => (exited = value)).catch(() => undefined);
   try {
-    const hostPort = await publishedPort(container, plan.containerPort);
-    const url = `http://127.0.0.1:${hostPort}`;
+    const urls = [`http://127.0.0.1:${await publishedPort(container, plan.containerPort)}`];
+    if (plan.fallbackPort !== undefined) urls.push(`http://127.0.0.1:${await publishedPort(container, plan.fallbackPort)}`);
     options.onStatus?.('Waiting');
-    await waitForPing(url, plan, () => exited, ended);
+    const url = await waitForPing(urls, plan, () => exited, ended);
+    if (url !== urls[0]) options.onWarning?.(ignoredBindToPort(plan.image, url));
     options.onStatus?.('InService');
     let stopping: Promise<void> | undefined;
     return {
@@ -230,11 +239,11 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
  * end, the window's end, or an abort.
  */
 async function waitForPing(
-  url: string,
+  urls: readonly string[],
   plan: StartPlan,
   exited: () => { exitCode: number; lastLines: readonly string[] } | undefined,
   ended: Promise<unknown>,
-): Promise<void> {
+): Promise<string> {
   const deadline = Date.now() + plan.windowSeconds * 1000;
   let lastAnswer: string | undefined;
   // Other ports alone never fail the start: a container may open a metrics port first and 8080
@@ -242,8 +251,12 @@ async function waitForPing(
   let wrongPort: string | undefined;
   for (;;) {
     if (plan.options.signal?.aborted) throw new SmctError('CANCELLED', 'Stopped before the endpoint was InService.');
-    const status = await pingOnce(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())), plan.options.signal);
-    if (status === 200) return;
+    let status: number | undefined;
+    for (const url of urls) {
+      const answer = await pingOnce(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())), plan.options.signal);
+      if (answer === 200) return url;
+      status ??= answer;
+    }
     const gone = exited();
     if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${wrongPort ? `${wrongPort}. ` : ''}${exitDescription(gone)}`);
     if (status !== undefined) lastAnswer = `GET /ping answered ${status}`;
@@ -261,6 +274,13 @@ async function waitForPing(
     }
     await Promise.race([delay(Math.min(PING_INTERVAL_MS, Math.max(0, deadline - Date.now())), plan.options.signal), ended.catch(() => undefined)]);
   }
+}
+
+function ignoredBindToPort(image: string, url: string): string {
+  return (
+    `The image ${image} declares ${LABELS.acceptBindToPort}=true but ignores SAGEMAKER_BIND_TO_PORT=${LOCAL_BIND_TO_PORT} and listens on ${CONTAINER_PORT} ` +
+    `(served here on ${url}): it works on a single-container endpoint and fails in an inference pipeline or a multi-container endpoint.`
+  );
 }
 
 function wrongPortMessage(expected: number, ports: readonly number[]): string {
