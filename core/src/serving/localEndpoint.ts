@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainingJob } from '../job/trainingJob';
@@ -15,6 +14,7 @@ import { SmctError } from '../errors';
 import { CONTAINER_PORT, LABELS, PING_TIMEOUT_MS, SERVING_STOP_GRACE_SECONDS } from './hostingContract';
 import { listeningPorts } from './listeningPorts';
 import { prepareModel, type PreparedModel } from './modelSource';
+import { pingOnce } from './ping';
 
 export interface LocalEndpointOptions {
   /** Each line the container prints. */
@@ -61,17 +61,16 @@ export const PING_FAILURE = 'The primary container for production variant AllTra
 
 /**
  * The port a bind-to-port image is told to listen on, and the range it may take more from: not
- * 8080, so that an image which declares the label and still listens on 8080 fails here as it
- * would behind SageMaker's multi-container endpoint. SageMaker does not document its values;
- * these are ours, and SAGEMAKER_SAFE_PORT_RANGE excludes the bound port.
+ * 8080, so that an image which declares the label and still listens on 8080 is noticed (SageMaker
+ * sets the variable for inference pipelines and multi-container endpoints, where such an image
+ * fails; a single-container endpoint uses 8080, so it is served with a warning). SageMaker does
+ * not document its values; these are ours, and SAGEMAKER_SAFE_PORT_RANGE excludes the bound port.
  */
 export const LOCAL_BIND_TO_PORT = 9081;
 export const LOCAL_SAFE_PORT_RANGE = '9082-9099';
 
 /** How many of the container's last log lines a failure quotes. */
 const LAST_LINES = 15;
-/** A container listening on other ports only, for this long, fails before the window ends: it will not change its mind. */
-const WRONG_PORT_FAIL_EARLY_MS = 10_000;
 /** Between two pings that were answered (or refused) at once. */
 const PING_INTERVAL_MS = 250;
 
@@ -130,7 +129,11 @@ export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpoin
     const envFile = writeEnvironmentFile(runFolder, environment);
     const args = [
       ...['create', '--name', container, ...ownerLabels(container, `serve-${job.baseJobName}`), '--env-file', envFile, ...model.mounts],
-      ...['-p', `127.0.0.1:${hostPort === 0 ? '' : hostPort}:${containerPort}`, image, 'serve'],
+      ...['-p', `127.0.0.1:${hostPort === 0 ? '' : hostPort}:${containerPort}`],
+      // 8080 too (on a free port) for a bind-to-port image that ignores the variable: it works on a
+      // single-container endpoint, so it is served here, with a warning.
+      ...(bindToPort ? ['-p', `127.0.0.1::${CONTAINER_PORT}`] : []),
+      ...[image, 'serve'],
     ];
     options.onStatus?.('Starting');
     const created = await docker(args);
@@ -140,7 +143,8 @@ export async function startLocalEndpoint(job: TrainingJob, options: LocalEndpoin
     cleanUpFolders();
     throw error;
   }
-  return followStart({ job, options, image, container, containerPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
+  const fallbackPort = bindToPort ? CONTAINER_PORT : undefined;
+  return followStart({ job, options, image, container, containerPort, fallbackPort, hostPort, multiModel, windowSeconds, model, cleanUpFolders });
 }
 
 interface StartPlan {
@@ -149,6 +153,8 @@ interface StartPlan {
   readonly image: string;
   readonly container: string;
   readonly containerPort: number;
+  /** 8080, also published for a bind-to-port image, which SageMaker's single-container endpoint serves there. */
+  readonly fallbackPort?: number;
   readonly multiModel: boolean;
   readonly windowSeconds: number;
   /** The port asked for on 127.0.0.1 (0: Docker picks one). */
@@ -172,7 +178,11 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
       await removeContainer(container);
       plan.cleanUpFolders();
     })());
-  const started = await docker(['start', container]);
+  // A daemon that drops between create and start rejects: the container and folders go too.
+  const started = await docker(['start', container]).catch(async (error: unknown) => {
+    await removeAll();
+    throw error;
+  });
   if (started.code !== 0) {
     await removeAll();
     if (/port is already allocated|address already in use/i.test(started.stderr)) {
@@ -196,14 +206,17 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
   let exited: { exitCode: number; lastLines: readonly string[] } | undefined;
   void ended.then((value) => (exited = value)).catch(() => undefined);
   try {
-    const hostPort = await publishedPort(container, plan.containerPort).catch(async (error: unknown) => {
-      // A container that ended at once has no published port left: why it ended is the news.
-      if (await isRunning(container)) throw error;
-      throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(await ended)}`);
-    });
-    const url = `http://127.0.0.1:${hostPort}`;
+    // A container that ended at once has no published port left: why it ended is the news.
+    const hostUrl = async (port: number): Promise<string> =>
+      `http://127.0.0.1:${await publishedPort(container, port).catch(async (error: unknown) => {
+        if (await isRunning(container)) throw error;
+        throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(await ended)}`);
+      })}`;
+    const urls = [await hostUrl(plan.containerPort)];
+    if (plan.fallbackPort !== undefined) urls.push(await hostUrl(plan.fallbackPort));
     options.onStatus?.('Waiting');
-    await waitForPing(url, plan, () => exited, ended);
+    const url = await waitForPing(urls, plan, () => exited, ended);
+    if (url !== urls[0]) options.onWarning?.(ignoredBindToPort(plan.image, url));
     options.onStatus?.('InService');
     let stopping: Promise<void> | undefined;
     return {
@@ -229,40 +242,33 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
 
 /**
  * Pings every PING_INTERVAL_MS (each attempt given SageMaker's 2 s) until a 200, the container's
- * end, the window's end, an abort, or a container that listens only on other ports for a while.
+ * end, the window's end, or an abort.
  */
 async function waitForPing(
-  url: string,
+  urls: readonly string[],
   plan: StartPlan,
   exited: () => { exitCode: number; lastLines: readonly string[] } | undefined,
   ended: Promise<unknown>,
-): Promise<void> {
+): Promise<string> {
   const deadline = Date.now() + plan.windowSeconds * 1000;
   let lastAnswer: string | undefined;
-  let wrongPortSince: number | undefined;
-  let wrongPorts: number[] = [];
+  // Other ports alone never fail the start: a container may open a metrics port first and 8080
+  // after a long model load, which SageMaker accepts. They only explain a failure.
+  let wrongPort: string | undefined;
   for (;;) {
     if (plan.options.signal?.aborted) throw new SmctError('CANCELLED', 'Stopped before the endpoint was InService.');
-    const status = await ping(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
-    if (status === 200) return;
+    let status: number | undefined;
+    for (const url of urls) {
+      const answer = await pingOnce(url, Math.min(PING_TIMEOUT_MS, Math.max(1, deadline - Date.now())), plan.options.signal);
+      if (answer === 200) return url;
+      status ??= answer;
+    }
     const gone = exited();
-    if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${exitDescription(gone)}`);
+    if (gone) throw new SmctError('SERVE_FAILED', `${PING_FAILURE} ${wrongPort ? `${wrongPort}. ` : ''}${exitDescription(gone)}`);
     if (status !== undefined) lastAnswer = `GET /ping answered ${status}`;
     const ports = await listeningPorts(plan.container).catch(() => undefined);
-    if (ports && ports.length > 0 && !ports.includes(plan.containerPort)) {
-      wrongPortSince ??= Date.now();
-      wrongPorts = ports;
-    } else {
-      wrongPortSince = undefined;
-    }
-    const wrongFor = wrongPortSince === undefined ? undefined : Date.now() - wrongPortSince;
-    const wrongPort = wrongFor === undefined ? undefined : wrongPortMessage(plan.containerPort, wrongPorts);
-    if (wrongPort && wrongFor !== undefined && wrongFor >= WRONG_PORT_FAIL_EARLY_MS) {
-      throw new SmctError(
-        'SERVE_FAILED',
-        `${PING_FAILURE} ${wrongPort} (it has listened only there for ${WRONG_PORT_FAIL_EARLY_MS / 1000} s; not waiting for the rest of the window).`,
-      );
-    }
+    if (ports && ports.length > 0 && !ports.includes(plan.containerPort)) wrongPort = wrongPortMessage(plan.containerPort, ports);
+    else if (ports) wrongPort = undefined;
     if (Date.now() >= deadline) {
       const window = `the ${plan.windowSeconds} s startup health-check window`;
       const what = wrongPort
@@ -276,6 +282,13 @@ async function waitForPing(
   }
 }
 
+function ignoredBindToPort(image: string, url: string): string {
+  return (
+    `The image ${image} declares ${LABELS.acceptBindToPort}=true but ignores SAGEMAKER_BIND_TO_PORT=${LOCAL_BIND_TO_PORT} and listens on ${CONTAINER_PORT} ` +
+    `(served here on ${url}): it works on a single-container endpoint and fails in an inference pipeline or a multi-container endpoint.`
+  );
+}
+
 function wrongPortMessage(expected: number, ports: readonly number[]): string {
   const bind = expected === CONTAINER_PORT ? '' : ` (the image declares ${LABELS.acceptBindToPort}=true, so it is told SAGEMAKER_BIND_TO_PORT=${expected})`;
   return `The container listens on port ${ports.join(', ')}, not on ${expected}${bind}: make the server listen on 0.0.0.0:${expected}`;
@@ -284,19 +297,6 @@ function wrongPortMessage(expected: number, ports: readonly number[]): string {
 function exitDescription(gone: { exitCode: number; lastLines: readonly string[] }): string {
   const tail = gone.lastLines.length > 0 ? ` Its last lines:\n${gone.lastLines.join('\n')}` : ' It printed nothing.';
   return `The container exited with code ${gone.exitCode} before it answered.${tail}`;
-}
-
-/** GET /ping: the status code, or undefined when nothing answered within `timeoutMs`. */
-function ping(url: string, timeoutMs: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const request = http.get(`${url}/ping`, { timeout: timeoutMs, agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode));
-      response.on('error', () => resolve(undefined));
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(undefined));
-  });
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -218,6 +218,8 @@ export async function extractBounded(
   let problem: string | undefined;
   let entries = 0;
   let bytes = 0;
+  /** The symbolic links extracted so far, as "/"-joined relative paths. */
+  const symlinks = new Set<string>();
   const refuse = (why: string): false => {
     problem ??= why;
     return false;
@@ -235,11 +237,18 @@ export async function extractBounded(
         bytes += stat.size ?? 0;
         if (bytes > limits.maxBytes) return refuse(`it holds more than ${formatBytes(limits.maxBytes)}`);
         if (escapes(target, entryPath)) return refuse(`the entry ${entryPath} lies outside the model folder`);
+        const crossed = throughSymlink(symlinks, entryPath);
+        if (crossed) return refuse(`the entry ${entryPath} goes through the symbolic link ${crossed}`);
         if (stat.type === 'SymbolicLink' || stat.type === 'Link') {
-          const base = stat.type === 'Link' ? target : path.dirname(path.resolve(target, entryPath));
-          if (!stat.linkpath || path.isAbsolute(stat.linkpath) || escapes(target, path.relative(target, path.resolve(base, stat.linkpath)))) {
+          // Resolving a target as text misses the links earlier entries made ("a -> .", then
+          // "b -> a/.." is the parent on disk): no ".." at all in a link, and no hard link
+          // through a symbolic link, leaves nothing to resolve.
+          if (!stat.linkpath || path.isAbsolute(stat.linkpath) || /^[a-zA-Z]:/.test(stat.linkpath) || segments(stat.linkpath).includes('..')) {
             return refuse(`the link ${entryPath} points outside the model folder (${stat.linkpath})`);
           }
+          const linkCrossed = stat.type === 'Link' ? throughSymlink(symlinks, stat.linkpath) : undefined;
+          if (linkCrossed) return refuse(`the hard link ${entryPath} goes through the symbolic link ${linkCrossed}`);
+          if (stat.type === 'SymbolicLink') symlinks.add(segments(entryPath).join('/'));
         }
         if (!['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link'].includes(stat.type)) {
           return refuse(`the entry ${entryPath} is a ${stat.type}, not a file or folder`);
@@ -251,6 +260,21 @@ export async function extractBounded(
     throw new SmctError('FILE_UNREADABLE', `The model ${origin} is not a readable .tar.gz (${(error as Error).message}).`);
   }
   if (problem) throw new SmctError('FILE_UNREADABLE', `The model ${origin} is refused: ${problem}.`);
+}
+
+/** A path's parts, "." and empty ones left out ("./a//b" and "a/b" are the same entry). */
+function segments(relative: string): string[] {
+  return relative.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+}
+
+/** The first symbolic link (an earlier entry) that `relative` itself is or passes through, if any. */
+function throughSymlink(symlinks: ReadonlySet<string>, relative: string): string | undefined {
+  const parts = segments(relative);
+  for (let end = 1; end <= parts.length; end++) {
+    const prefix = parts.slice(0, end).join('/');
+    if (symlinks.has(prefix)) return prefix;
+  }
+  return undefined;
 }
 
 function escapes(root: string, relative: string): boolean {
