@@ -1,4 +1,5 @@
 import type { TrainingJob } from '../job/trainingJob';
+import { lineSplitter } from './lineSplitter';
 import { docker, dockerOk } from './docker';
 
 export type JobStatus = 'Completed' | 'Failed' | 'Stopped';
@@ -107,8 +108,8 @@ export async function runContainers(hosts: readonly string[], containers: readon
     if (stopRequested) stopAll();
     const flushes: (() => boolean)[] = [];
     const runs = hosts.map((host, i) => {
-      const out = lineSplitter(host, options);
-      const err = lineSplitter(host, options);
+      const out = lineSplitter((line) => options.onLog?.(host, line));
+      const err = lineSplitter((line) => options.onLog?.(host, line));
       flushes.push(out.flush, err.flush);
       const logs = docker(['logs', '--follow', containers[i]], { onStdout: out.push, onStderr: err.push });
       const exited = docker(['wait', containers[i]]).then((result) => {
@@ -176,23 +177,4 @@ async function logUnterminatedLastLine(host: string, container: string, options:
   const tail = await docker(['logs', '--tail', '1', container]);
   const last = (tail.stdout + tail.stderr).replace(/^[\s\S]*\n(?=[^\n]*$)/, '');
   if (last !== '' && !(tail.stdout + tail.stderr).endsWith('\n')) options.onLog?.(host, last.replace(/\r$/, ''));
-}
-
-/** Splits a stream into lines for onLog; `flush` passes on a last line that has no newline (and says whether there was one). */
-function lineSplitter(host: string, options: RunOptions): { push: (chunk: string) => void; flush: () => boolean } {
-  let pending = '';
-  return {
-    push: (chunk) => {
-      pending += chunk;
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) options.onLog?.(host, line.replace(/\r$/, ''));
-    },
-    flush: () => {
-      const had = pending !== '';
-      if (had) options.onLog?.(host, pending.replace(/\r$/, ''));
-      pending = '';
-      return had;
-    },
-  };
 }

@@ -10,6 +10,7 @@ import type { CacheProgress } from '../local/channels/objectCache';
 import { docker, imageExists } from '../local/docker';
 import { cleanUpLeftovers, FOLDER_PREFIX, forgetRunFolder, ownerFileContent, OWNER_FILE, ownerLabels, registerRunFolder } from '../local/leftovers';
 import { writeEnvironmentFile } from '../local/jobValues';
+import { lineSplitter } from '../local/lineSplitter';
 import { SmctError } from '../errors';
 import { CONTAINER_PORT, LABELS, PING_TIMEOUT_MS, SERVING_STOP_GRACE_SECONDS } from './hostingContract';
 import { listeningPorts } from './listeningPorts';
@@ -191,8 +192,8 @@ async function followStart(plan: StartPlan): Promise<LocalEndpoint> {
     }
     throw new SmctError('SERVE_FAILED', `${PING_FAILURE} The container could not start: ${dockerStartError(started.stderr)}`);
   }
-  const out = splitter(onLine);
-  const err = splitter(onLine);
+  const out = lineSplitter(onLine);
+  const err = lineSplitter(onLine);
   const logs = docker(['logs', '--follow', container], { onStdout: out.push, onStderr: err.push }).then(() => {
     out.flush();
     err.flush();
@@ -362,20 +363,4 @@ function firstLine(text: string): string {
 
 async function removeContainer(container: string): Promise<void> {
   await docker(['rm', '--force', '--volumes', container]).catch(() => undefined);
-}
-
-function splitter(onLine: (line: string) => void): { push: (chunk: string) => void; flush: () => void } {
-  let pending = '';
-  return {
-    push: (chunk) => {
-      pending += chunk;
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) onLine(line.replace(/\r$/, ''));
-    },
-    flush: () => {
-      if (pending !== '') onLine(pending.replace(/\r$/, ''));
-      pending = '';
-    },
-  };
 }
