@@ -1,8 +1,9 @@
 import type { TrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import * as vscode from 'vscode';
-import { isCredentialsProblem, isExplained, type AwsSession } from './awsSession';
+import { AwsListView, MessageNode } from './awsListView';
+import type { AwsSession } from './awsSession';
 import type { JobRef } from './jobWatcher';
-import { isSmctError, loadAws, type AwsClients } from '../../../core/src';
+import { loadAws, type AwsClients, type AwsTarget } from '../../../core/src';
 
 export const TRAINING_JOBS_VIEW = 'sagemakerContainerTools.trainingJobs';
 /** While a listed job runs or stops, the list is read again this often (ListTrainingJobs is cheap, but throttled per account). */
@@ -22,17 +23,6 @@ export class JobNode {
   }
 }
 
-/** The one item shown instead of the jobs when they cannot be listed (or there are none): what to do, as its command. */
-export class MessageNode {
-  constructor(
-    readonly label: string,
-    readonly description: string,
-    readonly tooltip: string,
-    readonly icon: vscode.ThemeIcon,
-    readonly command?: vscode.Command,
-  ) {}
-}
-
 export type TrainingJobsNode = JobNode | MessageNode;
 
 /**
@@ -40,43 +30,17 @@ export type TrainingJobsNode = JobNode | MessageNode;
  * current profile and region, with their status. Listing (and so loading the SDK) happens only
  * when the view is shown.
  */
-export class TrainingJobsProvider implements vscode.TreeDataProvider<TrainingJobsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TrainingJobsNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: vscode.TreeView<TrainingJobsNode>;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer?: NodeJS.Timeout;
-  private nodes: TrainingJobsNode[] = [];
-  private loading?: Promise<TrainingJobsNode[]>;
-
-  constructor(private readonly session: AwsSession) {
-    this.view = vscode.window.createTreeView(TRAINING_JOBS_VIEW, { treeDataProvider: this, showCollapseAll: false });
-    this.subscriptions.push(
-      this.changed,
-      this.view,
-      // Hidden: no timer. Shown again: read the list now.
-      this.view.onDidChangeVisibility((event) => (event.visible ? this.refresh() : this.stopTimer())),
-      session.onDidChange(() => this.refresh()),
-    );
+export class TrainingJobsProvider extends AwsListView<JobNode> {
+  constructor(session: AwsSession) {
+    super(session, (provider) => vscode.window.createTreeView(TRAINING_JOBS_VIEW, { treeDataProvider: provider, showCollapseAll: false }), {
+      what: 'training jobs',
+      refreshCommand: 'sagemakerContainerTools.refreshTrainingJobs',
+      refreshMs: AUTO_REFRESH_MS,
+      restrictedTooltip: 'The AWS commands are disabled in Restricted Mode: they act as your AWS identity and may run programs (credential_process, docker).',
+    });
   }
 
-  refresh(): void {
-    this.stopTimer();
-    // A listing begun before (say, before a stop) is not shared with what asks next.
-    this.loading = undefined;
-    this.changed.fire(undefined);
-  }
-
-  getTreeItem(node: TrainingJobsNode): vscode.TreeItem {
-    if (node instanceof MessageNode) {
-      const item = new vscode.TreeItem(node.label);
-      item.description = node.description;
-      item.tooltip = node.tooltip;
-      item.iconPath = node.icon;
-      item.command = node.command;
-      item.contextValue = 'message';
-      return item;
-    }
+  protected resourceItem(node: JobNode): vscode.TreeItem {
     const { summary } = node;
     const item = new vscode.TreeItem(summary.TrainingJobName ?? '?');
     item.id = `${node.ref.profile ?? ''}/${node.ref.region}/${node.ref.name}`;
@@ -105,126 +69,34 @@ export class TrainingJobsProvider implements vscode.TreeDataProvider<TrainingJob
     return item;
   }
 
-  async getChildren(node?: TrainingJobsNode): Promise<TrainingJobsNode[]> {
-    if (node) return [];
-    // Several callers (the view, the tests) at once share one listing.
-    if (!this.loading) {
-      const loading = this.load().finally(() => {
-        if (this.loading === loading) this.loading = undefined;
-      });
-      this.loading = loading;
-    }
-    this.nodes = await this.loading;
-    this.schedule();
-    return this.nodes;
-  }
-
   /** The jobs listed last (for the commands' pickers and the tests). */
   get jobs(): readonly JobNode[] {
-    return this.nodes.filter((node): node is JobNode => node instanceof JobNode);
-  }
-
-  /** The message shown instead of jobs, if any. */
-  get message(): MessageNode | undefined {
-    return this.nodes.find((node): node is MessageNode => node instanceof MessageNode);
-  }
-
-  /** True while a refresh is scheduled (the view is visible and a job is in progress or stopping). */
-  get autoRefreshing(): boolean {
-    return this.timer !== undefined;
+    return this.listed;
   }
 
   get visible(): boolean {
     return this.view.visible;
   }
 
-  private async load(): Promise<TrainingJobsNode[]> {
-    if (!vscode.workspace.isTrusted) {
-      return [
-        new MessageNode(
-          'Trust this workspace to list training jobs',
-          'Restricted Mode',
-          'The AWS commands are disabled in Restricted Mode: they act as your AWS identity and may run programs (credential_process, docker).',
-          new vscode.ThemeIcon('shield'),
-          { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
-        ),
-      ];
-    }
-    let clients: AwsClients | undefined;
-    try {
-      clients = await this.session.clientsForSettings();
-      const { target } = clients;
-      const jobs = await loadAws().listTrainingJobs(clients, { max: MAX_JOBS });
-      this.session.noteSuccess(target);
-      this.view.description = `${this.session.identityLabel(target)} · ${target.region}`;
-      if (jobs.length === 0) {
-        return [
-          new MessageNode(
-            `No training jobs in ${target.region}`,
-            'Submit one from sagemaker-job.json',
-            `No training jobs in ${target.region} for ${target.profile ? `profile ${target.profile}` : 'the default credentials'}. Submit one ("SageMaker: Submit Training Job") or select another region.`,
-            new vscode.ThemeIcon('info'),
-            { title: 'Select AWS Region', command: 'sagemakerContainerTools.selectAwsRegion' },
-          ),
-        ];
-      }
-      return jobs.map((summary) => new JobNode(summary, { name: summary.TrainingJobName ?? '', region: target.region, profile: target.profile }));
-    } catch (error) {
-      this.session.noteError(error, clients?.target);
-      return [problemNode(this.session, error, 'training jobs', 'sagemakerContainerTools.refreshTrainingJobs')];
-    }
+  protected async list(clients: AwsClients): Promise<JobNode[]> {
+    const { target } = clients;
+    const jobs = await loadAws().listTrainingJobs(clients, { max: MAX_JOBS });
+    return jobs.map((summary) => new JobNode(summary, { name: summary.TrainingJobName ?? '', region: target.region, profile: target.profile }));
   }
 
-  private schedule(): void {
-    this.stopTimer();
-    if (!this.view.visible || !this.jobs.some((job) => ACTIVE.has(job.status))) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.changed.fire(undefined);
-    }, AUTO_REFRESH_MS);
+  protected emptyMessage(target: AwsTarget): MessageNode {
+    return new MessageNode(
+      `No training jobs in ${target.region}`,
+      'Submit one from sagemaker-job.json',
+      `No training jobs in ${target.region} for ${target.profile ? `profile ${target.profile}` : 'the default credentials'}. Submit one ("SageMaker: Submit Training Job") or select another region.`,
+      new vscode.ThemeIcon('info'),
+      { title: 'Select AWS Region', command: 'sagemakerContainerTools.selectAwsRegion' },
+    );
   }
 
-  private stopTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  protected isChanging(job: JobNode): boolean {
+    return ACTIVE.has(job.status);
   }
-
-  dispose(): void {
-    this.stopTimer();
-    this.subscriptions.forEach((subscription) => subscription.dispose());
-  }
-}
-
-/**
- * The one item a view shows when its list cannot be read: what to do, as its command (log in,
- * select a profile or region, or retry with `refreshCommand`). `what` names the list ("endpoints").
- */
-export function problemNode(session: AwsSession, error: unknown, what: string, refreshCommand: string): MessageNode {
-  const message = (error as Error)?.message ?? String(error);
-  const warning = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  if (isCredentialsProblem(error)) {
-    if (error.fix?.startsWith('aws sso login')) {
-      return new MessageNode('AWS credentials expired', `Click to run ${error.fix}`, message, warning, {
-        title: 'Log In with AWS SSO',
-        command: 'sagemakerContainerTools.awsSsoLogin',
-      });
-    }
-    return new MessageNode('No AWS credentials', 'Click to select a profile', message, warning, {
-      title: 'Select AWS Profile',
-      command: 'sagemakerContainerTools.selectAwsProfile',
-    });
-  }
-  if (isSmctError(error, 'REGION_MISSING')) {
-    return new MessageNode('No AWS region: select one', 'Click to select a region', message, warning, {
-      title: 'Select AWS Region',
-      command: 'sagemakerContainerTools.selectAwsRegion',
-    });
-  }
-  if (!isExplained(error)) session.output.appendLine(`Listing ${what}: ${(error as Error)?.stack ?? message}`);
-  return new MessageNode(message, 'Click to retry', message, new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')), {
-    title: 'Refresh',
-    command: refreshCommand,
-  });
 }
 
 export function statusIcon(status: string): vscode.ThemeIcon {

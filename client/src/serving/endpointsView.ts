@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import type { AwsClients } from '../../../core/src';
+import type { AwsClients, AwsTarget } from '../../../core/src';
+import { AwsListView, MessageNode, type AwsListTreeView } from '../aws/awsListView';
 import type { AwsSession } from '../aws/awsSession';
+import { relativeTime } from '../aws/trainingJobsView';
 import { trusted } from '../commands/localJobs';
-import { MessageNode, problemNode, relativeTime } from '../aws/trainingJobsView';
 import { CHANGING_STATUSES, deletionMessage, deletionQuestion, endpointDescription, endpointStatusIcon, endpointTooltip } from './endpointStatus';
 import { activeFileRequest, showInvocation, type InvocationOutcome } from './invocationUi';
 import type { DeletedEndpoint, EndpointRow, EndpointsBackend } from './servingTypes';
 
 export const ENDPOINTS_VIEW = 'sagemakerContainerTools.endpoints';
-const REFRESH_COMMAND = 'sagemakerContainerTools.refreshEndpoints';
 /** While an endpoint is being created, updated or deleted (minutes), the list is read again this often. */
 export const ENDPOINTS_REFRESH_MS = 15_000;
 
@@ -30,7 +30,7 @@ export class EndpointNode {
 export type EndpointsNode = EndpointNode | MessageNode;
 
 /** What the provider uses of its tree view (a stand-in in the tests, where the contributed view is the extension's). */
-export type EndpointsTreeView = Pick<vscode.TreeView<EndpointsNode>, 'visible' | 'onDidChangeVisibility' | 'description' | 'dispose'>;
+export type EndpointsTreeView = AwsListTreeView<EndpointsNode>;
 
 function contributedView(provider: vscode.TreeDataProvider<EndpointsNode>): EndpointsTreeView {
   return vscode.window.createTreeView(ENDPOINTS_VIEW, { treeDataProvider: provider, showCollapseAll: false });
@@ -40,45 +40,21 @@ function contributedView(provider: vscode.TreeDataProvider<EndpointsNode>): Endp
  * The "Endpoints" view beside "Training Jobs": the SageMaker endpoints of the current profile and
  * region with their status. Listing (and so loading the SDK) happens only when the view is shown.
  */
-export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<EndpointsNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: EndpointsTreeView;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer?: NodeJS.Timeout;
-  private nodes: EndpointsNode[] = [];
-  private loading?: Promise<EndpointsNode[]>;
-
+export class EndpointsProvider extends AwsListView<EndpointNode> {
   constructor(
-    private readonly session: AwsSession,
+    session: AwsSession,
     private readonly backend: EndpointsBackend,
-    createView: (provider: EndpointsProvider) => EndpointsTreeView = contributedView,
+    createView: (provider: vscode.TreeDataProvider<EndpointsNode>) => EndpointsTreeView = contributedView,
   ) {
-    this.view = createView(this);
-    this.subscriptions.push(
-      this.changed,
-      this.view,
-      this.view.onDidChangeVisibility((event) => (event.visible ? this.refresh() : this.stopTimer())),
-      session.onDidChange(() => this.refresh()),
-    );
+    super(session, createView, {
+      what: 'endpoints',
+      refreshCommand: 'sagemakerContainerTools.refreshEndpoints',
+      refreshMs: ENDPOINTS_REFRESH_MS,
+      restrictedTooltip: 'The AWS commands are disabled in Restricted Mode: they act as your AWS identity and may run programs (credential_process).',
+    });
   }
 
-  refresh(): void {
-    this.stopTimer();
-    this.loading = undefined;
-    this.changed.fire(undefined);
-  }
-
-  getTreeItem(node: EndpointsNode): vscode.TreeItem {
-    if (node instanceof MessageNode) {
-      const item = new vscode.TreeItem(node.label);
-      item.description = node.description;
-      item.tooltip = node.tooltip;
-      item.iconPath = node.icon;
-      item.command = node.command;
-      item.contextValue = 'message';
-      return item;
-    }
+  protected resourceItem(node: EndpointNode): vscode.TreeItem {
     const { row, ref } = node;
     const item = new vscode.TreeItem(row.name);
     item.id = `${ref.profile ?? ''}/${ref.region}/${row.name}`;
@@ -91,88 +67,29 @@ export class EndpointsProvider implements vscode.TreeDataProvider<EndpointsNode>
     return item;
   }
 
-  async getChildren(node?: EndpointsNode): Promise<EndpointsNode[]> {
-    if (node) return [];
-    if (!this.loading) {
-      const loading = this.load().finally(() => {
-        if (this.loading === loading) this.loading = undefined;
-      });
-      this.loading = loading;
-    }
-    this.nodes = await this.loading;
-    this.schedule();
-    return this.nodes;
-  }
-
   /** The endpoints listed last. */
   get endpoints(): readonly EndpointNode[] {
-    return this.nodes.filter((node): node is EndpointNode => node instanceof EndpointNode);
+    return this.listed;
   }
 
-  /** The message shown instead of endpoints, if any. */
-  get message(): MessageNode | undefined {
-    return this.nodes.find((node): node is MessageNode => node instanceof MessageNode);
+  protected async list(clients: AwsClients): Promise<EndpointNode[]> {
+    const { target } = clients;
+    const rows = await this.backend.list(clients);
+    return rows.map((row) => new EndpointNode(row, { name: row.name, region: target.region, profile: target.profile }));
   }
 
-  /** True while a refresh is scheduled (the view is visible and an endpoint is changing). */
-  get autoRefreshing(): boolean {
-    return this.timer !== undefined;
+  protected emptyMessage(target: AwsTarget): MessageNode {
+    return new MessageNode(
+      `No endpoints in ${target.region}`,
+      'Select another region',
+      `No SageMaker endpoints in ${target.region} for ${target.profile ? `profile ${target.profile}` : 'the default credentials'}.`,
+      new vscode.ThemeIcon('info'),
+      { title: 'Select AWS Region', command: 'sagemakerContainerTools.selectAwsRegion' },
+    );
   }
 
-  private async load(): Promise<EndpointsNode[]> {
-    if (!vscode.workspace.isTrusted) {
-      return [
-        new MessageNode(
-          'Trust this workspace to list endpoints',
-          'Restricted Mode',
-          'The AWS commands are disabled in Restricted Mode: they act as your AWS identity and may run programs (credential_process).',
-          new vscode.ThemeIcon('shield'),
-          { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
-        ),
-      ];
-    }
-    let clients: AwsClients | undefined;
-    try {
-      clients = await this.session.clientsForSettings();
-      const { target } = clients;
-      const rows = await this.backend.list(clients);
-      this.session.noteSuccess(target);
-      this.view.description = `${this.session.identityLabel(target)} · ${target.region}`;
-      if (rows.length === 0) {
-        return [
-          new MessageNode(
-            `No endpoints in ${target.region}`,
-            'Select another region',
-            `No SageMaker endpoints in ${target.region} for ${target.profile ? `profile ${target.profile}` : 'the default credentials'}.`,
-            new vscode.ThemeIcon('info'),
-            { title: 'Select AWS Region', command: 'sagemakerContainerTools.selectAwsRegion' },
-          ),
-        ];
-      }
-      return rows.map((row) => new EndpointNode(row, { name: row.name, region: target.region, profile: target.profile }));
-    } catch (error) {
-      this.session.noteError(error, clients?.target);
-      return [problemNode(this.session, error, 'endpoints', REFRESH_COMMAND)];
-    }
-  }
-
-  private schedule(): void {
-    this.stopTimer();
-    if (!this.view.visible || !this.endpoints.some((node) => CHANGING_STATUSES.has(node.row.status))) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.changed.fire(undefined);
-    }, ENDPOINTS_REFRESH_MS);
-  }
-
-  private stopTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  dispose(): void {
-    this.stopTimer();
-    this.subscriptions.forEach((subscription) => subscription.dispose());
+  protected isChanging(node: EndpointNode): boolean {
+    return CHANGING_STATUSES.has(node.row.status);
   }
 }
 
