@@ -8,7 +8,6 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
-  CreateTrainingJobCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   SageMakerClient,
@@ -17,6 +16,7 @@ import { startSmct, type SmctRun } from '../helpers/smctProcess';
 import { deleteCommand } from '../../cli/src/endpointCommands';
 import { tempProject } from '../helpers/tempDir';
 import { scriptedEndpointRunner, startAwsEmulator, type AwsEmulator } from './emulator';
+import { trainedJob } from './trainedJob';
 
 // smct deploy, endpoints and delete as a user runs them (bin/smct.js over the bundles), against
 // the emulator; the endpoints' containers are in-process servers, no Docker.
@@ -176,23 +176,7 @@ describe('smct deploy, endpoints, delete', () => {
   test('--from-job serves a completed training job’s artifact; --no-wait returns while it is Creating', async () => {
     const jobName = `cli-trained-${randomBytes(3).toString('hex')}`;
     const name = `cli-job-${randomBytes(3).toString('hex')}`;
-    emulator.s3.createBucket(`out-${jobName}`, emulator.region);
-    const sagemaker = new SageMakerClient(emulator.clientConfig());
-    try {
-      await sagemaker.send(
-        new CreateTrainingJobCommand({
-          TrainingJobName: jobName,
-          RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMaker`,
-          AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:1`, TrainingInputMode: 'File' },
-          OutputDataConfig: { S3OutputPath: `s3://out-${jobName}/` },
-          ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
-          StoppingCondition: { MaxRuntimeInSeconds: 60 },
-        }),
-      );
-    } finally {
-      sagemaker.destroy();
-    }
-    const trained = await emulator.waitForJob(jobName);
+    const trained = await trainedJob(emulator, jobName);
     const folder = project(name);
     const run = await smct(['deploy', '--from-job', jobName, '--no-wait'], folder);
     assert.equal(run.code, 0, run.stderr);

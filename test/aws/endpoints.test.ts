@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CreateTrainingJobCommand, DeleteEndpointCommand, DeleteEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
+import { DeleteEndpointCommand, DeleteEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../../core/src/aws/awsClients';
 import { deployEndpoint } from '../../core/src/aws/deploy';
 import { followEndpoint } from '../../core/src/aws/endpointFollower';
@@ -13,6 +13,7 @@ import { loadTrainingJob } from '../../core/src/job/trainingJob';
 import { isSmctError } from '../../core/src/errors';
 import { tempProject } from '../helpers/tempDir';
 import { scriptedEndpointRunner, startAwsEmulator, type AwsEmulator } from './emulator';
+import { trainedJob } from './trainedJob';
 
 // The engine's endpoints against the emulator, without Docker: the image is already "in ECR" and
 // each endpoint's container is an in-process server (healthy unless its environment says NEVER_HEALTHY).
@@ -189,18 +190,7 @@ describe('endpoints against the AWS emulator', () => {
     const jobName = unique('trained');
     const name = unique('fromjob');
     try {
-      emulator.s3.createBucket(`out-${jobName}`, emulator.region);
-      await c.sagemaker.send(
-        new CreateTrainingJobCommand({
-          TrainingJobName: jobName,
-          RoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMaker`,
-          AlgorithmSpecification: { TrainingImage: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/trainer:1`, TrainingInputMode: 'File' },
-          OutputDataConfig: { S3OutputPath: `s3://out-${jobName}/` },
-          ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
-          StoppingCondition: { MaxRuntimeInSeconds: 60 },
-        }),
-      );
-      const trained = await emulator.waitForJob(jobName);
+      const trained = await trainedJob(emulator, jobName);
       assert.equal(trained.status, 'Completed');
       const deployed = await deployEndpoint(c, loadTrainingJob(jobFile({ endpointName: name })), { fromJob: jobName });
       assert.equal(deployed.requests.model.PrimaryContainer?.ModelDataUrl, trained.modelArtifacts);
