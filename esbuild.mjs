@@ -1,7 +1,10 @@
 // Bundles the entry points: the VS Code client, the language server, the smct CLI, and the AWS half of the engine.
 import * as esbuild from 'esbuild';
 
-const production = process.argv.includes('--production');
+// npm runs `prepare` (a development build) after `prepack` when it packs or publishes: what is packed
+// must still be the production build (https://docs.npmjs.com/cli/v10/using-npm/scripts#npm-pack).
+const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
+const production = process.argv.includes('--production') || packing;
 const watch = process.argv.includes('--watch');
 
 const common = {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { tempProject } from '../helpers/tempDir';
+
+// What a user of another project does: pack smct, install the tarball into an unrelated project, run
+// it with npx. The package is packed from a copy of the working tree without dist/, so that its
+// prepack script is what builds the bundles, as on a clean clone.
+const ROOT = path.resolve(__dirname, '../../..');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** What the package may hold: the bundles, the launcher, and what the CLI and the extension read at run time. */
+const SHIPPED =
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.svg)$/;
+
+const BROKEN_DOCKERFILE = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
+
+/** What .gitignore names stays behind: the copy is what a clean clone holds, plus uncommitted sources. */
+const NOT_COPIED = /^(node_modules|out|dist|\.git|\.cache|test-results|examples\/[^/]+\/output)$|\.(vsix|tgz)$/;
+
+function cleanCopy(): string {
+  const copy = path.join(tempProject({}), 'smct');
+  fs.cpSync(ROOT, copy, {
+    recursive: true,
+    filter: (source) => !NOT_COPIED.test(path.relative(ROOT, source).split(path.sep).join('/')),
+  });
+  // The build tools (esbuild) come from the repository's own install, as `npm ci` would have put them.
+  fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(copy, 'node_modules'), 'dir');
+  return copy;
+}
+
+/** npm with its own empty cache: with --offline, anything it would have to download fails instead. */
+function npm(args: string[], cwd: string, cache: string): SpawnSyncReturns<string> {
+  const env = { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+  return spawnSync('npm', args, { cwd, env, encoding: 'utf8' });
+}
+
+function npx(args: string[], cwd: string, cache: string): SpawnSyncReturns<string> {
+  // --no: never download a package called smct; the installed one must be found.
+  const env = { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false', HOME: cwd, AWS_EC2_METADATA_DISABLED: 'true' };
+  return spawnSync('npx', ['--no', '--offline', 'smct', ...args], { cwd, env, encoding: 'utf8' });
+}
+
+function packAndInstall(): { files: string[]; project: string; cache: string } {
+  const work = tempProject({});
+  const cache = path.join(work, 'npm-cache');
+  const packed = npm(['pack', '--json', '--pack-destination', work], cleanCopy(), cache);
+  assert.equal(packed.status, 0, packed.stderr);
+  const [pack] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+
+  const project = tempProject({ 'trainer/Dockerfile': BROKEN_DOCKERFILE });
+  assert.equal(npm(['init', '-y'], project, cache).status, 0);
+  // --offline with an empty cache: the tarball must install without one download from the registry.
+  const installed = npm(['install', '--offline', '--save-dev', path.join(work, pack.filename)], project, cache);
+  assert.equal(installed.status, 0, installed.stderr);
+  return { files: pack.files.map((file) => file.path).sort(), project, cache };
+}
+
+/** Sends an LSP initialize request to `smct lsp --stdio` and resolves with the first message it answers. */
+function lspInitialize(project: string, cache: string): Promise<string> {
+  const child = spawn('npx', ['--no', '--offline', 'smct', 'lsp', '--stdio'], { cwd: project, env: { ...process.env, npm_config_cache: cache } });
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+  child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('"capabilities"')) {
+        child.kill();
+        resolve(out);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`smct lsp exited (${code}) without answering: ${out}${err}`)));
+  });
+}
+
+test('smct packs with only its run-time files, installs into another project without the registry, and runs there with npx', async () => {
+  const { files, project, cache } = packAndInstall();
+
+  assert.deepEqual(
+    files.filter((file) => !SHIPPED.test(file)),
+    [],
+    'no sources, tests, source maps or development files',
+  );
+  for (const expected of [
+    'bin/smct.js',
+    'dist/cli.js',
+    'dist/server.js',
+    'dist/aws.js',
+    'dist/extension.js',
+    'docs/rules/SM101.md',
+    'schemas/smct.schema.json',
+  ]) {
+    assert.ok(files.includes(expected), `${expected} is packed`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/sagemaker-container-tools/package.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(manifest.dependencies, undefined, 'everything is bundled: installing downloads nothing else');
+
+  const bundle = fs.readFileSync(path.join(project, 'node_modules/sagemaker-container-tools/dist/cli.js'), 'utf8');
+  assert.equal(bundle.includes('sourceMappingURL'), false, 'the production build, whose source maps are not packed');
+
+  const version = npx(['--version'], project, cache);
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout.trim(), VERSION);
+
+  const lint = npx(['lint', 'trainer/Dockerfile'], project, cache);
+  assert.equal(lint.status, 1, lint.stderr);
+  assert.match(lint.stdout, /trainer\/Dockerfile:3:\d+.*SM101/);
+
+  // The SARIF help text is read from the installed docs/rules: the package finds its own files.
+  const sarif = npx(['lint', '--format', 'sarif', 'trainer/Dockerfile'], project, cache);
+  const rules = (JSON.parse(sarif.stdout) as { runs: { tool: { driver: { rules: { id: string; help?: { markdown?: string } }[] } } }[] }).runs[0].tool.driver
+    .rules;
+  assert.match(rules.find((rule) => rule.id === 'SM101')?.help?.markdown ?? '', /# SM101/);
+
+  assert.match(await lspInitialize(project, cache), /"textDocumentSync"/);
+});
