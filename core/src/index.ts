@@ -61,7 +61,18 @@ export type { DownloadProgress } from './local/inputs';
 
 export { loadAws, type Aws } from './aws/load';
 export { parseImageReference } from './aws/imageReference';
-export type { AwsClients, AwsProfile, AwsTarget, FollowProgress, LogLine, PushResult, StopOutcome, SubmittedJob, UploadProgress } from './aws/index';
+export type {
+  AwsClients,
+  AwsNetwork,
+  AwsProfile,
+  AwsTarget,
+  FollowProgress,
+  LogLine,
+  PushResult,
+  StopOutcome,
+  SubmittedJob,
+  UploadProgress,
+} from './aws/index';
 export {
   startLocalEndpoint,
   PING_FAILURE,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isCancellation, isSmctError, loadAws, type AwsClients, type AwsTarget, type SmctError } from '../../../core/src';
+import { isCancellation, isSmctError, loadAws, type AwsClients, type AwsNetwork, type AwsTarget, type SmctError } from '../../../core/src';
 
 export const AWS_SECTION = 'sagemakerContainerTools.aws';
 
@@ -7,6 +7,20 @@ export const AWS_SECTION = 'sagemakerContainerTools.aws';
 export function awsSettings(): { profile?: string; region?: string } {
   const config = vscode.workspace.getConfiguration(AWS_SECTION);
   return { profile: config.get<string>('profile')?.trim() || undefined, region: config.get<string>('region')?.trim() || undefined };
+}
+
+/**
+ * The proxy and CAs for the AWS half: the editor's `http.proxy` setting, when set, over
+ * HTTPS_PROXY and HTTP_PROXY, with `http.proxyStrictSSL: false` then turning off certificate checks
+ * (a proxy that re-signs TLS); NO_PROXY and AWS_CA_BUNDLE still come from the environment. Given
+ * explicitly, the proxy reaches the SDK's own agents whatever the editor's http.proxySupport does.
+ */
+function editorNetwork(aws: ReturnType<typeof loadAws>): AwsNetwork {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<string>('proxy')?.trim();
+  if (!proxy) return aws.awsNetwork(process.env);
+  const env = { ...process.env, HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy };
+  return aws.awsNetwork(env, http.get<boolean>('proxyStrictSSL') ?? true);
 }
 
 /** An engine error whose message says what to do: an SmctError, whichever bundle made it. */
@@ -62,6 +76,8 @@ export class AwsSession implements vscode.Disposable {
       this.changed,
       this.recoveredEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
+        // A new proxy: clients made with the old one go, and what failed through it can be tried again.
+        if (event.affectsConfiguration('http.proxy') || event.affectsConfiguration('http.proxyStrictSSL')) this.recovered();
         if (!event.affectsConfiguration(AWS_SECTION)) return;
         this.resolved = undefined;
         this.account = undefined;
@@ -103,7 +119,9 @@ export class AwsSession implements vscode.Disposable {
     const aws = loadAws();
     const key = keyOf(target);
     let clients = this.clients.get(key);
-    if (!clients) this.clients.set(key, (clients = new aws.AwsClients({ profile: target.profile, region: target.region })));
+    if (!clients) {
+      this.clients.set(key, (clients = new aws.AwsClients({ profile: target.profile, region: target.region }, undefined, editorNetwork(aws))));
+    }
     let check = this.checked.get(key);
     if (!check) {
       const made = clients;

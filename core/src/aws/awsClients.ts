@@ -9,6 +9,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION as version } from '../version';
 import type { AwsTarget } from './awsTarget';
 import { SmctError } from '../errors';
+import { awsAgents, awsNetwork, type AwsNetwork } from './awsNetwork';
 
 /**
  * How long an AWS call may take, in milliseconds. `connect`: to open the connection (an
@@ -52,11 +53,11 @@ function secondsVariable(env: NodeJS.ProcessEnv, name: string): number | undefin
 
 /**
  * The SDK's HTTP options: a connection timeout, a bound on the wait for the answer that throws
- * (without throwOnRequestTimeout the SDK only logs it), and the same bound on silence after the
- * answer begins (a stalled body).
+ * (without throwOnRequestTimeout the SDK only logs it), the same bound on silence after the
+ * answer begins (a stalled body), and the agents that apply the proxy and CA settings.
  */
-function requestHandler(connect: number, answer: number) {
-  return { connectionTimeout: connect, requestTimeout: answer, throwOnRequestTimeout: true, socketTimeout: answer };
+function requestHandler(connect: number, answer: number, agents: ReturnType<typeof awsAgents>) {
+  return { connectionTimeout: connect, requestTimeout: answer, throwOnRequestTimeout: true, socketTimeout: answer, ...agents };
 }
 
 /**
@@ -71,19 +72,24 @@ export class AwsClients {
   private readonly made = new Map<string, unknown>();
 
   readonly timeouts: AwsTimeouts;
+  /** One set of agents for every client: the credential calls, S3 and the rest go the same way. */
+  private readonly agents: ReturnType<typeof awsAgents>;
 
+  /** `network`: the proxy and CAs, from HTTPS_PROXY, HTTP_PROXY, NO_PROXY and AWS_CA_BUNDLE unless the caller (VS Code's settings) says otherwise. */
   constructor(
     readonly target: AwsTarget,
     timeouts: AwsTimeouts = awsTimeouts(),
+    network: AwsNetwork = awsNetwork(),
   ) {
     this.timeouts = timeouts;
+    this.agents = awsAgents(network);
     // The pinned SDK works on Node 20, which VS Code 1.100 runs; its notice that later releases
     // need Node 22 is for the maintainers (see the README), not for someone pushing an image.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     // The calls that fetch credentials (assume-role, SSO) are bounded like every other.
     this.credentials = fromNodeProviderChain({
       profile: target.profile,
-      clientConfig: { region: target.region, requestHandler: requestHandler(timeouts.connect, timeouts.answer) },
+      clientConfig: { region: target.region, requestHandler: requestHandler(timeouts.connect, timeouts.answer, this.agents) },
     });
   }
 
@@ -106,7 +112,10 @@ export class AwsClients {
   }
 
   get s3(): S3Client {
-    return this.client('s3', () => new S3Client({ ...this.config(), requestHandler: requestHandler(this.timeouts.connect, this.timeouts.s3Answer) }));
+    return this.client(
+      's3',
+      () => new S3Client({ ...this.config(), requestHandler: requestHandler(this.timeouts.connect, this.timeouts.s3Answer, this.agents) }),
+    );
   }
 
   get sts(): STSClient {
@@ -116,6 +125,8 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.made.values()) (client as { destroy(): void }).destroy();
     this.made.clear();
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
   }
 
   private config() {
@@ -126,7 +137,7 @@ export class AwsClients {
       customUserAgent: [['sagemaker-container-tools', version]] as [string, string][],
       retryMode: 'adaptive',
       maxAttempts: 5,
-      requestHandler: requestHandler(this.timeouts.connect, this.timeouts.answer),
+      requestHandler: requestHandler(this.timeouts.connect, this.timeouts.answer, this.agents),
     };
   }
 

@@ -1,6 +1,7 @@
 // The AWS half of the engine, bundled apart (dist/aws.js) and loaded on first use through
 // load.ts: the SDK is large, and linting, the language server and activation never need it.
 export { AwsClients } from './awsClients';
+export { awsNetwork, bypassesProxy, type AwsNetwork } from './awsNetwork';
 export { QUOTAS_URL, READING_LOGS, awsCall, explainAwsError } from './awsErrors';
 export { listProfiles, resolveAwsTarget, type AwsProfile, type AwsTarget } from './awsTarget';
 export { pushImage, TRAINING_PLATFORM, type PushOptions, type PushResult } from './ecrPush';
