@@ -172,7 +172,7 @@ export class AwsEmulator {
   /**
    * The environment that points SDK clients (and `aws`, and child processes) here: the endpoint for
    * every service (the per-service variables too, so that none set outside wins), the emulator's keys,
-   * the region; AWS_PROFILE emptied so that the SDK uses the keys rather than a profile of ~/.aws.
+   * the region; AWS_PROFILE emptied so that the SDK uses the keys rather than a profile of ~/.aws; NO_PROXY for loopback.
    */
   get env(): Readonly<Record<string, string>> {
     const endpoint = this.endpoint;
@@ -190,6 +190,10 @@ export class AwsEmulator {
       AWS_DEFAULT_REGION: this.region,
       AWS_PROFILE: '',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // smct sends AWS calls through HTTPS_PROXY/HTTP_PROXY, loopback too unless NO_PROXY names it (as
+      // curl does): on a machine behind a proxy, the emulator on loopback must still be reached directly.
+      NO_PROXY: '127.0.0.1,localhost',
+      no_proxy: '127.0.0.1,localhost',
     };
   }
 
