@@ -3,6 +3,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { cleanCopy } from '../helpers/cleanCopy';
 import { tempProject } from '../helpers/tempDir';
 
 // What a user of another project does: pack smct, install the tarball into an unrelated project, run
@@ -13,23 +14,9 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 
 /** What the package may hold: the bundles, the launcher, and what the CLI and the extension read at run time. */
 const SHIPPED =
-  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.svg)$/;
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.(svg|png))$/;
 
 const BROKEN_DOCKERFILE = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
-
-/** What .gitignore names stays behind: the copy is what a clean clone holds, plus uncommitted sources. */
-const NOT_COPIED = /^(node_modules|out|dist|\.git|\.cache|test-results|examples\/[^/]+\/output)$|\.(vsix|tgz)$/;
-
-function cleanCopy(): string {
-  const copy = path.join(tempProject({}), 'smct');
-  fs.cpSync(ROOT, copy, {
-    recursive: true,
-    filter: (source) => !NOT_COPIED.test(path.relative(ROOT, source).split(path.sep).join('/')),
-  });
-  // The build tools (esbuild) come from the repository's own install, as `npm ci` would have put them.
-  fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(copy, 'node_modules'), 'dir');
-  return copy;
-}
 
 /** npm with its own empty cache: with --offline, anything it would have to download fails instead. */
 function npm(args: string[], cwd: string, cache: string): SpawnSyncReturns<string> {
