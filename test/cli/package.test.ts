@@ -14,7 +14,7 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 
 /** What the package may hold: the bundles, the launcher, and what the CLI and the extension read at run time. */
 const SHIPPED =
-  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.(svg|png))$/;
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.(svg|png)|resources\/walkthrough\/[\w-]+\.md)$/;
 
 const BROKEN_DOCKERFILE = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
 
