@@ -155,28 +155,34 @@ async function deleteLeftovers(clients: AwsClients, name: string, outcome: { del
   if (configs.length === 0 && models.length === 0) outcome.notes.push(`No endpoint configuration or model smct made for ${name} is left.`);
 }
 
-async function listConfigNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall('ListEndpointConfigs', clients.target, () =>
-      clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: nameContains, MaxResults: 100, NextToken: nextToken }), { abortSignal: signal }),
-    );
-    names.push(...(page.EndpointConfigs ?? []).map((config) => config.EndpointConfigName ?? ''));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return names;
+function listConfigNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
+  return allNames(clients, 'ListEndpointConfigs', async (NextToken) => {
+    const page = await clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: nameContains, MaxResults: 100, NextToken }), {
+      abortSignal: signal,
+    });
+    return { names: (page.EndpointConfigs ?? []).map((config) => config.EndpointConfigName ?? ''), nextToken: page.NextToken };
+  });
 }
 
-async function listModelNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
+function listModelNames(clients: AwsClients, nameContains: string, signal?: AbortSignal): Promise<string[]> {
+  return allNames(clients, 'ListModels', async (NextToken) => {
+    const page = await clients.sagemaker.send(new ListModelsCommand({ NameContains: nameContains, MaxResults: 100, NextToken }), { abortSignal: signal });
+    return { names: (page.Models ?? []).map((model) => model.ModelName ?? ''), nextToken: page.NextToken };
+  });
+}
+
+/** Every page of a listing, each call explained in smct's words when AWS refuses it. */
+async function allNames(
+  clients: AwsClients,
+  operation: string,
+  page: (nextToken: string | undefined) => Promise<{ names: string[]; nextToken?: string }>,
+): Promise<string[]> {
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await awsCall('ListModels', clients.target, () =>
-      clients.sagemaker.send(new ListModelsCommand({ NameContains: nameContains, MaxResults: 100, NextToken: nextToken }), { abortSignal: signal }),
-    );
-    names.push(...(page.Models ?? []).map((model) => model.ModelName ?? ''));
-    nextToken = page.NextToken;
+    const listed = await awsCall(operation, clients.target, () => page(nextToken));
+    names.push(...listed.names);
+    nextToken = listed.nextToken;
   } while (nextToken);
   return names;
 }
