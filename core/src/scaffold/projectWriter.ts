@@ -20,9 +20,12 @@ export function writeProject(folder: string, files: readonly ProjectFile[]): voi
   refuseExisting(folder, files);
   const created: string[] = [];
   try {
+    // The folder and its parents may be links to folders; inside it, nothing is written through a link.
+    const firstMade = fs.mkdirSync(folder, { recursive: true });
+    if (firstMade !== undefined) created.push(firstMade);
     for (const file of files) writeOne(folder, file, created);
   } catch (error) {
-    for (const made of created.reverse()) fs.rmSync(made, { recursive: true, force: true });
+    removeAll(created);
     if (error instanceof SmctError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new SmctError(
@@ -38,9 +41,19 @@ export function writeProject(folder: string, files: readonly ProjectFile[]): voi
   }
 }
 
+/** Removes what was made, newest first; what cannot be removed is left rather than hiding the first error. */
+function removeAll(created: readonly string[]): void {
+  for (const made of [...created].reverse()) {
+    try {
+      fs.rmSync(made, { recursive: true, force: true });
+    } catch {
+      // The error that stopped the writing is the one to report.
+    }
+  }
+}
+
 function refuseExisting(folder: string, files: readonly ProjectFile[]): void {
-  const folderKind = kindOf(folder);
-  if (folderKind !== undefined && folderKind !== 'folder') {
+  if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
     throw new SmctError('INIT_EXISTS', `${displayPath(folder)} exists and is not a folder: choose another name.`);
   }
   const existing = files.map((file) => file.path).filter((relative) => blocked(folder, relative));
@@ -71,8 +84,15 @@ function kindOf(target: string): 'folder' | 'other' | undefined {
 }
 
 function writeOne(folder: string, file: ProjectFile, created: string[]): void {
-  const target = path.join(folder, ...file.path.split('/'));
-  makeFolders(path.dirname(target), created);
+  const parts = file.path.split('/');
+  for (let depth = 1; depth < parts.length; depth++) {
+    const inside = path.join(folder, ...parts.slice(0, depth));
+    if (kindOf(inside) === undefined) {
+      fs.mkdirSync(inside);
+      created.push(inside);
+    }
+  }
+  const target = path.join(folder, ...parts);
   // 'wx': created here or refused (EEXIST), never written over.
   const descriptor = fs.openSync(target, 'wx', file.executable ? 0o755 : 0o644);
   created.push(target);
@@ -83,12 +103,4 @@ function writeOne(folder: string, file: ProjectFile, created: string[]): void {
   } finally {
     fs.closeSync(descriptor);
   }
-}
-
-/** Creates the missing folders up to `target`, outermost first, and records them for the rollback. */
-function makeFolders(target: string, created: string[]): void {
-  if (kindOf(target) === 'folder') return;
-  makeFolders(path.dirname(target), created);
-  fs.mkdirSync(target);
-  created.push(target);
 }

@@ -168,3 +168,19 @@ test('a write that fails half way removes every file and folder it made', () => 
   );
   assert.deepEqual(listing(parent), []);
 });
+
+test('init writes into a folder reached through a link, but never through a link inside the project', async () => {
+  const parent = tempProject({ 'elsewhere/keep.txt': 'mine\n', 'real/.keep': '' });
+  fs.symlinkSync(path.join(parent, 'real'), path.join(parent, 'linked'));
+  await initProject({ folder: path.join(parent, 'linked'), template: 'python' });
+  assert.ok(fs.existsSync(path.join(parent, 'real', 'program', 'train')));
+
+  const project = path.join(parent, 'job');
+  fs.mkdirSync(project);
+  fs.symlinkSync(path.join(parent, 'elsewhere'), path.join(project, 'program'));
+  await assert.rejects(
+    initProject({ folder: project, template: 'python' }),
+    (error) => isSmctError(error, 'INIT_EXISTS') && /program\/contract\.py/.test(error.message),
+  );
+  assert.deepEqual(fs.readdirSync(path.join(parent, 'elsewhere')), ['keep.txt']);
+});
