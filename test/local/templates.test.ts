@@ -21,7 +21,7 @@ import { dockerMissing, leftovers, PYTHON_BASE } from './dockerFixtures';
 const ROOT = path.resolve(__dirname, '../../..');
 const OWN = `smct-test-templates-${randomBytes(4).toString('hex')}`;
 /** The image with the TensorFlow stand-in, made by this test and removed at its end. */
-const TENSORFLOW_BASE = `${OWN}-tensorflow-base:latest`;
+const TENSORFLOW_BASE = `${OWN}-tensorflow-base:bookworm`;
 /** The validation accuracy every template reaches on the sample data (they score 0.89 to 0.93). */
 const MIN_ACCURACY = 0.8;
 
@@ -135,6 +135,10 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
       assert.equal(init.code, 0, init.stderr);
       const folder = path.join(work, template.id);
       folders.set(template.id, folder);
+
+      // Generated projects lint clean: not even an info finding.
+      const linted = await smct(['lint', 'Dockerfile'], folder).done;
+      assert.equal(linted.stdout, 'No SageMaker problems found in 1 file.\n', linted.stderr);
 
       const built = await timed(t, `${template.id} build`, () => smct(['build'], folder).done);
       assert.equal(built.code, 0, built.stdout + built.stderr);
