@@ -147,6 +147,8 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
       const trained = await timed(t, `${template.id} train`, () => smct(['train', '--local'], folder).done);
       assert.equal(trained.code, 0, trained.stdout + trained.stderr);
       jobName(trained, 'Completed');
+      // The job file's hyperparameters (the engine's) are the ones train reads (the template's).
+      assert.doesNotMatch(trained.stdout, /Ignoring the unknown hyperparameter/);
       const accuracy = /^\[algo-1\] validation accuracy: (\d\.\d{4})$/m.exec(trained.stdout);
       assert.ok(accuracy, trained.stdout);
       assert.ok(Number(accuracy[1]) >= MIN_ACCURACY, `validation accuracy ${accuracy[1]} < ${MIN_ACCURACY}`);
