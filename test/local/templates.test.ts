@@ -197,12 +197,32 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     });
   }
 
-  /** A copy of the python project's job file with `change` applied, written as `file`. */
+  /** A copy of a project's job file with `change` applied, written as `file`. */
   function jobVariant(folder: string, file: string, change: (job: Record<string, unknown>) => void): string {
     const job = JSON.parse(fs.readFileSync(path.join(folder, 'sagemaker-job.json'), 'utf8')) as Record<string, unknown>;
     change(job);
     fs.writeFileSync(path.join(folder, file), JSON.stringify(job, null, 2));
     return file;
+  }
+
+  for (const template of TEMPLATES) {
+    test(`${template.id}: a completed job leaves no checkpoint, so the next job with the same checkpoint URI trains from the start`, async (t: TestContext) => {
+      const folder = folders.get(template.id);
+      if (!folder) return t.skip(`the ${template.id} template’s project was not made`);
+      const checkpoints = { s3Uri: `s3://${OWN}/${template.id}/checkpoints/` };
+      const again = jobVariant(folder, 'again.json', (job) => (job.checkpoints = checkpoints));
+
+      const first = await timed(t, `${template.id} first run`, () => smct(['train', '--local', '--job', again], folder).done);
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      jobName(first, 'Completed');
+      const second = await timed(t, `${template.id} second run`, () => smct(['train', '--local', '--job', again], folder).done);
+      assert.equal(second.code, 0, second.stdout + second.stderr);
+      jobName(second, 'Completed');
+      assert.match(second.stdout, /^Checkpoints: 0 files \(0 bytes\) restored/m);
+      assert.doesNotMatch(second.stdout, /Resumed from the checkpoint/);
+      assert.match(second.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
+      assert.deepEqual(leftovers(`${OWN}-${template.id}`), { containers: '', networks: '', folders: [] });
+    });
   }
 
   test('python: Ctrl-C stops training with a checkpoint saved on SIGTERM, and the next run resumes from it', async (t: TestContext) => {

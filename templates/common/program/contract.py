@@ -170,6 +170,19 @@ def existing_checkpoint(name):
     return path if os.path.exists(path) else None
 
 
+def remove_checkpoints(*names):
+    """Deletes the checkpoint files `names`: training is done.
+
+    SageMaker deletes them from the checkpoint S3 URI too, so that the next
+    job with the same URI trains from the start instead of resuming from a
+    finished model (and ignoring its new data and hyperparameters).
+    """
+    for name in names:
+        for path in (checkpoint_path(name), checkpoint_path(".tmp-" + name)):
+            if os.path.exists(path):
+                os.remove(path)
+
+
 def save_atomically(path, write):
     """Calls write(temporary_path), then renames the file to `path`.
 
