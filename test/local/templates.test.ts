@@ -1,8 +1,9 @@
 // Every `smct init` template end to end with smct as users run it (bin/smct.js over the bundles), on
 // the real Docker engine: init with serving, build (lint, docker build, check), train --local to a
-// model.tar.gz whose content is checked, serve --local and invoke with CSV and JSON. On the plain
-// Python template (the fastest), a stopped run leaves a checkpoint that the next run resumes from,
-// and a broken data file fails the job with the program's failure reason.
+// model.tar.gz whose content is checked, serve --local and invoke with CSV and JSON. On every
+// template, a stopped run leaves a checkpoint and the model so far, the next run resumes from the
+// checkpoint and completes, and the one after trains from the start. On the plain Python template
+// (the fastest), a broken data file fails the job with the program's failure reason.
 //
 // The templates build on the offline images of scripts/setup-framework-images.sh (Debian's
 // scikit-learn, XGBoost and PyTorch). TensorFlow cannot be installed here: its template runs on an
@@ -30,7 +31,13 @@ interface Template {
   readonly baseImage: string;
   /** The one file the template's train writes into /opt/ml/model, checked by `checkModel`. */
   readonly modelFile: string;
-  readonly checkModel: (content: Buffer) => void;
+  /** Checks the model file; `steps`: the epochs, rounds or trees trained (the full count when not given). */
+  readonly checkModel: (content: Buffer, steps?: number) => void;
+  /** The epochs, rounds or trees of a full training, and a first progress line printed after a checkpoint. */
+  readonly steps: number;
+  readonly progress: RegExp;
+  /** The test knob that makes training slow enough to be stopped after that line. */
+  readonly sleepPerStep: number;
 }
 
 const isZip = (content: Buffer): void => assert.equal(content.subarray(0, 2).toString('latin1'), 'PK', 'a zip archive');
@@ -40,6 +47,9 @@ const TEMPLATES: readonly Template[] = [
     id: 'python',
     baseImage: PYTHON_BASE,
     modelFile: 'model.json',
+    steps: 200,
+    progress: /^\[algo-1\] epoch 20: loss/m,
+    sleepPerStep: 0.05,
     checkModel: (content) => {
       const model = JSON.parse(content.toString('utf8')) as { weights: number[]; bias: number };
       assert.equal(model.weights.length, 4, 'one weight per feature');
@@ -50,6 +60,9 @@ const TEMPLATES: readonly Template[] = [
     id: 'scikit-learn',
     baseImage: 'smct-debian-python-sklearn:bookworm',
     modelFile: 'model.joblib',
+    steps: 100,
+    progress: /^\[algo-1\] 20 trees$/m,
+    sleepPerStep: 1,
     // joblib writes a pickle (protocol 2 and later start with 0x80).
     checkModel: (content) => assert.equal(content[0], 0x80, 'a pickle'),
   },
@@ -57,14 +70,33 @@ const TEMPLATES: readonly Template[] = [
     id: 'xgboost',
     baseImage: 'smct-debian-python-xgboost:bookworm',
     modelFile: 'model.json',
-    checkModel: (content) => {
+    steps: 50,
+    progress: /^\[algo-1\] \[0\]\s+train-error/m,
+    sleepPerStep: 0.2,
+    checkModel: (content, steps = 50) => {
       const model = JSON.parse(content.toString('utf8')) as { learner: { gradient_booster: { model: { trees: unknown[] } } } };
-      assert.equal(model.learner.gradient_booster.model.trees.length, 50, 'num_round trees');
+      assert.equal(model.learner.gradient_booster.model.trees.length, steps, 'one tree per round');
     },
   },
-  { id: 'pytorch', baseImage: 'smct-debian-python-torch:bookworm', modelFile: 'model.pt', checkModel: isZip },
+  {
+    id: 'pytorch',
+    baseImage: 'smct-debian-python-torch:bookworm',
+    modelFile: 'model.pt',
+    steps: 20,
+    progress: /^\[algo-1\] epoch 1: loss/m,
+    sleepPerStep: 0.5,
+    checkModel: isZip,
+  },
   // The stand-in saves a NumPy archive, a zip as Keras's own .keras files are.
-  { id: 'tensorflow', baseImage: TENSORFLOW_BASE, modelFile: 'model.keras', checkModel: isZip },
+  {
+    id: 'tensorflow',
+    baseImage: TENSORFLOW_BASE,
+    modelFile: 'model.keras',
+    steps: 20,
+    progress: /^\[algo-1\] epoch 1: loss/m,
+    sleepPerStep: 0.5,
+    checkModel: isZip,
+  },
 ];
 
 /** The files of a model.tar.gz, by name. */
@@ -206,54 +238,50 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
   }
 
   for (const template of TEMPLATES) {
-    test(`${template.id}: a completed job leaves no checkpoint, so the next job with the same checkpoint URI trains from the start`, async (t: TestContext) => {
+    test(`${template.id}: Ctrl-C saves a checkpoint and the model so far, the next job resumes and completes, the one after trains from the start`, async (t: TestContext) => {
       const folder = folders.get(template.id);
       if (!folder) return t.skip(`the ${template.id} template’s project was not made`);
       const checkpoints = { s3Uri: `s3://${OWN}/${template.id}/checkpoints/` };
+      // sleep_per_step, the templates' test knob, makes training last long enough to be stopped.
+      const slow = jobVariant(folder, 'slow.json', (job) => {
+        job.hyperparameters = { ...(job.hyperparameters as object), sleep_per_step: template.sleepPerStep };
+        job.checkpoints = checkpoints;
+      });
       const again = jobVariant(folder, 'again.json', (job) => (job.checkpoints = checkpoints));
 
-      const first = await timed(t, `${template.id} first run`, () => smct(['train', '--local', '--job', again], folder).done);
-      assert.equal(first.code, 0, first.stdout + first.stderr);
-      jobName(first, 'Completed');
-      const second = await timed(t, `${template.id} second run`, () => smct(['train', '--local', '--job', again], folder).done);
-      assert.equal(second.code, 0, second.stdout + second.stderr);
-      jobName(second, 'Completed');
-      assert.match(second.stdout, /^Checkpoints: 0 files \(0 bytes\) restored/m);
-      assert.doesNotMatch(second.stdout, /Resumed from the checkpoint/);
-      assert.match(second.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
+      const first = smct(['train', '--local', '--job', slow], folder);
+      await waitForOutput(() => first.stdout, template.progress, first.done);
+      first.child.kill('SIGINT');
+      const stopped = await timed(t, `${template.id} stopped run`, () => first.done);
+      assert.equal(stopped.code, 1, stopped.stdout + stopped.stderr);
+      jobName(stopped, 'Stopped');
+      assert.match(stopped.stdout, /^\[algo-1\] SIGTERM received: stopping after this step$/m);
+      const step = /^\[algo-1\] Stopped \D*(\d+)\D*; the checkpoint and the model are saved$/m.exec(stopped.stdout)?.[1];
+      assert.ok(step && Number(step) > 0 && Number(step) < template.steps, stopped.stdout);
+      assert.match(stopped.stdout, /^Checkpoints: 0 files \(0 bytes\) restored, [1-9]\d* files? \(.+\) saved/m);
+      // StopTrainingJob and the max runtime give 120 s to save the model: model.tar.gz has it.
+      const model = /^Model artifacts: (.+model\.tar\.gz)$/m.exec(stopped.stdout)?.[1];
+      assert.ok(model, stopped.stdout);
+      const files = archiveFiles(model);
+      assert.deepEqual([...files.keys()], [template.modelFile], 'the stopped job’s model.tar.gz holds the model so far');
+      template.checkModel(files.get(template.modelFile) ?? Buffer.alloc(0), Number(step));
+
+      const resumed = await timed(t, `${template.id} resumed run`, () => smct(['train', '--local', '--job', again], folder).done);
+      assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+      jobName(resumed, 'Completed');
+      assert.equal(/^\[algo-1\] Resumed from the checkpoint \D*(\d+)/m.exec(resumed.stdout)?.[1], step, resumed.stdout);
+      assert.match(resumed.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
+
+      // The completed job deleted its checkpoints: a later job trains anew, with its own data and hyperparameters.
+      const next = await timed(t, `${template.id} next run`, () => smct(['train', '--local', '--job', again], folder).done);
+      assert.equal(next.code, 0, next.stdout + next.stderr);
+      jobName(next, 'Completed');
+      assert.match(next.stdout, /^Checkpoints: 0 files \(0 bytes\) restored/m);
+      assert.doesNotMatch(next.stdout, /Resumed from the checkpoint/);
+      assert.match(next.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
       assert.deepEqual(leftovers(`${OWN}-${template.id}`), { containers: '', networks: '', folders: [] });
     });
   }
-
-  test('python: Ctrl-C stops training with a checkpoint saved on SIGTERM, and the next run resumes from it', async (t: TestContext) => {
-    const folder = folders.get('python');
-    if (!folder) return t.skip('the python template’s project was not made');
-    const checkpoints = { s3Uri: `s3://${OWN}/checkpoints/` };
-    // sleep_per_step, the templates' test knob, makes the 200 epochs last 10 s: long enough to stop.
-    const slow = jobVariant(folder, 'slow.json', (job) => {
-      job.hyperparameters = { ...(job.hyperparameters as object), sleep_per_step: 0.05 };
-      job.checkpoints = checkpoints;
-    });
-    const resume = jobVariant(folder, 'resume.json', (job) => (job.checkpoints = checkpoints));
-
-    const first = smct(['train', '--local', '--job', slow], folder);
-    await waitForOutput(() => first.stdout, /^\[algo-1\] epoch 20: loss/m, first.done);
-    first.child.kill('SIGINT');
-    const stopped = await first.done;
-    assert.equal(stopped.code, 1, stopped.stderr);
-    jobName(stopped, 'Stopped');
-    assert.match(stopped.stdout, /^\[algo-1\] SIGTERM received: stopping after this step$/m);
-    const epoch = /^\[algo-1\] Stopped at epoch (\d+); the checkpoint is saved$/m.exec(stopped.stdout)?.[1];
-    assert.ok(epoch && Number(epoch) >= 20 && Number(epoch) < 200, stopped.stdout);
-    assert.match(stopped.stdout, /^Checkpoints: 0 files \(0 bytes\) restored, 1 file \(\d+ bytes\) saved/m);
-
-    const second = await smct(['train', '--local', '--job', resume], folder).done;
-    assert.equal(second.code, 0, second.stdout + second.stderr);
-    jobName(second, 'Completed');
-    assert.match(second.stdout, new RegExp(`^\\[algo-1\\] Resumed from the checkpoint at epoch ${epoch}$`, 'm'));
-    assert.match(second.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
-    assert.deepEqual(leftovers(`${OWN}-python`), { containers: '', networks: '', folders: [] });
-  });
 
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
     const folder = folders.get('python');
