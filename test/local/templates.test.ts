@@ -283,6 +283,30 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     });
   }
 
+  test('python: with instanceCount 2, algo-1 trains and algo-2 says it has nothing to do', async (t: TestContext) => {
+    const folder = folders.get('python');
+    if (!folder) return t.skip('the python template’s project was not made');
+    const two = jobVariant(folder, 'two.json', (job) => ((job.resources as Record<string, unknown>).instanceCount = 2));
+
+    const trained = await timed(t, 'python on two instances', () => smct(['train', '--local', '--job', two], folder).done);
+    assert.equal(trained.code, 0, trained.stdout + trained.stderr);
+    jobName(trained, 'Completed');
+    assert.match(
+      trained.stdout,
+      /^\[algo-2\] algo-2: this program trains on one instance; nothing to do here — set instanceCount to 1 or make training distributed$/m,
+    );
+    assert.deepEqual(
+      trained.stdout.split('\n').filter((line) => line.startsWith('[algo-2]')),
+      ['[algo-2] algo-2: this program trains on one instance; nothing to do here — set instanceCount to 1 or make training distributed'],
+      'algo-2 prints that one line and trains nothing',
+    );
+    assert.match(trained.stdout, /^\[algo-1\] validation accuracy: 0\.\d{4}$/m);
+    const model = /^Model artifacts: (.+model\.tar\.gz)$/m.exec(trained.stdout)?.[1];
+    assert.ok(model, trained.stdout);
+    assert.deepEqual([...archiveFiles(model).keys()], ['model.json'], 'one model file, algo-1’s');
+    assert.deepEqual(leftovers(`${OWN}-python`), { containers: '', networks: '', folders: [] });
+  });
+
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
     const folder = folders.get('python');
     if (!folder) return t.skip('the python template’s project was not made');

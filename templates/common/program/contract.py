@@ -4,6 +4,7 @@ SageMaker runs the container as "docker run IMAGE train" and lays out /opt/ml:
 
   /opt/ml/input/config/hyperparameters.json  the hyperparameters (values are strings)
   /opt/ml/input/config/inputdataconfig.json  the channels, and how they come
+  /opt/ml/input/config/resourceconfig.json   this host's name, and every host's
   /opt/ml/input/data/<channel>/              each channel's files ("train"...)
   /opt/ml/model/                             saved here: becomes model.tar.gz
   /opt/ml/checkpoints/                       checkpoints, synced with S3 if asked
@@ -21,6 +22,7 @@ import traceback
 PREFIX = "/opt/ml"
 HYPERPARAMETERS = os.path.join(PREFIX, "input", "config", "hyperparameters.json")
 INPUT_DATA_CONFIG = os.path.join(PREFIX, "input", "config", "inputdataconfig.json")
+RESOURCE_CONFIG = os.path.join(PREFIX, "input", "config", "resourceconfig.json")
 CHANNELS = os.path.join(PREFIX, "input", "data")
 MODEL_DIR = os.path.join(PREFIX, "model")
 CHECKPOINT_DIR = os.path.join(PREFIX, "checkpoints")
@@ -35,6 +37,25 @@ def check_arguments(argv):
             raise ValueError(
                 "unknown argument %r: SageMaker runs this program as 'train'" % argument
             )
+
+
+def train_on_first_host_only():
+    """Ends the program on every host of the job but the first.
+
+    With an instanceCount above 1, SageMaker runs this program on each
+    instance (algo-1, algo-2...). It trains on one: the others would train
+    the same model again and write files of the same names.
+    """
+    if not os.path.exists(RESOURCE_CONFIG):
+        return
+    config = load_json(RESOURCE_CONFIG)
+    host, hosts = config["current_host"], config["hosts"]
+    if host != hosts[0]:
+        print(
+            "%s: this program trains on one instance; nothing to do here"
+            " — set instanceCount to 1 or make training distributed" % host
+        )
+        sys.exit(0)
 
 
 def hyperparameters(defaults):
