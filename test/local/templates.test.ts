@@ -118,6 +118,20 @@ function imageMissing(image: string): boolean {
   return spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0;
 }
 
+/** Polls GET /ping until it answers 200 (serve loads the model first), for up to 30 s. */
+async function waitForPing(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = await fetch(`${url}/ping`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    assert.ok(Date.now() < deadline, `${url}/ping did not answer 200 within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The job's name from "Training job NAME: STATUS", asserting the status. */
 function jobName(run: SmctRun, status: string): string {
   const name = new RegExp(`^Training job (\\S+): ${status}$`, 'm').exec(run.stdout)?.[1];
@@ -128,6 +142,8 @@ function jobName(run: SmctRun, status: string): string {
 describe('smct init templates end to end with smct, on the real Docker engine', { skip: dockerMissing() ?? false }, () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'smct-test-templates-'));
   const folders = new Map<string, string>();
+  /** Each template's model.tar.gz from its first training. */
+  const models = new Map<string, string>();
 
   before(() => {
     // FROM the scikit-learn image, which has NumPy; ENV PYTHONPATH passes to the template's image.
@@ -186,6 +202,7 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
       assert.ok(Number(accuracy[1]) >= MIN_ACCURACY, `validation accuracy ${accuracy[1]} < ${MIN_ACCURACY}`);
       const model = /^Model artifacts: (.+model\.tar\.gz)$/m.exec(trained.stdout)?.[1];
       assert.ok(model, trained.stdout);
+      models.set(template.id, model);
       const files = archiveFiles(model);
       assert.deepEqual([...files.keys()], [template.modelFile], 'model.tar.gz holds the model, nothing else');
       template.checkModel(files.get(template.modelFile) ?? Buffer.alloc(0));
@@ -219,6 +236,12 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
         const predictions = (JSON.parse(json.stdout) as { predictions: number[] }).predictions;
         predictions.forEach((p, i) => assert.ok(Math.abs(p - probabilities[i]) < 1e-6, `JSON and CSV agree: ${json.stdout}`));
         assert.equal(predictions.length, rows.length);
+
+        // inference.predict refuses rows of the wrong width: serve answers 400 with its reason.
+        const narrow = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: '1,2,3\n' });
+        const reason = await narrow.text();
+        assert.equal(narrow.status, 400, reason);
+        assert.match(reason, /^Bad request: .*\b3\b.*\n$/);
       } finally {
         serving.child.kill('SIGINT');
       }
@@ -305,6 +328,62 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     assert.ok(model, trained.stdout);
     assert.deepEqual([...archiveFiles(model).keys()], ['model.json'], 'one model file, algo-1’s');
     assert.deepEqual(leftovers(`${OWN}-python`), { containers: '', networks: '', folders: [] });
+  });
+
+  test('python: serve answers bad requests with 400, 415 and 406, and exits 0 on SIGTERM', async (t: TestContext) => {
+    const folder = folders.get('python');
+    const archive = models.get('python');
+    if (!folder || !archive) return t.skip('the python template’s project was not made');
+    const modelDir = path.join(work, 'python-model');
+    fs.mkdirSync(modelDir);
+    await tar.extract({ file: archive, cwd: modelDir });
+    const container = `${OWN}-serve-python`;
+    const run = spawnSync(
+      'docker',
+      ['run', '-d', '--name', container, '-p', '127.0.0.1::8080', '-v', `${modelDir}:/opt/ml/model`, `${OWN}-python:latest`, 'serve'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    try {
+      const port = /:(\d+)$/m.exec(spawnSync('docker', ['port', container, '8080'], { encoding: 'utf8' }).stdout)?.[1];
+      assert.ok(port, 'the published port');
+      const url = `http://127.0.0.1:${port}`;
+      await waitForPing(url);
+      const post = async (body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> => {
+        const response = await fetch(`${url}/invocations`, { method: 'POST', headers, body });
+        return { status: response.status, text: await response.text() };
+      };
+      const csv = { 'Content-Type': 'text/csv' };
+      const json = { 'Content-Type': 'application/json' };
+
+      assert.equal((await post('0.1,0.2,0.3,0.4\n', csv)).status, 200);
+      const notUtf8 = await post(Buffer.from([0x31, 0x2c, 0xff, 0xfe, 0x0a]), csv);
+      assert.deepEqual([notUtf8.status, /^Bad request: the body is not UTF-8 text/.test(notUtf8.text)], [400, true], notUtf8.text);
+      for (const [body, headers] of [
+        ['nan,0.2,0.3,0.4\n', csv],
+        ['inf,0.2,0.3,0.4\n', csv],
+        ['{"instances": [[NaN, 0.2, 0.3, 0.4]]}', json],
+        ['{"instances": [[1e400, 0.2, 0.3, 0.4]]}', json],
+      ] as const) {
+        const answer = await post(body, headers);
+        assert.deepEqual([answer.status, /^Bad request: .*finite numbers/.test(answer.text)], [400, true], `${body}: ${answer.text}`);
+      }
+      const narrow = await post('{"instances": [[0.1, 0.2, 0.3]]}', json);
+      assert.deepEqual(narrow, { status: 400, text: 'Bad request: expected 4 features, got 3\n' });
+      const plain = await post('0.1,0.2,0.3,0.4\n', { 'Content-Type': 'text/plain' });
+      assert.deepEqual([plain.status, plain.text], [415, "Content-Type 'text/plain' is not supported: use text/csv or application/json\n"]);
+      const protobuf = await post('0.1,0.2,0.3,0.4\n', { ...csv, Accept: 'application/x-protobuf' });
+      assert.deepEqual([protobuf.status, protobuf.text], [406, "Accept 'application/x-protobuf' is not supported: use text/csv or application/json\n"]);
+
+      // docker stop sends SIGTERM, as SageMaker does: serve shuts down and exits 0 (not 143, killed by it).
+      assert.equal(spawnSync('docker', ['stop', '--time', '10', container], { encoding: 'utf8' }).status, 0);
+      const state = spawnSync('docker', ['inspect', '--format', '{{.State.ExitCode}}', container], { encoding: 'utf8' });
+      assert.equal(state.stdout.trim(), '0', spawnSync('docker', ['logs', container], { encoding: 'utf8' }).stderr);
+    } finally {
+      spawnSync('docker', ['rm', '--force', container], { stdio: 'ignore' });
+    }
   });
 
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
