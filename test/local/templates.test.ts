@@ -386,6 +386,20 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     }
   });
 
+  test('xgboost: a hyperparameter out of range fails the job with a FailureReason naming it', async (t: TestContext) => {
+    const folder = folders.get('xgboost');
+    if (!folder) return t.skip('the xgboost template’s project was not made');
+    const zero = jobVariant(folder, 'zero.json', (job) => {
+      job.hyperparameters = { ...(job.hyperparameters as object), checkpoint_every: 0 };
+    });
+
+    const failed = await timed(t, 'xgboost checkpoint_every 0', () => smct(['train', '--local', '--job', zero], folder).done);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    jobName(failed, 'Failed');
+    assert.match(failed.stdout, /^FailureReason: AlgorithmError: ValueError: hyperparameter 'checkpoint_every' must be greater than 0, not 0$/m);
+    assert.deepEqual(leftovers(`${OWN}-xgboost`), { containers: '', networks: '', folders: [] });
+  });
+
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
     const folder = folders.get('python');
     if (!folder) return t.skip('the python template’s project was not made');

@@ -85,6 +85,15 @@ def hyperparameters(defaults):
     return values
 
 
+def require_positive(hp, *names):
+    """Refuses a hyperparameter among `names` that is 0 or less (epochs=0...)."""
+    for name in names:
+        if not hp[name] > 0:
+            raise ValueError(
+                "hyperparameter %r must be greater than 0, not %r" % (name, hp[name])
+            )
+
+
 def has_channel(name):
     """Whether the job has the channel `name` (its folder exists)."""
     return os.path.isdir(os.path.join(CHANNELS, name))
