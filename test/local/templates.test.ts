@@ -400,6 +400,23 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     assert.deepEqual(leftovers(`${OWN}-xgboost`), { containers: '', networks: '', folders: [] });
   });
 
+  test('python: a validation channel in Pipe mode fails the job, naming the channel', async (t: TestContext) => {
+    const folder = folders.get('python');
+    if (!folder) return t.skip('the python template’s project was not made');
+    const pipe = jobVariant(folder, 'pipe.json', (job) => {
+      (job.inputs as Record<string, unknown>).validation = { source: 'data/validation', contentType: 'text/csv', inputMode: 'Pipe' };
+    });
+
+    const failed = await timed(t, 'python validation in Pipe mode', () => smct(['train', '--local', '--job', pipe], folder).done);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    jobName(failed, 'Failed');
+    assert.match(
+      failed.stdout,
+      /^FailureReason: AlgorithmError: ValueError: the 'validation' channel is in Pipe mode, but this program reads files: use File mode for it$/m,
+    );
+    assert.deepEqual(leftovers(`${OWN}-python`), { containers: '', networks: '', folders: [] });
+  });
+
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
     const folder = folders.get('python');
     if (!folder) return t.skip('the python template’s project was not made');

@@ -95,7 +95,8 @@ def require_positive(hp, *names):
 
 
 def has_channel(name):
-    """Whether the job has the channel `name` (its folder exists)."""
+    """Whether the job has the channel `name` (its folder exists); not in Pipe mode."""
+    refuse_pipe_mode(name)
     return os.path.isdir(os.path.join(CHANNELS, name))
 
 
