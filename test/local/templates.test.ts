@@ -417,6 +417,23 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
     assert.deepEqual(leftovers(`${OWN}-python`), { containers: '', networks: '', folders: [] });
   });
 
+  test('python: train and serve refuse an argument other than their name; train writes why in the failure file', async (t: TestContext) => {
+    if (!folders.has('python')) return t.skip('the python template’s project was not made');
+    const output = path.join(work, 'unknown-argument-output');
+    fs.mkdirSync(output);
+    const image = `${OWN}-python:latest`;
+    const train = spawnSync('docker', ['run', '--rm', '--name', `${OWN}-train-extra`, '-v', `${output}:/opt/ml/output`, image, 'train', 'extra'], {
+      encoding: 'utf8',
+    });
+    assert.equal(train.status, 1, train.stdout + train.stderr);
+    const failure = fs.readFileSync(path.join(output, 'failure'), 'utf8');
+    assert.equal(failure.split('\n')[0], "ValueError: unknown argument 'extra': SageMaker runs this program as 'train'", failure);
+
+    const serve = spawnSync('docker', ['run', '--rm', '--name', `${OWN}-serve-extra`, image, 'serve', 'extra'], { encoding: 'utf8' });
+    assert.equal(serve.status, 1, serve.stdout + serve.stderr);
+    assert.equal(serve.stderr, "unknown argument 'extra': SageMaker runs this program as 'serve'\n");
+  });
+
   test('python: a broken data file fails the job, and the failure file’s first line is its FailureReason', async (t: TestContext) => {
     const folder = folders.get('python');
     if (!folder) return t.skip('the python template’s project was not made');
