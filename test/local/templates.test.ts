@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -130,6 +131,17 @@ async function waitForPing(url: string): Promise<void> {
     assert.ok(Date.now() < deadline, `${url}/ping did not answer 200 within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Sends `request` as it is to 127.0.0.1:`port` and resolves with the whole answer once the server closes. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
 }
 
 /** The job's name from "Training job NAME: STATUS", asserting the status. */
@@ -372,6 +384,9 @@ describe('smct init templates end to end with smct, on the real Docker engine', 
       }
       const narrow = await post('{"instances": [[0.1, 0.2, 0.3]]}', json);
       assert.deepEqual(narrow, { status: 400, text: 'Bad request: expected 4 features, got 3\n' });
+      // fetch always sends a right Content-Length: a raw request sends a wrong one.
+      const badLength = await rawRequest(Number(port), 'POST /invocations HTTP/1.0\r\nContent-Type: text/csv\r\nContent-Length: abc\r\n\r\n');
+      assert.match(badLength, /^HTTP\/1\.0 400 [^]*\r\n\r\nBad request: Content-Length 'abc' is not a number of bytes\n$/);
       const plain = await post('0.1,0.2,0.3,0.4\n', { 'Content-Type': 'text/plain' });
       assert.deepEqual([plain.status, plain.text], [415, "Content-Type 'text/plain' is not supported: use text/csv or application/json\n"]);
       const protobuf = await post('0.1,0.2,0.3,0.4\n', { ...csv, Accept: 'application/x-protobuf' });
