@@ -3,7 +3,9 @@
 // model.tar.gz whose content is checked, serve --local and invoke with CSV and JSON. On every
 // template, a stopped run leaves a checkpoint and the model so far, the next run resumes from the
 // checkpoint and completes, and the one after trains from the start. On the plain Python template
-// (the fastest), a broken data file fails the job with the program's failure reason.
+// (the fastest): two instances (only algo-1 trains), serve's answers to bad requests and its exit on
+// SIGTERM, unknown arguments, a Pipe-mode validation channel and a broken data file (failure
+// reasons); on XGBoost, a hyperparameter out of range.
 //
 // The templates build on the offline images of scripts/setup-framework-images.sh (Debian's
 // scikit-learn, XGBoost and PyTorch). TensorFlow cannot be installed here: its template runs on an
