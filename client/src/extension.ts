@@ -8,6 +8,7 @@ import { selectProfile, selectRegion } from './aws/profilePicker';
 import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
+import { NewTrainingContainer } from './commands/newTrainingContainer';
 import { endpointsBackend, servingEngine } from './serving/engineAdapter';
 import { EndpointCommands, EndpointsProvider, type EndpointArgument } from './serving/endpointsView';
 import { LocalServing } from './serving/localServing';
@@ -75,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     watcher.onDidEnd(() => trainingJobs.refresh()),
     // After `aws sso login`, jobs whose following stopped for expired credentials are followed again.
     session.onDidRecover(() => void watcher.resume()),
+    command('newTrainingContainer', () => new NewTrainingContainer().run()),
     command('selectAwsProfile', () => selectProfile(session)),
     command('selectAwsRegion', () => selectRegion(session)),
     command('fixAwsCredentials', () => session.fixCredentials()),
