@@ -9,6 +9,7 @@ import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
 import { NewTrainingContainer } from './commands/newTrainingContainer';
+import { markQuickFixes, registerQuickFixApplied } from './quickFixApplied';
 import { endpointsBackend, servingEngine } from './serving/engineAdapter';
 import { EndpointCommands, EndpointsProvider, type EndpointArgument } from './serving/endpointsView';
 import { LocalServing } from './serving/localServing';
@@ -54,6 +55,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     // In Restricted Mode the server ignores the build context that .smct.json names (see its InitializationOptions).
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannelName: 'SageMaker Container Tools',
+    // Applying one of our quick fixes runs a command the walkthrough's diagnostic step completes on.
+    middleware: markQuickFixes,
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
   const jobs = (localJobs = new LocalJobs(context.workspaceState));
@@ -77,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     // After `aws sso login`, jobs whose following stopped for expired credentials are followed again.
     session.onDidRecover(() => void watcher.resume()),
     command('newTrainingContainer', () => new NewTrainingContainer().run()),
+    registerQuickFixApplied(),
     command('selectAwsProfile', () => selectProfile(session)),
     command('selectAwsRegion', () => selectRegion(session)),
     command('fixAwsCredentials', () => session.fixCredentials()),

@@ -58,6 +58,8 @@ suite('SageMaker Container Tools in VS Code', () => {
     assert.ok(titles.includes('Ignore SM101 for this instruction'), titles.join(', '));
     const convert = actions.find((action) => action.title === 'Convert CMD to ENTRYPOINT (exec form)');
     assert.ok(convert?.edit, titles.join(', '));
+    // Applying any of them runs the command the walkthrough's diagnostic step completes on (the client adds it; the server knows nothing of it).
+    for (const action of actions) assert.equal(action.command?.command, 'sagemakerContainerTools.quickFixApplied', action.title);
     try {
       assert.ok(await vscode.workspace.applyEdit(convert.edit));
       assert.match(document.getText(), /\nENTRYPOINT \["python3", "train.py"\]\n/);
