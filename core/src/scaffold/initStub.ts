@@ -3,7 +3,7 @@
 // Dropped when main is merged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SmctError } from '../errors';
+import { SmctError, type SmctErrorCode } from '../errors';
 
 export type TemplateId = 'scikit-learn' | 'xgboost' | 'pytorch' | 'tensorflow' | 'python';
 export interface ProjectTemplate {
@@ -45,7 +45,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     ...(options.serving ? { 'program/serve': '#!/usr/bin/env python3\n' } : {}),
   };
   const existing = Object.keys(files).filter((file) => fs.existsSync(path.join(folder, file)));
-  if (existing.length > 0) throw new SmctError('USAGE', `${folder} has ${existing.join(', ')} already: smct init overwrites nothing.`);
+  if (existing.length > 0) throw new SmctError('INIT_EXISTS' as SmctErrorCode, `${folder} has ${existing.join(', ')} already: smct init overwrites nothing.`);
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
     fs.writeFileSync(path.join(folder, file), text);
