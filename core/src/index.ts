@@ -110,6 +110,3 @@ export {
   type TransformedFile,
 } from './serving/transform/transformWithEndpoint';
 export { batchEnvironment, runLocalTransform, transformSpecOf, type LocalTransformOptions } from './serving/transform/localTransform';
-
-// TEMPORARY (the lead's core/src/scaffold replaces it).
-export { PROJECT_TEMPLATES, initProject, type InitOptions, type InitResult, type ProjectTemplate, type TemplateId } from './scaffold/initStub';
