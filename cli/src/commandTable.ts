@@ -2,6 +2,7 @@
 import { jobsCommand, logsCommand, pushCommand, stopCommand, submitCommand } from './awsCommands';
 import { checkCommand } from './check';
 import { deleteCommand, deployCommand, endpointsCommand } from './endpointCommands';
+import { initCommand } from './initCommand';
 import { invokeCommand, modelsCommand } from './invokeCommand';
 import { buildCommand, trainCommand } from './jobCommands';
 import { lintCommand } from './lint';
@@ -28,6 +29,7 @@ export interface Command {
 }
 
 export const COMMANDS: readonly Command[] = [
+  { name: 'init', synopsis: 'FOLDER --template NAME', summary: 'write a new SageMaker training (and serving) container project', run: initCommand },
   {
     name: 'lint',
     synopsis: 'FILE...',

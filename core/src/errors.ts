@@ -35,6 +35,10 @@ export type SmctErrorCode =
   | 'TRANSFORM_FAILED'
   /** An endpoint on SageMaker failed to create or update (its FailureReason is the message). */
   | 'ENDPOINT_FAILED'
+  /** `smct init` would overwrite files that exist: it writes nothing. */
+  | 'INIT_EXISTS'
+  /** `smct init` could not write the project (a permission, a full disk); what it wrote is removed. */
+  | 'INIT_FAILED'
   /** AWS: credentials missing, expired or refused. */
   | 'AWS_CREDENTIALS'
   /** AWS: a permission is missing. */
@@ -70,6 +74,8 @@ export const EXIT_CODES: Readonly<Record<SmctErrorCode, number>> = {
   SERVE_FAILED: 1,
   TRANSFORM_FAILED: 1,
   ENDPOINT_FAILED: 1,
+  INIT_EXISTS: 2,
+  INIT_FAILED: 1,
   AWS_CREDENTIALS: 1,
   AWS_ACCESS: 1,
   AWS_QUOTA: 1,

@@ -110,3 +110,6 @@ export {
   type TransformedFile,
 } from './serving/transform/transformWithEndpoint';
 export { batchEnvironment, runLocalTransform, transformSpecOf, type LocalTransformOptions } from './serving/transform/localTransform';
+
+export { initProject, type InitOptions, type InitResult } from './scaffold/initProject';
+export { DEFAULT_BASE_IMAGE, PROJECT_TEMPLATES, type ProjectTemplate, type TemplateId } from './scaffold/projectTemplates';

@@ -1,49 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cleanCopy } from '../helpers/cleanCopy';
-import { tempProject } from '../helpers/tempDir';
+import { npx, packAndInstall } from '../helpers/installedPackage';
 
-// What a user of another project does: pack smct, install the tarball into an unrelated project, run
-// it with npx. The package is packed from a copy of the working tree without dist/, so that its
-// prepack script is what builds the bundles, as on a clean clone.
+// What a user of another project does: pack smct, install the tarball, run it with npx.
 const ROOT = path.resolve(__dirname, '../../..');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** What the package may hold: the bundles, the launcher, and what the CLI and the extension read at run time. */
 const SHIPPED =
-  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.(svg|png)|resources\/walkthrough\/[\w-]+\.md)$/;
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/smct\.js|dist\/(cli|server|aws|extension)\.js|docs\/rules\/SM\d{3}\.md|schemas\/[\w-]+\.schema\.json|syntaxes\/[\w.-]+\.tmLanguage\.json|resources\/[\w-]+\.(svg|png)|resources\/walkthrough\/[\w-]+\.md|templates\/[\w-]+\/(program\/[\w.]+|data\/\w+\/\w+\.csv|requirements\.txt))$/;
 
 const BROKEN_DOCKERFILE = 'FROM python:3.11\nENV PYTHONUNBUFFERED=1\nCMD ["python", "train.py"]\n';
-
-/** npm with its own empty cache: with --offline, anything it would have to download fails instead. */
-function npm(args: string[], cwd: string, cache: string): SpawnSyncReturns<string> {
-  const env = { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
-  return spawnSync('npm', args, { cwd, env, encoding: 'utf8' });
-}
-
-function npx(args: string[], cwd: string, cache: string): SpawnSyncReturns<string> {
-  // --no: never download a package called smct; the installed one must be found.
-  const env = { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false', HOME: cwd, AWS_EC2_METADATA_DISABLED: 'true' };
-  return spawnSync('npx', ['--no', '--offline', 'smct', ...args], { cwd, env, encoding: 'utf8' });
-}
-
-function packAndInstall(): { files: string[]; project: string; cache: string } {
-  const work = tempProject({});
-  const cache = path.join(work, 'npm-cache');
-  const packed = npm(['pack', '--json', '--pack-destination', work], cleanCopy(), cache);
-  assert.equal(packed.status, 0, packed.stderr);
-  const [pack] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
-
-  const project = tempProject({ 'trainer/Dockerfile': BROKEN_DOCKERFILE });
-  assert.equal(npm(['init', '-y'], project, cache).status, 0);
-  // --offline with an empty cache: the tarball must install without one download from the registry.
-  const installed = npm(['install', '--offline', '--save-dev', path.join(work, pack.filename)], project, cache);
-  assert.equal(installed.status, 0, installed.stderr);
-  return { files: pack.files.map((file) => file.path).sort(), project, cache };
-}
 
 /** Sends an LSP initialize request to `smct lsp --stdio` and resolves with the first message it answers. */
 function lspInitialize(project: string, cache: string): Promise<string> {
@@ -66,7 +36,7 @@ function lspInitialize(project: string, cache: string): Promise<string> {
 }
 
 test('smct packs with only its run-time files, installs into another project without the registry, and runs there with npx', async () => {
-  const { files, project, cache } = packAndInstall();
+  const { files, project, cache } = packAndInstall({ 'trainer/Dockerfile': BROKEN_DOCKERFILE });
 
   assert.deepEqual(
     files.filter((file) => !SHIPPED.test(file)),
@@ -81,6 +51,8 @@ test('smct packs with only its run-time files, installs into another project wit
     'dist/extension.js',
     'docs/rules/SM101.md',
     'schemas/smct.schema.json',
+    'templates/common/program/contract.py',
+    'templates/scikit-learn/program/train',
   ]) {
     assert.ok(files.includes(expected), `${expected} is packed`);
   }
