@@ -8,7 +8,7 @@ import { selectProfile, selectRegion } from './aws/profilePicker';
 import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
-import { NewTrainingContainer } from './commands/newTrainingContainer';
+import { NewTrainingContainer, type NewContainerOutcome, type NewContainerQuestions } from './commands/newTrainingContainer';
 import { markQuickFixes, registerQuickFixApplied } from './quickFixApplied';
 import { endpointsBackend, servingEngine } from './serving/engineAdapter';
 import { EndpointCommands, EndpointsProvider, type EndpointArgument } from './serving/endpointsView';
@@ -24,6 +24,8 @@ export interface SageMakerExtensionApi {
     readonly commands: CloudCommands;
   };
   readonly serving: { readonly local: LocalServing; readonly endpoints: EndpointsProvider; readonly endpointCommands: EndpointCommands };
+  /** "New Training Container…" with the tests' answers instead of the questions (never reachable from a command link). */
+  readonly newTrainingContainer: (answers: Partial<NewContainerQuestions>) => Promise<NewContainerOutcome>;
 }
 
 let client: LanguageClient | undefined;
@@ -132,7 +134,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       }),
     );
   }
-  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud }, serving: { local: serving, endpoints, endpointCommands } };
+  return {
+    local: { jobs },
+    aws: { session, trainingJobs, watcher, commands: cloud },
+    serving: { local: serving, endpoints, endpointCommands },
+    newTrainingContainer: (answers) => new NewTrainingContainer({ ask: answers }).run(),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectTemplate } from '../../core/src';
-import { NewTrainingContainer, type NewContainerQuestions } from '../../client/src/commands/newTrainingContainer';
+import type { NewContainerOutcome, NewContainerQuestions } from '../../client/src/commands/newTrainingContainer';
 import { EXTENSION_ID } from './helpers';
 
 const COMMAND = 'sagemakerContainerTools.newTrainingContainer';
@@ -23,6 +23,15 @@ function snapshot(folder: string): Record<string, string> {
 
 function openTabs(): string[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs.flatMap((tab) => (tab.input instanceof vscode.TabInputText ? [tab.input.uri.fsPath] : [])));
+}
+
+/** The command as the extension's bundle runs it (its engine, the templates it ships), with the test's answers. */
+async function create(answers: Partial<NewContainerQuestions>): Promise<NewContainerOutcome> {
+  const api = await vscode.extensions
+    .getExtension<{ newTrainingContainer(answers: Partial<NewContainerQuestions>): Promise<NewContainerOutcome> }>(EXTENSION_ID)
+    ?.activate();
+  assert.ok(api, `${EXTENSION_ID} is installed`);
+  return api.newTrainingContainer(answers);
 }
 
 suite('New Training Container', () => {
@@ -83,7 +92,7 @@ suite('New Training Container', () => {
   });
 
   test('asks for the template, serving, the parent folder (the workspace folder first) and a name; writes the project and opens its README and Dockerfile', async () => {
-    const outcome = await new NewTrainingContainer({ ask: answering('my-job') }).run();
+    const outcome = await create(answering('my-job'));
     assert.ok(outcome && 'created' in outcome, JSON.stringify(outcome));
     const folder = path.join(parent, 'my-job');
     assert.deepEqual(asked, [
@@ -106,14 +115,14 @@ suite('New Training Container', () => {
   });
 
   test('a second run into the same folder refuses to overwrite, says so, and writes nothing', async () => {
-    const first = await new NewTrainingContainer({ ask: answering('again') }).run();
+    const first = await create(answering('again'));
     assert.ok(first && 'created' in first);
     const folder = path.join(parent, 'again');
     // A person's edit, which a second run must not undo.
     fs.appendFileSync(path.join(folder, 'README.md'), '\nMy notes.\n');
     const before = snapshot(folder);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const second = await new NewTrainingContainer({ ask: answering('again') }).run();
+    const second = await create(answering('again'));
     assert.ok(second && 'refused' in second, JSON.stringify(second));
     assert.match(second.refused, /Dockerfile/, 'the refusal names what exists');
     assert.deepEqual(snapshot(folder), before);
@@ -123,7 +132,7 @@ suite('New Training Container', () => {
   test('cancelling any question writes nothing', async () => {
     for (const cancelled of ['template', 'serving', 'parent', 'name'] as const) {
       const ask = { ...answering('cancelled'), [cancelled]: async () => undefined };
-      assert.equal(await new NewTrainingContainer({ ask }).run(), undefined, cancelled);
+      assert.equal(await create(ask), undefined, cancelled);
     }
     assert.deepEqual(fs.readdirSync(parent), []);
   });
