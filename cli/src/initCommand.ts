@@ -44,8 +44,9 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<numb
     io.out(INIT_USAGE);
     return 0;
   }
-  if (positionals.length !== 1)
+  if (positionals.length !== 1) {
     throw new SmctError('USAGE', 'smct init needs one folder, e.g. "smct init my-job --template scikit-learn" (see smct init --help).');
+  }
   if (values.template === undefined) {
     throw new SmctError('USAGE', `smct init needs --template: one of ${PROJECT_TEMPLATES.map((template) => template.id).join(', ')}.`);
   }

@@ -21,6 +21,9 @@ export function templateFiles(id: TemplateId, serving: boolean): ProjectFile[] {
     }));
 }
 
+/** Python's caches, which running a template's program in a checkout leaves beside it. */
+const NOT_TEMPLATE = /(^|\/)__pycache__\/|\.pyc$/;
+
 /** The files under `folder`, with '/'-separated paths relative to it; the folder is the package's own. */
 function filesUnder(folder: string): { relative: string; absolute: string }[] {
   return fs
@@ -29,5 +32,6 @@ function filesUnder(folder: string): { relative: string; absolute: string }[] {
     .map((entry) => {
       const absolute = path.join(entry.parentPath ?? entry.path, entry.name);
       return { relative: path.relative(folder, absolute).split(path.sep).join('/'), absolute };
-    });
+    })
+    .filter(({ relative }) => !NOT_TEMPLATE.test(relative));
 }
