@@ -80,6 +80,7 @@ describe('the walkthrough and the quick fix (code-server in Chromium)', { skip: 
     await diagnostic().locator('.codicon-getting-started-step-checked').waitFor({ timeout: 30_000 });
     assert.equal(await diagnostic().getAttribute('aria-checked'), 'true');
     assert.equal(await page.locator('.markers-panel').count(), 0, 'the Problems panel was never opened');
+    await workbench.screenshot('08-walkthrough-quick-fix');
   });
 });
 

@@ -144,11 +144,16 @@ suite('SageMaker Container Tools in VS Code', () => {
     // Commands that start programs (docker, AWS) are enabled only in trusted workspaces.
     const commands = extension.packageJSON.contributes.commands as { command: string; enablement?: string; runsPrograms?: boolean }[];
     for (const command of commands.filter(
-      // These only read files: the server's output, a restart, the request a job file makes.
+      // These run no program: the server's output, a restart, the request a job file makes, a new
+      // project written from the extension's own templates, the walkthrough's quick fix mark.
       (entry) =>
-        !['sagemakerContainerTools.showServerOutput', 'sagemakerContainerTools.restartServer', 'sagemakerContainerTools.previewTrainingJobRequest'].includes(
-          entry.command,
-        ),
+        ![
+          'sagemakerContainerTools.showServerOutput',
+          'sagemakerContainerTools.restartServer',
+          'sagemakerContainerTools.previewTrainingJobRequest',
+          'sagemakerContainerTools.newTrainingContainer',
+          'sagemakerContainerTools.quickFixApplied',
+        ].includes(entry.command),
     )) {
       assert.match(command.enablement ?? '', /isWorkspaceTrusted/, `${command.command} requires a trusted workspace`);
     }
