@@ -59,8 +59,8 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<numb
     name: values.name,
   });
   const relative = path.relative(process.cwd(), result.folder) || '.';
-  // As the user would type it in a shell: quoted when it holds anything but plain path characters.
-  const shown = /^[\w./-]+$/.test(relative) ? relative : JSON.stringify(relative);
+  // As the user would type it in a POSIX shell: single-quoted (nothing expands there) unless plain.
+  const shown = /^[\w./-]+$/.test(relative) ? relative : `'${relative.replaceAll("'", "'\\''")}'`;
   io.out(`Wrote ${result.files.length} files into ${shown}:\n${result.files.map((file) => `  ${file}`).join('\n')}\n`);
   io.out(`Next: cd ${shown} && npx smct build && npx smct train --local\n`);
   return 0;

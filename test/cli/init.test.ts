@@ -22,12 +22,19 @@ test('smct init writes the project, names every file and says what to run next',
       .map((name) => name.split(path.sep).join('/'))
       .sort(),
   );
-  assert.match(result.stdout, /^Wrote 11 files into my-job:\n/);
+  assert.match(result.stdout, /^Wrote 12 files into my-job:\n/);
   assert.match(result.stdout, /\nNext: cd my-job && npx smct build && npx smct train --local\n$/);
   // Then `smct lint` over the new Dockerfile agrees: nothing to report.
   const lint = smctSync(['lint', 'Dockerfile'], path.join(parent, 'my-job'));
   assert.equal(lint.status, 0, lint.stdout);
   assert.match(lint.stdout, /No SageMaker problems found/);
+});
+
+test('smct init says how to cd into a folder whose name a shell would expand, quoted so it does not', () => {
+  const parent = tempProject({});
+  const result = smctSync(['init', "it's $HOME", '--template', 'python', '--name', 'quoted'], parent);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /\nNext: cd 'it'\\''s \$HOME' && npx smct build/);
 });
 
 test('smct init over an existing project refuses in one line, exit code 2, and changes nothing', () => {
@@ -40,7 +47,7 @@ test('smct init over an existing project refuses in one line, exit code 2, and c
   assert.equal(again.stdout, '');
   assert.match(
     again.stderr,
-    /^smct: Not overwriting Dockerfile, \.dockerignore, sagemaker-job\.json, README\.md, program\/contract\.py and \d+ more in job: nothing was written\. Choose a new or empty folder\.\n$/,
+    /^smct: Not overwriting Dockerfile, \.dockerignore, \.gitignore, sagemaker-job\.json, README\.md and \d+ more in job: nothing was written\. Choose a new or empty folder\.\n$/,
   );
   assert.equal(fs.readFileSync(train, 'utf8'), '#!/usr/bin/env python3\n# my edits\n');
   assert.equal(fs.existsSync(path.join(parent, 'job', 'requirements.txt')), false, 'no PyTorch file was added');
@@ -67,5 +74,6 @@ for (const { args, message } of usageErrors) {
 test('smct init --help lists every template', () => {
   const result = smctSync(['init', '--help'], tempProject({}));
   assert.equal(result.status, 0);
-  for (const template of PROJECT_TEMPLATES) assert.match(result.stdout, new RegExp(`^  ${template.id} +${template.description}$`, 'm'));
+  const lines = result.stdout.split('\n');
+  for (const template of PROJECT_TEMPLATES) assert.ok(lines.includes(`  ${template.id.padEnd(14)}${template.description}`), `${template.id} is listed`);
 });

@@ -13,6 +13,9 @@ const BASE_IMAGE = 'smct-debian-python-sklearn:bookworm';
 const NAME = `smct-init-package-${process.pid}`;
 
 test('from the packed package: smct init, build and train --local end Completed with a model', (t) => {
+  if (spawnSync('docker', ['image', 'inspect', BASE_IMAGE], { stdio: 'ignore' }).status !== 0) {
+    return t.skip(`${BASE_IMAGE} is not on the Docker engine (or the engine is not running): run "npm run setup"`);
+  }
   t.after(() => spawnSync('docker', ['image', 'rm', '--force', `${NAME}:latest`], { stdio: 'ignore' }));
   const { project, cache } = packAndInstall({});
 

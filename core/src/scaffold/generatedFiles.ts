@@ -17,7 +17,7 @@ const INSTANCE_TYPE = 'ml.m5.large';
 export function dockerfileText(choices: ProjectChoices): string {
   const { template, serving } = choices;
   const lines = [
-    `# A ${template.title} ${serving ? 'training and serving' : 'training'} container for Amazon SageMaker, made by "smct init".`,
+    `# A ${serving ? 'training and serving' : 'training'} container for Amazon SageMaker, made by "smct init --template ${template.id}".`,
     serving
       ? '# SageMaker runs "docker run <image> train" for training and "docker run <image> serve" for an\n# endpoint or a batch transform: with no ENTRYPOINT, Docker runs the program of that name found\n# on PATH, here /opt/program/train or /opt/program/serve.'
       : '# SageMaker runs "docker run <image> train": with no ENTRYPOINT, Docker runs the program named\n# "train" found on PATH, here /opt/program/train.',
@@ -55,6 +55,11 @@ export function dockerignoreText(): string {
     '.venv/',
     '',
   ].join('\n');
+}
+
+/** Local runs write their output next to the job file: models are not for version control. */
+export function gitignoreText(): string {
+  return ['output/', '__pycache__/', '*.pyc', '.venv/', ''].join('\n');
 }
 
 export function jobFileText(choices: ProjectChoices): string {

@@ -2,7 +2,7 @@
 // into a new or empty folder.
 import * as path from 'node:path';
 import { SmctError } from '../errors';
-import { dockerfileText, dockerignoreText, jobFileText, type ProjectChoices } from './generatedFiles';
+import { dockerfileText, dockerignoreText, gitignoreText, jobFileText, type ProjectChoices } from './generatedFiles';
 import { readmeText } from './projectReadme';
 import { DEFAULT_BASE_IMAGE, PROJECT_TEMPLATES, findTemplate } from './projectTemplates';
 import { checkBaseImage, checkName, checkRoleArn, nameFromFolder } from './projectValues';
@@ -54,6 +54,7 @@ function projectFiles(choices: ProjectChoices): ProjectFile[] {
   return [
     { path: 'Dockerfile', content: dockerfileText(choices) },
     { path: '.dockerignore', content: dockerignoreText() },
+    { path: '.gitignore', content: gitignoreText() },
     { path: 'sagemaker-job.json', content: jobFileText(choices) },
     { path: 'README.md', content: readmeText(choices) },
     ...templateFiles(choices.template.id, choices.serving),

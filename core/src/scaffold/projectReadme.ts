@@ -10,7 +10,7 @@ export function readmeText(choices: ProjectChoices): string {
   return [
     `# ${name}`,
     '',
-    `A ${template.title} ${serving ? 'training and serving' : 'training'} container for Amazon SageMaker, made by \`smct init\` (SageMaker Container Tools).`,
+    `A ${serving ? 'training and serving' : 'training'} container for Amazon SageMaker, made by \`smct init --template ${template.id}\` (SageMaker Container Tools): ${lowerFirst(template.description)}.`,
     '',
     '## Run it',
     '',
@@ -33,7 +33,9 @@ export function readmeText(choices: ProjectChoices): string {
     '',
     '| File | What it is |',
     '| --- | --- |',
-    '| `Dockerfile` | The image. `BASE_IMAGE` picks the base; the framework is installed from `requirements.txt` unless the base has it. |',
+    template.frameworkModule === undefined
+      ? '| `Dockerfile` | The image. `BASE_IMAGE` picks the base; the program needs nothing but Python. |'
+      : '| `Dockerfile` | The image. `BASE_IMAGE` picks the base; the framework is installed from `requirements.txt` unless the base has it. |',
     '| `sagemaker-job.json` | The job: image, hyperparameters, input channels, instance, limits. VS Code checks it as you type. |',
     '| `program/train` | What `docker run <image> train` runs. |',
     '| `program/inference.py` | Loads the model and predicts. |',
@@ -53,4 +55,8 @@ export function readmeText(choices: ProjectChoices): string {
     'Replace the sample data with yours: point `inputs.train.source` and `inputs.validation.source` at local folders or `s3://` prefixes.',
     '',
   ].join('\n');
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

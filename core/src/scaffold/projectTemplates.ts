@@ -56,7 +56,7 @@ export const PROJECT_TEMPLATES: readonly ProjectTemplate[] = [
   {
     id: 'python',
     title: 'Plain Python',
-    description: 'Logistic regression in the standard library: no framework, the smallest image',
+    description: 'Logistic regression in the standard library (no framework, the smallest image)',
     hyperparameters: { epochs: 200, learning_rate: 0.1 },
   },
 ];

@@ -4,10 +4,10 @@ import { SmctError } from '../errors';
 
 /**
  * A name that is at once a training job prefix and endpoint name (SageMaker: letters, digits and
- * hyphens, at most 63; CreateTrainingJob's TrainingJobName pattern) and a Docker repository
- * (lowercase only): lowercase letters, digits and single hyphens.
+ * hyphens, at most 63; CreateTrainingJob's TrainingJobName pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`)
+ * and a Docker repository (lowercase only): lowercase letters, digits and hyphens.
  */
-const NAME = /^[a-z0-9](-?[a-z0-9]){0,62}$/;
+const NAME = /^[a-z0-9](-*[a-z0-9]){0,62}$/;
 
 /** The job, image and endpoint name for a project folder named `folderName`. */
 export function nameFromFolder(folderName: string): string {
@@ -27,7 +27,7 @@ export function checkName(name: string): string {
   if (!NAME.test(name)) {
     throw new SmctError(
       'USAGE',
-      `--name "${name}" is not usable: it names the training job, the image and the endpoint, so it must be lowercase letters, digits and single hyphens, starting and ending with a letter or digit, at most 63 characters.`,
+      `--name "${name}" is not usable: it names the training job, the image and the endpoint, so it must be lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.`,
     );
   }
   return name;

@@ -33,12 +33,18 @@ export function writeProject(folder: string, files: readonly ProjectFile[]): voi
         `A file appeared in ${displayPath(folder)} while the project was written: nothing was left there. Choose a new or empty folder.`,
       );
     }
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new SmctError(
-      'INIT_FAILED',
-      `Could not write the project into ${displayPath(folder)} (${reason}): nothing was left there. Check the folder's permissions and free space.`,
-    );
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new SmctError('INIT_FAILED', `Could not write the project into ${displayPath(folder)} (${code}): nothing was left there. ${writeFailureHint(code)}`);
   }
+}
+
+/** What to do about a failed write, by the system's error code. */
+function writeFailureHint(code: string): string {
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return "Check the folder's permissions, or choose a folder you can write to.";
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'Free some disk space and run it again.';
+  if (code === 'ENAMETOOLONG') return 'Choose a shorter folder name or path.';
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return "A link or a file is in the folder's path: choose another folder.";
+  return 'Choose another folder.';
 }
 
 /** Removes what was made, newest first; what cannot be removed is left rather than hiding the first error. */

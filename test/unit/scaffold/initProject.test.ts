@@ -27,7 +27,7 @@ for (const template of PROJECT_TEMPLATES) {
       const folder = path.join(tempProject({}), `${template.id}-job`);
       const result = await initProject({ folder, template: template.id, serving });
 
-      const expected = ['.dockerignore', 'Dockerfile', 'README.md', 'sagemaker-job.json', ...DATA, ...PROGRAMS];
+      const expected = ['.dockerignore', '.gitignore', 'Dockerfile', 'README.md', 'sagemaker-job.json', ...DATA, ...PROGRAMS];
       if (template.frameworkModule !== undefined) expected.push('requirements.txt');
       if (serving) expected.push('program/serve');
       assert.deepEqual(result.files, expected.sort());
@@ -90,6 +90,7 @@ const refusedValues: { name: string; options: Record<string, string>; message: R
     options: { template: 'sklearn' },
     message: /no template "sklearn": choose one of scikit-learn, xgboost, pytorch, tensorflow, python/,
   },
+  { name: 'a name that ends with a hyphen', options: { template: 'python', name: 'job-' }, message: /--name "job-" is not usable/ },
   { name: 'a name with capitals (it names the image too)', options: { template: 'python', name: 'MyJob' }, message: /--name "MyJob" is not usable/ },
   {
     name: 'a base image with a space',
@@ -144,6 +145,15 @@ test('init refuses a folder whose way is blocked by a file, or a folder that is 
     (error) => isSmctError(error, 'INIT_EXISTS') && /is not a folder/.test(error.message),
   );
   assert.deepEqual(listing(parent), ['job', 'job/program', 'plain-file']);
+});
+
+test('init under a file says what is in the way, and leaves nothing', async () => {
+  const parent = tempProject({ 'a-file': 'x\n' });
+  await assert.rejects(
+    initProject({ folder: path.join(parent, 'a-file', 'job'), template: 'python' }),
+    (error) => isSmctError(error, 'INIT_FAILED') && /\(ENOTDIR\): nothing was left there\. A link or a file is in the folder's path/.test(error.message),
+  );
+  assert.deepEqual(listing(parent), ['a-file']);
 });
 
 test('init into an existing folder keeps what is there', async () => {
