@@ -21,6 +21,9 @@ test("a new folder's name: empty, a path, . or .., or padded with spaces is refu
   for (const name of ['a/b', 'a\\b', '/tmp', '../up']) assert.match(projectFolderNameProblem(name, parent) ?? '', /not a path: remove the "\/" or "\\"/, name);
   assert.match(projectFolderNameProblem('.', parent) ?? '', /is not a new folder/);
   assert.match(projectFolderNameProblem('..', parent) ?? '', /is not a new folder/);
+  // The folder's name makes the job's, the image's and the endpoint's (the engine's nameFromFolder).
+  assert.equal(projectFolderNameProblem('日本語', parent), 'No job or image name can be made from "日本語": use letters, digits and hyphens.');
+  assert.equal(projectFolderNameProblem('---', parent), 'No job or image name can be made from "---": use letters, digits and hyphens.');
 });
 
 test("a new folder's name: a folder with anything in it, or a file, is refused, naming it", () => {
