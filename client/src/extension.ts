@@ -8,6 +8,8 @@ import { selectProfile, selectRegion } from './aws/profilePicker';
 import { TrainingJobsProvider } from './aws/trainingJobsView';
 import { JobCodeLensProvider } from './codeLens';
 import { LocalJobs } from './commands/localJobs';
+import { NewTrainingContainer, type NewContainerOutcome, type NewContainerQuestions } from './commands/newTrainingContainer';
+import { markQuickFixes, registerQuickFixApplied } from './quickFixApplied';
 import { endpointsBackend, servingEngine } from './serving/engineAdapter';
 import { EndpointCommands, EndpointsProvider, type EndpointArgument } from './serving/endpointsView';
 import { LocalServing } from './serving/localServing';
@@ -22,6 +24,8 @@ export interface SageMakerExtensionApi {
     readonly commands: CloudCommands;
   };
   readonly serving: { readonly local: LocalServing; readonly endpoints: EndpointsProvider; readonly endpointCommands: EndpointCommands };
+  /** "New Training Container…" with the tests' answers instead of the questions (never reachable from a command link). */
+  readonly newTrainingContainer: (answers: Partial<NewContainerQuestions>) => Promise<NewContainerOutcome>;
 }
 
 let client: LanguageClient | undefined;
@@ -53,6 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     // In Restricted Mode the server ignores the build context that .smct.json names (see its InitializationOptions).
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannelName: 'SageMaker Container Tools',
+    // Applying one of our quick fixes runs a command the walkthrough's diagnostic step completes on.
+    middleware: markQuickFixes,
   };
   client = new LanguageClient('sagemakerContainerTools', 'SageMaker Container Tools', serverOptions, clientOptions);
   const jobs = (localJobs = new LocalJobs(context.workspaceState));
@@ -75,6 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     watcher.onDidEnd(() => trainingJobs.refresh()),
     // After `aws sso login`, jobs whose following stopped for expired credentials are followed again.
     session.onDidRecover(() => void watcher.resume()),
+    command('newTrainingContainer', () => new NewTrainingContainer().run()),
+    registerQuickFixApplied(),
     command('selectAwsProfile', () => selectProfile(session)),
     command('selectAwsRegion', () => selectRegion(session)),
     command('fixAwsCredentials', () => session.fixCredentials()),
@@ -126,7 +134,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       }),
     );
   }
-  return { local: { jobs }, aws: { session, trainingJobs, watcher, commands: cloud }, serving: { local: serving, endpoints, endpointCommands } };
+  return {
+    local: { jobs },
+    aws: { session, trainingJobs, watcher, commands: cloud },
+    serving: { local: serving, endpoints, endpointCommands },
+    newTrainingContainer: (answers) => new NewTrainingContainer({ ask: answers }).run(),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -113,3 +113,4 @@ export { batchEnvironment, runLocalTransform, transformSpecOf, type LocalTransfo
 
 export { initProject, type InitOptions, type InitResult } from './scaffold/initProject';
 export { DEFAULT_BASE_IMAGE, PROJECT_TEMPLATES, type ProjectTemplate, type TemplateId } from './scaffold/projectTemplates';
+export { nameFromFolder } from './scaffold/projectValues';

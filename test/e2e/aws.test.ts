@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  SageMakerClient,
+  StopTrainingJobCommand,
+} from '@aws-sdk/client-sagemaker';
 import type { Locator, Page } from 'playwright-core';
 import { TRAINING_LOG_GROUP } from '../aws/emulator/index';
 import { startEmulatorForCodeServer, type EmulatorForCodeServer } from '../vscode/awsEmulator';
 import { findCodeServer, waitUntil } from '../vscode/codeServer';
-import { editorLines, openWorkbench, reloadWindow, runCommand, type Workbench } from './workbench';
+import { ARTIFACTS, editorLines, openWorkbench, reloadWindow, runCommand, type Workbench } from './workbench';
 
 const codeServer = findCodeServer();
 
@@ -59,6 +67,37 @@ async function seedJobs(aws: EmulatorForCodeServer): Promise<void> {
     }
   } finally {
     s3.destroy();
+    sagemaker.destroy();
+  }
+}
+
+/** Endpoints as a person's account would hold them, each with its model and configuration: the view lists them newest first. */
+const ENDPOINTS = ['churn-xgb-prod', 'churn-xgb-staging', 'sentiment-bert-v2'];
+
+/** Creates the endpoints in the emulator (its scripted containers, no Docker) and waits until they are InService. */
+async function seedEndpoints(aws: EmulatorForCodeServer): Promise<void> {
+  const { emulator } = aws;
+  const sagemaker = new SageMakerClient(emulator.clientConfig());
+  try {
+    for (const name of ENDPOINTS) {
+      await sagemaker.send(
+        new CreateModelCommand({
+          ModelName: name,
+          ExecutionRoleArn: `arn:aws:iam::${emulator.accountId}:role/SageMakerExecutionRole`,
+          PrimaryContainer: { Image: `${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/${name}:latest` },
+        }),
+      );
+      await sagemaker.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: name,
+          ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+        }),
+      );
+      await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+      const state = await emulator.waitForEndpoint(name);
+      assert.equal(state.status, 'InService', `${name}: ${state.failureReason}`);
+    }
+  } finally {
     sagemaker.destroy();
   }
 }
@@ -119,6 +158,41 @@ describe(
         .first()
         .waitFor({ timeout: 10_000 });
       await workbench.screenshot('aws-01-training-jobs');
+    });
+
+    test("the Endpoints view lists the endpoints of the region with their status (the README's picture)", async () => {
+      await seedEndpoints(aws);
+      const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Endpoints' }) });
+      const header = pane.locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      await header.hover();
+      await header.locator('.action-label[aria-label="Refresh Endpoints"]').click();
+      const endpointRow = (name: string): Locator => pane.locator('.monaco-list-row', { hasText: name });
+      for (const name of ENDPOINTS) await endpointRow(name).waitFor({ timeout: 60_000 });
+      assert.deepEqual(await pane.locator('.monaco-list-row .label-name').allInnerTexts(), [...ENDPOINTS].reverse(), 'newest first');
+      for (const name of ENDPOINTS) assert.match(await endpointRow(name).innerText(), /InService/);
+      // Cropped to the view, for docs/images/endpoints-view.png: the side bar made wider for it by its sash, as a person would, and put back.
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      assert.ok(sidebar);
+      const edge = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+      const drag = async (from: number, to: number): Promise<void> => {
+        await page.mouse.move(from, edge.y);
+        await page.mouse.down();
+        await page.mouse.move(to, edge.y, { steps: 10 });
+        await page.mouse.up();
+      };
+      await drag(edge.x, edge.x + 140);
+      await page.mouse.move(700, 300);
+      try {
+        // Down to the last endpoint: the empty rest of the view says nothing.
+        const box = await pane.boundingBox();
+        const last = await pane.locator('.monaco-list-row').last().boundingBox();
+        assert.ok(box && last);
+        const clip = { x: box.x, y: box.y, width: box.width, height: last.y + last.height + 6 - box.y };
+        await page.screenshot({ path: path.join(ARTIFACTS, 'aws-endpoints-view.png'), clip });
+      } finally {
+        await drag(edge.x + 140, edge.x);
+      }
     });
 
     test('hovering a failed job shows its ARN and FailureReason', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { findCodeServer, ROOT } from '../vscode/codeServer';
-import { openWorkbench, runCommand, type Workbench } from './workbench';
+import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
 
 const codeServer = findCodeServer();
 
@@ -26,16 +26,16 @@ describe('the Get Started walkthrough (code-server in Chromium)', { skip: 'missi
   after(() => workbench?.close());
 
   test('lists its steps, and a step whose command ran shows as completed', async () => {
-    // "Welcome: Open Walkthrough..." lists the walkthroughs by title, as a person picks one.
-    await runCommand(page, 'Welcome: Open Walkthrough...');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: walkthrough.title }).first().click({ timeout: 30_000 });
-    const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
-    await steps.first().waitFor({ timeout: 30_000 });
+    const steps = await openWalkthrough(page);
     const titles = await steps.locator('.step-title').allInnerTexts();
     assert.deepEqual(
       titles,
       walkthrough.steps.map((step) => step.title),
     );
+    // The first step offers the template command before Open Folder.
+    const create = steps.filter({ hasText: 'Create or open a container' });
+    await create.click();
+    await create.getByRole('button', { name: 'New Training Container' }).waitFor({ timeout: 30_000 });
 
     const diagnostic = steps.filter({ hasText: 'See a diagnostic and its fix' });
     assert.equal(await diagnostic.getAttribute('aria-checked'), 'false');
@@ -49,3 +49,46 @@ describe('the Get Started walkthrough (code-server in Chromium)', { skip: 'missi
     await workbench.screenshot('08-walkthrough');
   });
 });
+
+describe('the walkthrough and the quick fix (code-server in Chromium)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
+  let workbench: Workbench;
+  let page: Page;
+
+  before(async () => {
+    assert.ok('entry' in codeServer);
+    workbench = await openWorkbench(codeServer.entry);
+    page = workbench.page;
+  });
+
+  after(() => workbench?.close());
+
+  test('applying one of the quick fixes completes "See a diagnostic and its fix", without the Problems panel', async () => {
+    await openFile(page, 'broken-training/Dockerfile', 'CMD ["python3", "train.py"]');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    let steps = await openWalkthrough(page);
+    const diagnostic = (): Locator => steps.filter({ hasText: 'See a diagnostic and its fix' });
+    assert.equal(await diagnostic().getAttribute('aria-checked'), 'false', 'an open Dockerfile does not complete it');
+    await page.locator('.tabs-container .tab', { hasText: 'Dockerfile' }).click();
+    await page.locator('.monaco-editor .view-line span', { hasText: /^CMD$/ }).first().click();
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row', { hasText: 'Convert CMD to ENTRYPOINT (exec form)' }).waitFor({ timeout: 30_000 });
+    // The first entry is focused: choose it as a keyboard user would (the menu's pointer block takes clicks).
+    assert.match(await page.locator('.action-widget .monaco-list-row.focused').innerText(), /Convert CMD to ENTRYPOINT/);
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'ENTRYPOINT ["python3", "train.py"]' }).waitFor({ timeout: 30_000 });
+    steps = await openWalkthrough(page);
+    await diagnostic().locator('.codicon-getting-started-step-checked').waitFor({ timeout: 30_000 });
+    assert.equal(await diagnostic().getAttribute('aria-checked'), 'true');
+    assert.equal(await page.locator('.markers-panel').count(), 0, 'the Problems panel was never opened');
+    await workbench.screenshot('08-walkthrough-quick-fix');
+  });
+});
+
+/** "Welcome: Open Walkthrough..." lists the walkthroughs by title, as a person picks one; returns its steps. */
+async function openWalkthrough(page: Page): Promise<Locator> {
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: walkthrough.title }).first().click({ timeout: 30_000 });
+  const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
+  await steps.first().waitFor({ timeout: 30_000 });
+  return steps;
+}

@@ -58,6 +58,8 @@ suite('SageMaker Container Tools in VS Code', () => {
     assert.ok(titles.includes('Ignore SM101 for this instruction'), titles.join(', '));
     const convert = actions.find((action) => action.title === 'Convert CMD to ENTRYPOINT (exec form)');
     assert.ok(convert?.edit, titles.join(', '));
+    // Applying any of them runs the command the walkthrough's diagnostic step completes on (the client adds it; the server knows nothing of it).
+    for (const action of actions) assert.equal(action.command?.command, 'sagemakerContainerTools.quickFixApplied', action.title);
     try {
       assert.ok(await vscode.workspace.applyEdit(convert.edit));
       assert.match(document.getText(), /\nENTRYPOINT \["python3", "train.py"\]\n/);
@@ -142,11 +144,16 @@ suite('SageMaker Container Tools in VS Code', () => {
     // Commands that start programs (docker, AWS) are enabled only in trusted workspaces.
     const commands = extension.packageJSON.contributes.commands as { command: string; enablement?: string; runsPrograms?: boolean }[];
     for (const command of commands.filter(
-      // These only read files: the server's output, a restart, the request a job file makes.
+      // These run no program: the server's output, a restart, the request a job file makes, a new
+      // project written from the extension's own templates, the walkthrough's quick fix mark.
       (entry) =>
-        !['sagemakerContainerTools.showServerOutput', 'sagemakerContainerTools.restartServer', 'sagemakerContainerTools.previewTrainingJobRequest'].includes(
-          entry.command,
-        ),
+        ![
+          'sagemakerContainerTools.showServerOutput',
+          'sagemakerContainerTools.restartServer',
+          'sagemakerContainerTools.previewTrainingJobRequest',
+          'sagemakerContainerTools.newTrainingContainer',
+          'sagemakerContainerTools.quickFixApplied',
+        ].includes(entry.command),
     )) {
       assert.match(command.enablement ?? '', /isWorkspaceTrusted/, `${command.command} requires a trusted workspace`);
     }
