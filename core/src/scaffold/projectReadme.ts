@@ -51,6 +51,8 @@ export function readmeText(choices: ProjectChoices): string {
     "- On a failure it writes the reason to `/opt/ml/output/failure`: SageMaker shows it as the job's FailureReason.",
     '- On SIGTERM (StopTrainingJob, the time limit, a Spot interruption) it saves a checkpoint in `/opt/ml/checkpoints` and exits within the 120 s SageMaker waits before SIGKILL; the next run resumes from it.',
     '  To keep checkpoints across Spot interruptions, add `"checkpoints": { "s3Uri": "s3://<bucket>/<prefix>/" }` to the job file.',
+    '- On a stop it also writes the model so far to `/opt/ml/model`; a completed run deletes its checkpoints, so the next job trains from the start.',
+    '- It trains on one instance: with `instanceCount` above 1, the other hosts say so and exit.',
     '',
     'Replace the sample data with yours: point `inputs.train.source` and `inputs.validation.source` at local folders or `s3://` prefixes.',
     '',
