@@ -71,10 +71,10 @@ describe('what a person sees in VS Code (code-server in Chromium)', { skip: 'mis
     await page.keyboard.type('SageMaker:');
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: 'Restart Language Server' }).first().waitFor({ timeout: 30_000 });
-    assert.match(await page.locator('.quick-input-list').innerText(), /SageMaker: Run Training Job Locally/);
+    assert.match(await page.locator('.quick-input-list').innerText(), /SageMaker: New Training Container…/);
     await shot('07-command-palette');
     // The list shows only the rows that fit: narrow it to reach the others (">" keeps it the command palette).
-    for (const title of ['Show Language Server Output', 'Serve Model Locally']) {
+    for (const title of ['Run Training Job Locally', 'Show Language Server Output', 'Serve Model Locally']) {
       await page.keyboard.press('Control+a');
       await page.keyboard.type(`>SageMaker: ${title}`);
       await rows.filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
