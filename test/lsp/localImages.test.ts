@@ -149,6 +149,8 @@ describe('an untrusted workspace runs no docker until it is trusted', () => {
       assert.equal(callsFor(reference).length, 0);
       await client.connection.sendNotification('sagemakerContainerTools/workspaceTrusted');
       await until(() => callsFor(reference).length === 1, 'the inspect once trusted');
+      // The answer republishes the diagnostics: let that end before the connection is closed.
+      await settle();
     } finally {
       await client.shutdown();
     }
