@@ -1,18 +1,8 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { findCodeServer } from '../vscode/codeServer';
-import { openFile, openWorkbench, type Workbench } from './workbench';
+import { describe, test } from 'node:test';
+import { codeServerMissing, openFile, useWorkbench } from './workbench';
 
-const codeServer = findCodeServer();
-
-describe('in Restricted Mode (an untrusted workspace)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
-  let workbench: Workbench;
-
-  before(async () => {
-    assert.ok('entry' in codeServer);
-    workbench = await openWorkbench(codeServer.entry, { restricted: true });
-  });
-  after(() => workbench?.close());
+describe('in Restricted Mode (an untrusted workspace)', { skip: codeServerMissing }, () => {
+  const workbench = useWorkbench({ restricted: true });
 
   test('the analysis still runs (it only reads files), under the Restricted Mode banner', async () => {
     const { page } = workbench;

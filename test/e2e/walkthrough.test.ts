@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { findCodeServer, ROOT } from '../vscode/codeServer';
-import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
-
-const codeServer = findCodeServer();
+import { ROOT } from '../vscode/codeServer';
+import { codeServerMissing, openFile, runCommand, useWorkbench } from './workbench';
 
 interface Manifest {
   readonly contributes: { readonly walkthroughs: { readonly title: string; readonly steps: { readonly title: string }[] }[] };
 }
 const walkthrough = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest).contributes.walkthroughs[0];
 
-describe('the Get Started walkthrough (code-server in Chromium)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
-  let workbench: Workbench;
-  let page: Page;
-
-  before(async () => {
-    assert.ok('entry' in codeServer);
-    workbench = await openWorkbench(codeServer.entry);
-    page = workbench.page;
-  });
-
-  after(() => workbench?.close());
+describe('the Get Started walkthrough (code-server in Chromium)', { skip: codeServerMissing }, () => {
+  const workbench = useWorkbench();
 
   test('lists its steps, and a step whose command ran shows as completed', async () => {
+    const { page } = workbench;
     const steps = await openWalkthrough(page);
     const titles = await steps.locator('.step-title').allInnerTexts();
     assert.deepEqual(
@@ -50,19 +40,11 @@ describe('the Get Started walkthrough (code-server in Chromium)', { skip: 'missi
   });
 });
 
-describe('the walkthrough and the quick fix (code-server in Chromium)', { skip: 'missing' in codeServer ? codeServer.missing : false }, () => {
-  let workbench: Workbench;
-  let page: Page;
-
-  before(async () => {
-    assert.ok('entry' in codeServer);
-    workbench = await openWorkbench(codeServer.entry);
-    page = workbench.page;
-  });
-
-  after(() => workbench?.close());
+describe('the walkthrough and the quick fix (code-server in Chromium)', { skip: codeServerMissing }, () => {
+  const workbench = useWorkbench();
 
   test('applying one of the quick fixes completes "See a diagnostic and its fix", without the Problems panel', async () => {
+    const { page } = workbench;
     await openFile(page, 'broken-training/Dockerfile', 'CMD ["python3", "train.py"]');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
     let steps = await openWalkthrough(page);

@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, copyOfExamples, packageExtension, ROOT, startCodeServer, waitUntil, type RunningCodeServer } from '../vscode/codeServer';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  copyOfExamples,
+  findCodeServer,
+  packageExtension,
+  ROOT,
+  startCodeServer,
+  waitUntil,
+  type RunningCodeServer,
+} from '../vscode/codeServer';
 
 /** Screenshots of every step, kept as test artifacts. */
 export const ARTIFACTS = path.join(ROOT, 'test-results', 'e2e');
@@ -48,6 +59,34 @@ export async function openWorkbench(
     await close();
     throw error;
   }
+}
+
+/** Where code-server is, or why it is missing: a suite's `skip` reason. */
+export const codeServer = findCodeServer();
+export const codeServerMissing: string | false = 'missing' in codeServer ? codeServer.missing : false;
+
+/**
+ * One workbench for the enclosing describe(): opened before its tests, closed after them. Call it in
+ * the describe's body; its page and screenshots are there once the tests run.
+ */
+export function useWorkbench(options?: Parameters<typeof openWorkbench>[1]): Workbench {
+  let opened: Workbench | undefined;
+  before(async () => {
+    assert.ok('entry' in codeServer);
+    opened = await openWorkbench(codeServer.entry, options);
+  });
+  after(() => opened?.close());
+  const current = (): Workbench => {
+    assert.ok(opened, 'the workbench is opened before the tests');
+    return opened;
+  };
+  return {
+    get page() {
+      return current().page;
+    },
+    screenshot: (name) => current().screenshot(name),
+    close: async () => opened?.close(),
+  };
 }
 
 /** Quick Open (Ctrl+P) a workspace file, as a person would, and wait for its text. */
